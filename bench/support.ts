@@ -1,0 +1,82 @@
+// Shared set-up for benchmarks: a fresh database per engine, an organization
+// that can afford the run, and a real HTTP server.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { type Db, openPglite, openPostgres } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { buildServer } from "../src/http/server.ts";
+import type { App } from "../src/http/types.ts";
+import { createMetrics } from "../src/lib/metrics.ts";
+import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
+import { createOrg } from "../src/modules/orgs/service.ts";
+import { registerSender } from "../src/modules/senders/service.ts";
+import { createTemplate } from "../src/modules/templates/service.ts";
+
+export interface BenchDb {
+  engine: "pglite" | "postgres";
+  db: Db;
+  dispose(): Promise<void>;
+}
+
+/** A migrated PGlite in a temporary data directory (on disk, as `npm start` uses it). */
+export async function pgliteBenchDb(): Promise<BenchDb> {
+  const dir = mkdtempSync(path.join(tmpdir(), "alimi-bench-"));
+  const db = await openPglite({ dataDir: dir });
+  await migrate(db);
+  return {
+    engine: "pglite",
+    db,
+    async dispose() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A migrated, new database on the PostgreSQL server of `url`, dropped afterwards. */
+export async function postgresBenchDb(url: string): Promise<BenchDb> {
+  const name = `alimi_bench_${randomBytes(4).toString("hex")}`;
+  const adminUrl = new URL(url);
+  adminUrl.pathname = "/postgres";
+  const admin = openPostgres({ url: adminUrl.toString(), poolSize: 1 });
+  await admin.query(`create database ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const db = openPostgres({ url: target.toString(), poolSize: 10 });
+  await migrate(db);
+  return {
+    engine: "postgres",
+    db,
+    async dispose() {
+      await db.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+export async function benchOrg(db: Db, credits: bigint) {
+  const { org, apiKey } = await createOrg(db, { name: "Bench", credits });
+  await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
+  await createTemplate(db, org.id, DEMO_TEMPLATE);
+  return { orgId: org.id, apiKey };
+}
+
+export async function benchServer(db: Db): Promise<{ app: App; url: string }> {
+  const app = await buildServer({
+    db,
+    now: () => new Date(),
+    logger: pino({ level: "warn" }),
+    metrics: createMetrics(),
+    isReady: () => true,
+    onAccepted: () => {},
+  });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { app, url };
+}
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

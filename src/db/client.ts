@@ -1,0 +1,145 @@
+// One small database interface over two engines: a pooled PostgreSQL server
+// (pg) and PGlite (PostgreSQL compiled to WebAssembly, in-process). Both speak
+// the same SQL; this file hides only how they connect and run transactions.
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+
+export interface QueryResult<T> {
+  rows: T[];
+  affectedRows: number;
+}
+
+/** Anything statements can run on: the database itself or an open transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+export interface Db extends Queryable {
+  readonly engine: "postgres" | "pglite";
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` on one dedicated connection (session-level locks, LISTEN). */
+  session<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+
+function parseInt8Array(text: string): bigint[] {
+  if (text === "{}") return [];
+  return text
+    .slice(1, -1)
+    .split(",")
+    .map((v) => BigInt(v));
+}
+
+export function openPostgres(options: { url: string; poolSize?: number }): Db {
+  // bigint columns come back as bigint on both engines (money is bigint micro-credits).
+  const types = {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8) return (v: string) => BigInt(v);
+      if (oid === INT8_ARRAY) return parseInt8Array;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types: types as pg.CustomTypesConfig,
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+
+  const run = async <T>(client: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) => {
+    const r = await client.query(text, params as unknown[]);
+    return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
+  };
+  const wrap = (client: pg.PoolClient): Queryable => ({
+    query: (text, params) => run(client, text, params),
+  });
+
+  return {
+    engine: "postgres",
+    query: (text, params) => run(pool, text, params),
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const result = await fn(wrap(client));
+        await client.query("commit");
+        return result;
+      } catch (err) {
+        await client.query("rollback").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn(wrap(client));
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = await pool.connect();
+      const handler = (msg: pg.Notification) => {
+        if (msg.channel === channel) onNotify(msg.payload ?? "");
+      };
+      client.on("notification", handler);
+      await client.query(`listen ${quoteIdent(channel)}`);
+      return async () => {
+        client.off("notification", handler);
+        await client.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+        client.release();
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Db> {
+  const db = await PGlite.create(options.dataDir, {
+    loadDataDir: options.loadDataDir,
+    parsers: { [INT8]: (v: string) => BigInt(v), [INT8_ARRAY]: parseInt8Array },
+  });
+  return wrapPglite(db);
+}
+
+export function wrapPglite(db: PGlite): Db {
+  const run = async <T>(
+    target: Pick<PGlite, "query">,
+    text: string,
+    params?: unknown[],
+  ): Promise<QueryResult<T>> => {
+    const r = await target.query<T>(text, params);
+    return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
+  };
+  return {
+    engine: "pglite",
+    query: (text, params) => run(db, text, params),
+    // PGlite has one connection: a transaction holds it exclusively and other
+    // queries wait, which gives the same isolation a server would.
+    tx: (fn) => db.transaction((t) => fn({ query: (text, params) => run(t, text, params) })),
+    session: (fn) => fn({ query: (text, params) => run(db, text, params) }),
+    async listen(channel, onNotify) {
+      return db.listen(channel, onNotify);
+    },
+    async notify(channel, payload) {
+      await db.query("select pg_notify($1, $2)", [channel, payload]);
+    },
+    close: () => db.close(),
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { plans } from "./plans.ts";
+
+export const ORG_KINDS = ["platform", "headquarters", "distributor", "agency", "branch"] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/**
+ * A tenant node. `path` is the chain of ids from the root, each followed by
+ * "/" ("org_root/org_hq/"), so a subtree is `path LIKE '<ancestor path>%'`.
+ */
+export const orgs = pgTable(
+  "orgs",
+  {
+    id: text("id").primaryKey(),
+    parentId: text("parent_id").references((): AnyPgColumn => orgs.id),
+    kind: text("kind").$type<OrgKind>().notNull(),
+    name: text("name").notNull(),
+    path: text("path").notNull(),
+    depth: integer("depth").notNull(),
+    timezone: text("timezone").notNull().default("Asia/Seoul"),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orgs_path_key").on(t.path.op("text_pattern_ops")),
+    index("orgs_parent_idx").on(t.parentId),
+    uniqueIndex("orgs_single_platform_key").on(t.kind).where(sql`kind = 'platform'`),
+    check(
+      "orgs_kind_check",
+      sql`${t.kind} in ('platform', 'headquarters', 'distributor', 'agency', 'branch')`,
+    ),
+    check("orgs_root_check", sql`(${t.parentId} is null) = (${t.kind} = 'platform')`),
+  ],
+);

@@ -1,0 +1,190 @@
+// Send acceptance: a schema-valid request plus the organization's context becomes the list of
+// messages to store and the credits to hold, or the reasons it cannot.
+import type { MessageType, TextType } from "./message-content.ts";
+import { resolveSendContent } from "./send-content.ts";
+import { planRecipients } from "./send-recipients.ts";
+import {
+  checkAdvertising,
+  checkRecipientCount,
+  checkStrategy,
+  resolveSendAt,
+  resolveSender,
+  resolveTemplate,
+} from "./send-request.ts";
+import type { FieldError, TemplateButton } from "./template.ts";
+
+export type Strategy = "alimtalk_first" | "alimtalk_only" | "sms_only" | "cost_optimized";
+export type RequestedType = MessageType | "auto";
+
+/** Micro-credits per message. */
+export interface Prices {
+  alimtalk: bigint;
+  sms: bigint;
+  lms: bigint;
+  mms: bigint;
+}
+
+export interface SendRecipientInput {
+  to: string;
+  name?: string;
+  variables?: Record<string, string>;
+}
+
+export interface SendInput {
+  /** Default: "alimtalk" when a template is given, else "auto". */
+  type?: RequestedType;
+  /** Default: alimtalk_first when type is alimtalk, else sms_only. */
+  strategy?: Strategy;
+  /** Caller number in any common format; default: the organization's verified default sender. */
+  from?: string;
+  template?: { code: string; variables?: Record<string, string> };
+  /** SMS/LMS/MMS content, or the fallback text for Alimtalk (overrides the template's fallback). */
+  text?: string;
+  subject?: string;
+  /** Fallback for Alimtalk; wins over text/subject and over the template's fallback. */
+  fallback?: { text?: string; subject?: string };
+  recipients: SendRecipientInput[];
+  /** ISO 8601 with offset. */
+  sendAt?: string;
+  advertising?: boolean;
+}
+
+export interface SenderInfo {
+  /** National digits. */
+  number: string;
+  status: "pending" | "verified";
+  isDefault: boolean;
+}
+
+export interface TemplateInfo {
+  code: string;
+  body: string;
+  buttons: TemplateButton[];
+  fallbackText: string | null;
+  fallbackSubject: string | null;
+  status: "approved" | "requested" | "inspecting" | "rejected";
+}
+
+export interface SendContext {
+  now: Date;
+  prices: Prices;
+  senders: SenderInfo[];
+  /** The template looked up by input.template.code; null if none or not found. */
+  template: TemplateInfo | null;
+  /** Default 100,000. */
+  maxRecipients?: number;
+  /** Default 180 days. */
+  maxScheduleAheadMs?: number;
+}
+
+export interface PlannedMessage {
+  index: number;
+  /** E.164. */
+  to: string;
+  name: string | null;
+  /**
+   * The template variables with the recipient's on top; null when there are none.
+   * May be the recipient's own object, or one object shared by many messages: read-only.
+   */
+  variables: Record<string, string> | null;
+  type: MessageType;
+  fallbackType: TextType | null;
+  /** Worst case: max(primary price, fallback price); a failed message is never charged. */
+  held: bigint;
+}
+
+export interface Rejection {
+  index: number;
+  to: string;
+  code: string;
+  message: string;
+}
+
+export type SendPlan =
+  | {
+      ok: true;
+      type: RequestedType;
+      strategy: Strategy;
+      /** National digits; "" for Alimtalk without fallback when the organization has no sender. */
+      from: string;
+      sendAt: Date | null;
+      messages: PlannedMessage[];
+      rejected: Rejection[];
+      cost: { held: bigint; byType: Record<MessageType, bigint> };
+    }
+  | { ok: false; errors: FieldError[]; rejected: Rejection[] };
+
+const DEFAULT_MAX_RECIPIENTS = 100_000;
+const DEFAULT_MAX_SCHEDULE_AHEAD_MS = 180 * 86_400_000;
+
+/** Turns a send request into the messages to store and the credits to hold, or field errors. */
+export function planSend(input: SendInput, ctx: SendContext): SendPlan {
+  const type: RequestedType = input.type ?? (input.template !== undefined ? "alimtalk" : "auto");
+  const strategy: Strategy =
+    input.strategy ?? (type === "alimtalk" ? "alimtalk_first" : "sms_only");
+  const errors: FieldError[] = [];
+
+  const strategyErrors: FieldError[] = [];
+  const strategyFits = checkStrategy(type, strategy, strategyErrors);
+  const alimtalkStrategy = strategy === "alimtalk_first" || strategy === "alimtalk_only";
+  const template = resolveTemplate({
+    code: input.template?.code,
+    found: ctx.template,
+    // With a strategy that does not fit the type, asking for a template too would mislead.
+    required: type === "alimtalk" || (alimtalkStrategy && strategyFits),
+    errors,
+  });
+  errors.push(...strategyErrors);
+  const usesAlimtalk =
+    alimtalkStrategy || (strategy === "cost_optimized" && input.template !== undefined);
+  const usesText = strategy !== "alimtalk_only";
+  // Content depends on the template and the strategy; checking it without them only adds noise.
+  const content =
+    errors.length === 0 && strategyFits
+      ? resolveSendContent({ input, template, type, strategy, usesAlimtalk, usesText, errors })
+      : null;
+  const from = resolveSender({
+    from: input.from,
+    senders: ctx.senders,
+    required: usesText,
+    errors,
+  });
+  const sendAt = resolveSendAt({
+    sendAt: input.sendAt,
+    now: ctx.now,
+    maxAheadMs: ctx.maxScheduleAheadMs ?? DEFAULT_MAX_SCHEDULE_AHEAD_MS,
+    errors,
+  });
+  if (input.advertising === true) {
+    checkAdvertising({ usesAlimtalk, text: content?.text?.text ?? null, errors });
+  }
+  checkRecipientCount({
+    count: input.recipients.length,
+    max: ctx.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
+    errors,
+  });
+  if (errors.length > 0 || content === null) return { ok: false, errors, rejected: [] };
+
+  const { messages, rejected, byType } = planRecipients({
+    recipients: input.recipients,
+    templateVariables: input.template?.variables,
+    content,
+    strategy,
+    prices: ctx.prices,
+  });
+  if (messages.length === 0) {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: "/recipients",
+          code: "NO_VALID_RECIPIENTS",
+          message: `None of the ${input.recipients.length} recipients can be sent to; see rejected.`,
+        },
+      ],
+      rejected,
+    };
+  }
+  const held = byType.alimtalk + byType.sms + byType.lms + byType.mms;
+  return { ok: true, type, strategy, from, sendAt, messages, rejected, cost: { held, byType } };
+}

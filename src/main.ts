@@ -1,0 +1,218 @@
+// The `alimi` command line: serve, migrate, and the operator's commands.
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { type Args, type CommandName, commands } from "./cli/commands.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { migrate } from "./db/migrate.ts";
+import { readAdminToken, readLockHolder } from "./lib/data-dir.ts";
+import { AppError } from "./lib/errors.ts";
+import {
+  DataDirBusyError,
+  demoFile,
+  openDatabase,
+  type Role,
+  saveDemoCredentials,
+  serve,
+} from "./runtime.ts";
+
+const USAGE = `Usage: alimi <command> [options]
+
+  serve [--role api|worker|all] [--migrate] [--demo]
+                        run the HTTP API and the workers (default role: all)
+  migrate               apply database migrations
+  org create --name NAME [--parent ORG_ID] [--kind KIND] [--credits N] [--json]
+                        create an organization and print its API key
+  credits grant --org ORG_ID --amount N [--memo TEXT] [--json]
+                        add credits to an organization's wallet
+  sender add --org ORG_ID --number NUMBER [--json]
+                        register a verified caller number
+  doctor [--json]       check the credit invariants; exit 1 on a violation
+
+Environment: DATABASE_URL (unset: embedded PGlite in ALIMI_DATA_DIR, default ./.alimi),
+PORT (3000), HOST (127.0.0.1), ALIMI_SECRET_KEY, ALIMI_SANDBOX_DELAY_MS, ALIMI_RECONCILE_AFTER, LOG_LEVEL.`;
+
+const OPTIONS = {
+  name: { type: "string" },
+  parent: { type: "string" },
+  kind: { type: "string" },
+  credits: { type: "string" },
+  org: { type: "string" },
+  amount: { type: "string" },
+  memo: { type: "string" },
+  number: { type: "string" },
+  role: { type: "string" },
+  "idempotency-key": { type: "string" },
+  migrate: { type: "boolean" },
+  demo: { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+  });
+  const command = positionals.join(" ");
+  if (values.help || command === "" || command === "help") {
+    console.log(USAGE);
+    return command === "" && !values.help ? 1 : 0;
+  }
+  const config = loadConfig();
+  if (command === "serve") return runServe(config, values);
+  if (command === "migrate") return runCommand(config, "migrate", values);
+  if (Object.hasOwn(commands, command)) return runCommand(config, command as CommandName, values);
+  console.error(`unknown command: ${command}\n\n${USAGE}`);
+  return 2;
+}
+
+async function runServe(config: Config, values: Args): Promise<number> {
+  const role = (values.role ?? "all") as Role;
+  if (!["api", "worker", "all"].includes(role)) {
+    console.error("--role must be api, worker or all");
+    return 2;
+  }
+  const logger = pino({ level: config.logLevel });
+  const running = await serve(config, {
+    role,
+    logger,
+    migrate: values.migrate === true,
+    demo: values.demo === true,
+  });
+  printBanner(config, running.url, running.demo);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining");
+    await running.stop();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  return new Promise<number>(() => {});
+}
+
+function printBanner(
+  config: Config,
+  url: string | null,
+  demo: Awaited<ReturnType<typeof serve>>["demo"],
+) {
+  const lines: string[] = [""];
+  if (url) {
+    const shown = url.replace("127.0.0.1", "localhost");
+    lines.push(`  Alimi is running: ${shown}`, `  API docs:         ${shown}/docs`);
+  } else {
+    lines.push("  Alimi workers are running.");
+  }
+  if (demo?.created) {
+    const file = saveDemoCredentials(config, demo);
+    lines.push(
+      "",
+      `  Demo organization ${demo.orgId} with 100,000.00 credits.`,
+      `  Demo API key (shown once; also saved in ${file}):`,
+      "",
+      `    ${demo.apiKey}`,
+    );
+  } else if (demo) {
+    lines.push(
+      "",
+      `  Demo organization ${demo.orgId}: its API key was printed on first start`,
+      `  and saved in ${demoFile(config)}.`,
+    );
+  }
+  console.log(`${lines.join("\n")}\n`);
+}
+
+async function runCommand(config: Config, name: CommandName, args: Args): Promise<number> {
+  const result = await execute(config, name, args);
+  if (args.json) console.log(JSON.stringify(result, null, 2));
+  else printResult(name, result);
+  if (name === "doctor" && !(result as { ok: boolean }).ok) return 1;
+  return 0;
+}
+
+/**
+ * Runs a command on the configured database. In embedded mode the data
+ * directory belongs to one process: if a server holds it, the command is sent
+ * to that server's local admin endpoint instead.
+ */
+async function execute(config: Config, name: CommandName, args: Args): Promise<unknown> {
+  if (config.database.kind === "pglite") {
+    const holder = readLockHolder(config.dataDir);
+    if (holder?.adminUrl) return viaServer(config, holder.adminUrl, name, args);
+  }
+  const opened = await openDatabase(config);
+  try {
+    if (config.database.kind === "pglite" && name !== "migrate") await migrate(opened.db);
+    return await commands[name](opened.db, args);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function viaServer(config: Config, url: string, name: CommandName, args: Args) {
+  const token = readAdminToken(config.dataDir);
+  if (!token)
+    throw new Error(`the server at ${url} holds ${config.dataDir} but its admin token is missing`);
+  const res = await fetch(`${url}/_admin/cli`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ command: name, args: withoutUndefined(args) }),
+  });
+  const body = (await res.json()) as {
+    result?: unknown;
+    error?: { code: string; message: string };
+  };
+  if (!res.ok || body.error) {
+    throw new AppError(
+      (body.error?.code as AppError["code"]) ?? "INTERNAL",
+      body.error?.message ?? `server answered ${res.status}`,
+    );
+  }
+  return body.result;
+}
+
+function withoutUndefined(args: Args): Record<string, string | boolean> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | boolean
+  >;
+}
+
+function printResult(name: CommandName, result: unknown) {
+  if (name === "doctor") {
+    const r = result as {
+      ok: boolean;
+      wallets: number;
+      violations: { orgId?: string; messageId?: string; problem: string }[];
+    };
+    for (const v of r.violations) console.log(`VIOLATION ${v.orgId ?? v.messageId}: ${v.problem}`);
+    console.log(
+      r.ok
+        ? `ok: ${r.wallets} wallets checked, no violations`
+        : `${r.violations.length} violations`,
+    );
+    return;
+  }
+  for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
+    console.log(`${key}: ${Array.isArray(value) ? value.join(", ") || "(none)" : String(value)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppError) {
+      console.error(`alimi: ${err.message}`);
+    } else {
+      console.error(err);
+    }
+    process.exitCode = 1;
+  },
+);

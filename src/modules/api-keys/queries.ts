@@ -1,0 +1,51 @@
+import type { Queryable } from "../../db/client.ts";
+import type { OrgKind } from "../../db/schema/orgs.ts";
+
+export interface KeyPrincipal {
+  keyId: string;
+  scopes: string[];
+  orgId: string;
+  orgKind: OrgKind;
+  orgPath: string;
+}
+
+export async function insertApiKey(
+  q: Queryable,
+  key: {
+    id: string;
+    orgId: string;
+    name: string;
+    prefix: string;
+    secretHash: string;
+    scopes: string[];
+  },
+): Promise<void> {
+  await q.query(
+    `insert into api_keys (id, org_id, name, prefix, secret_hash, scopes)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [key.id, key.orgId, key.name, key.prefix, key.secretHash, key.scopes],
+  );
+}
+
+/** The key with this secret hash and its organization, unless revoked. */
+export async function findPrincipalByHash(
+  q: Queryable,
+  secretHash: string,
+): Promise<KeyPrincipal | null> {
+  const r = await q.query<KeyPrincipal>(
+    `select k.id as "keyId", k.scopes, o.id as "orgId", o.kind as "orgKind", o.path as "orgPath"
+     from api_keys k join orgs o on o.id = k.org_id
+     where k.secret_hash = $1 and k.revoked_at is null`,
+    [secretHash],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Records use without blocking the request; precision of a minute is enough. */
+export async function touchApiKey(q: Queryable, keyId: string): Promise<void> {
+  await q.query(
+    `update api_keys set last_used_at = now()
+     where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+    [keyId],
+  );
+}

@@ -1,0 +1,137 @@
+import type { Db, Queryable } from "../../db/client.ts";
+import type { MessageStatus } from "../../db/schema/messages.ts";
+import { formatCredits } from "../../domain/money.ts";
+import { AppError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { applyMovement } from "../credits/queries.ts";
+import {
+  type CampaignRow,
+  type CampaignTally,
+  cancelPendingMessages,
+  findCampaignInSubtree,
+  lockCampaign,
+  type MessageRow,
+  markCampaignCanceled,
+  tallyCampaign,
+} from "./queries.ts";
+
+export interface CampaignView {
+  id: string;
+  status: CampaignRow["status"];
+  type: string;
+  strategy: string;
+  from: string | null;
+  sendAt: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  canceledAt: string | null;
+  counts: CampaignTally["counts"];
+  cost: { held: string; charged: string; refunded: string };
+  metadata: Record<string, unknown> | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function campaignView(c: CampaignRow, tally: CampaignTally): CampaignView {
+  return {
+    id: c.id,
+    status: c.status,
+    type: c.type,
+    strategy: c.strategy,
+    from: c.fromNumber,
+    sendAt: iso(c.sendAt),
+    createdAt: c.createdAt.toISOString(),
+    completedAt: iso(c.completedAt),
+    canceledAt: iso(c.canceledAt),
+    counts: tally.counts,
+    cost: {
+      held: formatCredits(tally.held),
+      charged: formatCredits(tally.charged),
+      refunded: formatCredits(tally.refunded),
+    },
+    metadata: c.metadata,
+  };
+}
+
+export interface MessageView {
+  id: string;
+  campaignId: string;
+  to: string;
+  name: string | null;
+  type: string;
+  status: MessageStatus;
+  fallbackOf: string | null;
+  vendor: string | null;
+  attempts: number;
+  price: { held: string; charged: string };
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+}
+
+export function messageView(m: MessageRow): MessageView {
+  return {
+    id: m.id,
+    campaignId: m.campaignId,
+    to: m.recipient,
+    name: m.name,
+    type: m.type,
+    status: m.status,
+    fallbackOf: m.fallbackOf,
+    vendor: m.vendorAccountId,
+    attempts: m.attempts,
+    price: { held: formatCredits(m.priceHeld), charged: formatCredits(m.priceCharged) },
+    error: m.errorCode ? { code: m.errorCode, message: m.errorMessage ?? "" } : null,
+    createdAt: m.createdAt.toISOString(),
+    sentAt: iso(m.sentAt),
+    deliveredAt: iso(m.deliveredAt),
+    failedAt: iso(m.failedAt),
+  };
+}
+
+export async function getCampaign(
+  q: Queryable,
+  id: string,
+  scopePath: string,
+): Promise<CampaignView> {
+  const campaign = await findCampaignInSubtree(q, id, scopePath);
+  if (!campaign) throw new AppError("NOT_FOUND", "campaign not found");
+  return campaignView(campaign, await tallyCampaign(q, id));
+}
+
+/**
+ * Cancels a campaign: every message not yet handed to a vendor becomes
+ * `canceled` and its hold is released, in one transaction with one ledger
+ * entry. Canceling again changes nothing; a completed campaign cannot be
+ * canceled.
+ */
+export async function cancelCampaign(db: Db, id: string, scopePath: string): Promise<CampaignView> {
+  const visible = await findCampaignInSubtree(db, id, scopePath);
+  if (!visible) throw new AppError("NOT_FOUND", "campaign not found");
+  await db.tx(async (q) => {
+    const campaign = await lockCampaign(q, id);
+    if (!campaign || campaign.status === "canceled") return;
+    if (campaign.status === "completed") {
+      throw new AppError("CONFLICT", "the campaign is already completed");
+    }
+    const canceled = await cancelPendingMessages(q, id);
+    if (canceled.held > 0n) {
+      const releaseId = newId("led");
+      const released = await applyMovement(q, {
+        id: releaseId,
+        orgId: campaign.orgId,
+        kind: "release",
+        balanceDelta: 0n,
+        heldDelta: -canceled.held,
+        idempotencyKey: `release:${id}:${releaseId}`,
+        campaignId: id,
+        memo: `canceled ${canceled.count} messages`,
+      });
+      if (!released) throw new Error(`wallet of ${campaign.orgId} cannot release ${canceled.held}`);
+    }
+    await markCampaignCanceled(q, id);
+  });
+  return getCampaign(db, id, scopePath);
+}

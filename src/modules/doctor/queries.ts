@@ -1,0 +1,57 @@
+import type { Queryable } from "../../db/client.ts";
+
+export interface WalletAudit {
+  orgId: string;
+  balance: bigint;
+  held: bigint;
+  ledgerBalance: bigint;
+  ledgerHeld: bigint;
+  unsettledHolds: bigint;
+}
+
+/**
+ * Every wallet beside what its ledger and its messages say it should be.
+ * Read in one statement, so the figures come from one snapshot.
+ */
+export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
+  const r = await q.query<WalletAudit>(
+    `select w.org_id as "orgId", w.balance, w.held,
+       coalesce(l.balance, 0)::bigint as "ledgerBalance",
+       coalesce(l.held, 0)::bigint as "ledgerHeld",
+       coalesce(m.held, 0)::bigint as "unsettledHolds"
+     from wallets w
+     left join (
+       select org_id, sum(balance_delta) as balance, sum(held_delta) as held
+       from ledger_entries group by org_id
+     ) l on l.org_id = w.org_id
+     left join (
+       select org_id, sum(price_held) as held
+       from messages where settled_at is null group by org_id
+     ) m on m.org_id = w.org_id
+     order by w.org_id`,
+  );
+  return r.rows;
+}
+
+/** Messages whose settlement contradicts itself (charged more than held, charged while unsettled). */
+export async function findInconsistentMessages(
+  q: Queryable,
+  limit: number,
+): Promise<{ id: string; problem: string }[]> {
+  const r = await q.query<{ id: string; problem: string }>(
+    `select id,
+       case
+         when settled_at is null and price_charged <> 0 then 'charged but not settled'
+         when settled_at is not null and status not in ('delivered', 'failed', 'canceled', 'expired')
+           then 'settled while ' || status
+         else 'charged although not delivered'
+       end as problem
+     from messages
+     where (settled_at is null and price_charged <> 0)
+        or (settled_at is not null and status not in ('delivered', 'failed', 'canceled', 'expired'))
+        or (price_charged <> 0 and status <> 'delivered')
+     limit $1`,
+    [limit],
+  );
+  return r.rows;
+}

@@ -1,0 +1,43 @@
+import type { Queryable } from "../../db/client.ts";
+import { formatCredits } from "../../domain/money.ts";
+import { auditWallets, findInconsistentMessages, type WalletAudit } from "./queries.ts";
+
+export interface Violation {
+  orgId?: string;
+  messageId?: string;
+  problem: string;
+}
+
+/** The credit invariants of one wallet (DESIGN.md §5). */
+export function checkWallet(w: WalletAudit): Violation[] {
+  const out: Violation[] = [];
+  const fail = (problem: string) => out.push({ orgId: w.orgId, problem });
+  const c = formatCredits;
+  if (w.balance < 0n) fail(`balance ${c(w.balance)} is negative`);
+  if (w.held < 0n || w.held > w.balance) {
+    fail(`held ${c(w.held)} is outside 0..balance (${c(w.balance)})`);
+  }
+  if (w.ledgerBalance !== w.balance) {
+    fail(`balance ${c(w.balance)} differs from the ledger's sum ${c(w.ledgerBalance)}`);
+  }
+  if (w.ledgerHeld !== w.held) {
+    fail(`held ${c(w.held)} differs from the ledger's held sum ${c(w.ledgerHeld)}`);
+  }
+  if (w.unsettledHolds !== w.held) {
+    fail(
+      `held ${c(w.held)} differs from the unsettled holds of its messages ${c(w.unsettledHolds)}`,
+    );
+  }
+  return out;
+}
+
+export async function runDoctor(
+  q: Queryable,
+): Promise<{ wallets: number; violations: Violation[] }> {
+  const wallets = await auditWallets(q);
+  const violations = wallets.flatMap(checkWallet);
+  for (const m of await findInconsistentMessages(q, 100)) {
+    violations.push({ messageId: m.id, problem: m.problem });
+  }
+  return { wallets: wallets.length, violations };
+}

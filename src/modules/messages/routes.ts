@@ -1,0 +1,88 @@
+import { principalOf } from "../../http/auth.ts";
+import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
+import type { App, RouteDeps } from "../../http/types.ts";
+import { AppError } from "../../lib/errors.ts";
+import { findMessageInSubtree } from "../campaigns/queries.ts";
+import { Message } from "../campaigns/schemas.ts";
+import { messageView } from "../campaigns/service.ts";
+import { hashRequest } from "../idempotency/service.ts";
+import { EstimateResponse, SendBody, SendResponse } from "./schemas.ts";
+import { acceptSend, estimateSend } from "./service.ts";
+
+/** Large enough for 100,000 recipients with names and variables. */
+const SEND_BODY_LIMIT = 64 * 1024 * 1024;
+
+export function messageRoutes(app: App, deps: RouteDeps) {
+  app.post(
+    "/v1/messages",
+    {
+      bodyLimit: SEND_BODY_LIMIT,
+      config: { scope: "send" },
+      schema: {
+        tags: ["messages"],
+        summary: "Send a message or a campaign",
+        body: SendBody,
+        response: { 202: SendResponse, 402: ErrorResponse, 413: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const key = request.headers["idempotency-key"];
+      if (Array.isArray(key) || (key !== undefined && (key.length === 0 || key.length > 200))) {
+        throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 characters", {
+          details: [{ path: "/headers/idempotency-key", code: "INVALID_VALUE" }],
+        });
+      }
+      const result = await acceptSend(deps.db, {
+        orgId: principal.orgId,
+        input: request.body,
+        now: deps.now(),
+        idempotency: key ? { key, requestHash: hashRequest(request.body) } : null,
+      });
+      deps.onAccepted(result.body.campaignId);
+      return reply.status(202).send(result.body);
+    },
+  );
+
+  app.post(
+    "/v1/messages/estimate",
+    {
+      bodyLimit: SEND_BODY_LIMIT,
+      config: { scope: "send" },
+      schema: {
+        tags: ["messages"],
+        summary: "Price a send without storing anything",
+        body: SendBody,
+        response: { 200: EstimateResponse, 413: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request) =>
+      estimateSend(deps.db, {
+        orgId: principalOf(request).orgId,
+        input: request.body,
+        now: deps.now(),
+      }),
+  );
+
+  app.get(
+    "/v1/messages/:id",
+    {
+      config: { scope: "read" },
+      schema: {
+        tags: ["messages"],
+        summary: "One message with its status and price",
+        params: IdParams,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const m = await findMessageInSubtree(
+        deps.db,
+        request.params.id,
+        principalOf(request).orgPath,
+      );
+      if (!m) throw new AppError("NOT_FOUND", "message not found");
+      return messageView(m);
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import Type from "typebox";
+import { Credits } from "../../http/schemas.ts";
+
+const Variables = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 1000 }), {
+  maxProperties: 100,
+});
+
+const strict = { additionalProperties: false } as const;
+
+export const MAX_RECIPIENTS = 100_000;
+
+export const SendBody = Type.Object(
+  {
+    type: Type.Optional(Type.Enum(["alimtalk", "sms", "lms", "mms", "auto"])),
+    strategy: Type.Optional(
+      Type.Enum(["alimtalk_first", "alimtalk_only", "sms_only", "cost_optimized"]),
+    ),
+    from: Type.Optional(Type.String({ maxLength: 30 })),
+    template: Type.Optional(
+      Type.Object(
+        {
+          code: Type.String({ minLength: 1, maxLength: 100 }),
+          variables: Type.Optional(Variables),
+        },
+        strict,
+      ),
+    ),
+    text: Type.Optional(Type.String({ maxLength: 10_000 })),
+    subject: Type.Optional(Type.String({ maxLength: 200 })),
+    fallback: Type.Optional(
+      Type.Object(
+        {
+          text: Type.Optional(Type.String({ maxLength: 10_000 })),
+          subject: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        strict,
+      ),
+    ),
+    recipients: Type.Array(
+      Type.Object(
+        {
+          to: Type.String({ maxLength: 40 }),
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+          variables: Type.Optional(Variables),
+        },
+        strict,
+      ),
+      { maxItems: MAX_RECIPIENTS },
+    ),
+    sendAt: Type.Optional(Type.String({ maxLength: 40 })),
+    advertising: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 50 })),
+  },
+  strict,
+);
+
+const Rejected = Type.Array(
+  Type.Object({
+    index: Type.Integer(),
+    to: Type.String(),
+    code: Type.String(),
+    message: Type.String(),
+  }),
+);
+
+export const SendResponse = Type.Object({
+  campaignId: Type.String(),
+  status: Type.Enum(["queued", "scheduled"]),
+  accepted: Type.Integer(),
+  rejected: Rejected,
+  cost: Type.Object({ held: Credits }),
+});
+
+export const EstimateResponse = Type.Object({
+  accepted: Type.Integer(),
+  rejected: Rejected,
+  cost: Type.Object({
+    held: Credits,
+    byType: Type.Object({ alimtalk: Credits, sms: Credits, lms: Credits, mms: Credits }),
+  }),
+  available: Credits,
+});

@@ -1,0 +1,216 @@
+import type { Db, Queryable } from "../../db/client.ts";
+import type { CampaignContent } from "../../db/schema/campaigns.ts";
+import type { MessageType } from "../../domain/message-content.ts";
+import { formatCredits } from "../../domain/money.ts";
+import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
+import { AppError, type ErrorDetail } from "../../lib/errors.ts";
+import { newId, newIds } from "../../lib/ids.ts";
+import { applyMovement, findWallet } from "../credits/queries.ts";
+import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
+import { findOrgPrices } from "../plans/queries.ts";
+import { listSenders } from "../senders/queries.ts";
+import { findTemplateByCode, type TemplateRow } from "../templates/queries.ts";
+import { insertCampaign, insertMessageBatch, MESSAGE_INSERT_BATCH } from "./queries.ts";
+
+export interface SendRequest extends SendInput {
+  metadata?: Record<string, unknown>;
+}
+
+export interface RejectionView {
+  index: number;
+  to: string;
+  code: string;
+  message: string;
+}
+
+export interface SendResponse {
+  campaignId: string;
+  status: "queued" | "scheduled";
+  accepted: number;
+  rejected: RejectionView[];
+  cost: { held: string };
+}
+
+export interface EstimateResponse {
+  accepted: number;
+  rejected: RejectionView[];
+  cost: { held: string; byType: Record<MessageType, string> };
+  available: string;
+}
+
+/** Validates, routes and prices a request against the organization's prices, senders and template. */
+async function planForOrg(q: Queryable, orgId: string, input: SendInput, now: Date) {
+  const code = input.template?.code;
+  const [prices, senders, template] = await Promise.all([
+    findOrgPrices(q, orgId),
+    listSenders(q, orgId),
+    code ? findTemplateByCode(q, orgId, code) : Promise.resolve(null),
+  ]);
+  if (!prices) throw new AppError("NOT_FOUND", "organization not found");
+  const plan = planSend(input, { now, prices, senders, template });
+  if (!plan.ok) {
+    throw new AppError("VALIDATION_FAILED", describeErrors(plan.errors.length, plan.rejected), {
+      details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
+    });
+  }
+  return { plan, template };
+}
+
+function describeErrors(errors: number, rejected: Rejection[]): string {
+  if (errors === 1 && rejected.length > 0) return "no recipient could be accepted";
+  return "the request is not valid";
+}
+
+function rejectionDetail(r: Rejection): ErrorDetail {
+  return {
+    path: `/recipients/${r.index}`,
+    code: r.code,
+    message: r.message,
+    index: r.index,
+    to: r.to,
+  };
+}
+
+const rejectionView = (r: Rejection): RejectionView => ({
+  index: r.index,
+  to: r.to,
+  code: r.code,
+  message: r.message,
+});
+
+function insufficient(required: bigint, available: bigint): AppError {
+  return new AppError(
+    "INSUFFICIENT_CREDITS",
+    `this send needs ${formatCredits(required)} credits; ${formatCredits(available)} are available`,
+    { details: [{ required: formatCredits(required), available: formatCredits(available) }] },
+  );
+}
+
+/** Prices a request without storing anything. */
+export async function estimateSend(
+  db: Db,
+  options: { orgId: string; input: SendInput; now: Date },
+): Promise<EstimateResponse> {
+  const { plan } = await planForOrg(db, options.orgId, options.input, options.now);
+  const wallet = await findWallet(db, options.orgId);
+  const byType = plan.cost.byType;
+  return {
+    accepted: plan.messages.length,
+    rejected: plan.rejected.map(rejectionView),
+    cost: {
+      held: formatCredits(plan.cost.held),
+      byType: {
+        alimtalk: formatCredits(byType.alimtalk),
+        sms: formatCredits(byType.sms),
+        lms: formatCredits(byType.lms),
+        mms: formatCredits(byType.mms),
+      },
+    },
+    available: formatCredits(wallet ? wallet.balance - wallet.held : 0n),
+  };
+}
+
+/**
+ * Accepts a send: the campaign, all its messages and the credit hold are
+ * written in one transaction, or nothing is. Messages are inserted in batches
+ * before the hold so that the wallet row is locked only for the last moment
+ * of the transaction, not while 100,000 rows are written.
+ */
+export async function acceptSend(
+  db: Db,
+  options: { orgId: string; input: SendRequest; now: Date; idempotency: Idempotency | null },
+): Promise<CreatedResponse<SendResponse>> {
+  const { orgId, input, now } = options;
+  return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
+    const { plan, template } = await planForOrg(q, orgId, input, now);
+    const wallet = await findWallet(q, orgId);
+    const available = wallet ? wallet.balance - wallet.held : 0n;
+    if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
+
+    const campaignId = newId("cmp");
+    const scheduled = plan.sendAt !== null;
+    await insertCampaign(q, {
+      id: campaignId,
+      orgId,
+      status: scheduled ? "scheduled" : "queued",
+      type: plan.type,
+      strategy: plan.strategy,
+      fromNumber: plan.from || null,
+      content: contentOf(input, template),
+      advertising: input.advertising ?? false,
+      metadata: input.metadata ?? null,
+      sendAt: plan.sendAt,
+      totalCount: plan.messages.length,
+      heldTotal: plan.cost.held,
+    });
+    await insertMessages(q, { orgId, campaignId, plan, runAt: plan.sendAt ?? now });
+    const hold = await applyMovement(q, {
+      id: newId("led"),
+      orgId,
+      kind: "hold",
+      balanceDelta: 0n,
+      heldDelta: plan.cost.held,
+      idempotencyKey: `hold:${campaignId}`,
+      campaignId,
+    });
+    if (!hold) {
+      // Another send took the credits between the check and the hold.
+      const latest = await findWallet(q, orgId);
+      throw insufficient(plan.cost.held, latest ? latest.balance - latest.held : 0n);
+    }
+    return {
+      statusCode: 202,
+      body: {
+        campaignId,
+        status: scheduled ? "scheduled" : "queued",
+        accepted: plan.messages.length,
+        rejected: plan.rejected.map(rejectionView),
+        cost: { held: formatCredits(plan.cost.held) },
+      },
+    };
+  });
+}
+
+async function insertMessages(
+  q: Queryable,
+  options: {
+    orgId: string;
+    campaignId: string;
+    plan: Extract<SendPlan, { ok: true }>;
+    runAt: Date;
+  },
+): Promise<void> {
+  const { messages } = options.plan;
+  for (let start = 0; start < messages.length; start += MESSAGE_INSERT_BATCH) {
+    const batch = messages.slice(start, start + MESSAGE_INSERT_BATCH);
+    await insertMessageBatch(q, {
+      orgId: options.orgId,
+      campaignId: options.campaignId,
+      status: "queued",
+      runAt: options.runAt,
+      ids: newIds("msg", batch.length),
+      messages: batch,
+    });
+  }
+}
+
+function contentOf(input: SendInput, template: TemplateRow | null): CampaignContent {
+  return {
+    template:
+      input.template && template
+        ? {
+            code: template.code,
+            body: template.body,
+            buttons: template.buttons,
+            fallbackText: template.fallbackText,
+            fallbackSubject: template.fallbackSubject,
+            variables: input.template.variables ?? {},
+          }
+        : null,
+    text: input.text ?? null,
+    subject: input.subject ?? null,
+    fallback: input.fallback
+      ? { text: input.fallback.text ?? null, subject: input.fallback.subject ?? null }
+      : null,
+  };
+}

@@ -1,0 +1,69 @@
+import type { Queryable } from "../../db/client.ts";
+import type { OrgKind } from "../../db/schema/orgs.ts";
+
+export interface OrgRow {
+  id: string;
+  parentId: string | null;
+  kind: OrgKind;
+  name: string;
+  path: string;
+  depth: number;
+  timezone: string;
+  planId: string;
+  createdAt: Date;
+}
+
+const ORG_COLUMNS = `id, parent_id as "parentId", kind, name, path, depth, timezone,
+  plan_id as "planId", created_at as "createdAt"`;
+
+/** Inserts an organization under `parent` (or as the root) and its empty wallet. */
+export async function insertOrg(
+  q: Queryable,
+  org: {
+    id: string;
+    parent: OrgRow | null;
+    kind: OrgKind;
+    name: string;
+    planId: string;
+    timezone: string;
+  },
+): Promise<OrgRow> {
+  const path = `${org.parent?.path ?? ""}${org.id}/`;
+  const depth = (org.parent?.depth ?? -1) + 1;
+  const r = await q.query<OrgRow>(
+    `insert into orgs (id, parent_id, kind, name, path, depth, timezone, plan_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
+     returning ${ORG_COLUMNS}`,
+    [org.id, org.parent?.id ?? null, org.kind, org.name, path, depth, org.timezone, org.planId],
+  );
+  await q.query("insert into wallets (org_id) values ($1)", [org.id]);
+  return r.rows[0]!;
+}
+
+export async function findOrg(q: Queryable, id: string): Promise<OrgRow | null> {
+  const r = await q.query<OrgRow>(`select ${ORG_COLUMNS} from orgs where id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+/** An organization, only if it lies in the subtree rooted at `scopePath`. */
+export async function findOrgInSubtree(
+  q: Queryable,
+  id: string,
+  scopePath: string,
+): Promise<OrgRow | null> {
+  const r = await q.query<OrgRow>(
+    `select ${ORG_COLUMNS} from orgs where id = $1 and path like $2 || '%'`,
+    [id, scopePath],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function findPlatformOrg(q: Queryable): Promise<OrgRow | null> {
+  const r = await q.query<OrgRow>(`select ${ORG_COLUMNS} from orgs where kind = 'platform'`);
+  return r.rows[0] ?? null;
+}
+
+export async function countOrgs(q: Queryable): Promise<number> {
+  const r = await q.query<{ n: number }>("select count(*)::int as n from orgs");
+  return r.rows[0]?.n ?? 0;
+}

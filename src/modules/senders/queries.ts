@@ -1,0 +1,81 @@
+import type { Queryable } from "../../db/client.ts";
+
+export interface SenderRow {
+  id: string;
+  orgId: string;
+  number: string;
+  status: "pending" | "verified";
+  isDefault: boolean;
+  createdAt: Date;
+  verifiedAt: Date | null;
+}
+
+const SENDER_COLUMNS = `id, org_id as "orgId", number, status, is_default as "isDefault",
+  created_at as "createdAt", verified_at as "verifiedAt"`;
+
+/**
+ * Registers a number for an organization; registering it again returns the
+ * existing row (and verifies it if asked to).
+ */
+export async function upsertSender(
+  q: Queryable,
+  s: { id: string; orgId: string; number: string; verified: boolean },
+): Promise<SenderRow> {
+  const r = await q.query<SenderRow>(
+    `insert into senders (id, org_id, number, status, verified_at)
+     values ($1, $2, $3, case when $4 then 'verified' else 'pending' end, case when $4 then now() end)
+     on conflict (org_id, number) do update
+       set status = case when $4 then 'verified' else senders.status end,
+           verified_at = coalesce(senders.verified_at, excluded.verified_at)
+     returning ${SENDER_COLUMNS}`,
+    [s.id, s.orgId, s.number, s.verified],
+  );
+  return r.rows[0]!;
+}
+
+/** Marks a sender verified. */
+export async function verifySender(q: Queryable, id: string): Promise<SenderRow | null> {
+  const r = await q.query<SenderRow>(
+    `update senders set status = 'verified', verified_at = coalesce(verified_at, now())
+     where id = $1 returning ${SENDER_COLUMNS}`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Makes the organization's oldest verified number its default if it has none. */
+export async function ensureDefaultSender(q: Queryable, orgId: string): Promise<void> {
+  await q.query(
+    `update senders set is_default = true
+     where id = (select id from senders where org_id = $1 and status = 'verified'
+                 order by verified_at, id limit 1)
+       and not exists (select 1 from senders where org_id = $1 and is_default)`,
+    [orgId],
+  );
+}
+
+export async function listSenders(q: Queryable, orgId: string): Promise<SenderRow[]> {
+  const r = await q.query<SenderRow>(
+    `select ${SENDER_COLUMNS} from senders where org_id = $1 order by id`,
+    [orgId],
+  );
+  return r.rows;
+}
+
+export async function findSenderInSubtree(
+  q: Queryable,
+  id: string,
+  scopePath: string,
+): Promise<SenderRow | null> {
+  const r = await q.query<SenderRow>(
+    `select ${SENDER_COLUMNS} from senders
+     where id = $1 and org_id in (select id from orgs where path like $2 || '%')`,
+    [id, scopePath],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function findSender(q: Queryable, id: string): Promise<SenderRow | null> {
+  const r = await q.query<SenderRow>(`select ${SENDER_COLUMNS} from senders where id = $1`, [id]);
+  return r.rows[0] ?? null;
+}

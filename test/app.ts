@@ -1,0 +1,69 @@
+// A real Fastify app over a fresh test database, driven with app.inject().
+import pino from "pino";
+import { afterAll } from "vitest";
+import type { Db } from "../src/db/client.ts";
+import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
+import { buildServer } from "../src/http/server.ts";
+import type { App } from "../src/http/types.ts";
+import { createMetrics } from "../src/lib/metrics.ts";
+import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
+import { createOrg, ensurePlatform, issueApiKey } from "../src/modules/orgs/service.ts";
+import { registerSender } from "../src/modules/senders/service.ts";
+import { createTemplate } from "../src/modules/templates/service.ts";
+import { createTestDb } from "./db.ts";
+
+export interface TestApp {
+  app: App;
+  db: Db;
+  /** The clock the app sees; tests may move it. */
+  clock: { now: Date };
+  accepted: string[];
+}
+
+export async function createTestApp(options: { db?: Db } = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDb());
+  const clock = { now: new Date() };
+  const accepted: string[] = [];
+  const app = await buildServer({
+    db,
+    now: () => clock.now,
+    logger: pino({ level: "silent" }),
+    metrics: createMetrics(),
+    isReady: () => true,
+    onAccepted: (id) => accepted.push(id),
+  });
+  afterAll(() => app.close());
+  return { app, db, clock, accepted };
+}
+
+export interface TestOrg {
+  orgId: string;
+  apiKey: string;
+  auth: { authorization: string };
+}
+
+/**
+ * An organization ready to send: credits, the demo caller number verified as
+ * its default, and the WELCOME_001 template.
+ */
+export async function createSendingOrg(
+  db: Db,
+  options: { credits?: number; parentId?: string; name?: string } = {},
+): Promise<TestOrg> {
+  const { org, apiKey } = await createOrg(db, {
+    name: options.name ?? "Shop",
+    parentId: options.parentId,
+    credits: BigInt(options.credits ?? 1000) * MICRO_PER_CREDIT,
+  });
+  await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
+  await createTemplate(db, org.id, DEMO_TEMPLATE);
+  return { orgId: org.id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
+}
+
+export async function platformKey(db: Db): Promise<TestOrg> {
+  const platform = await ensurePlatform(db);
+  const apiKey = await db.tx((q) =>
+    issueApiKey(q, { orgId: platform.id, name: "operator", scopes: ["send", "read", "manage"] }),
+  );
+  return { orgId: platform.id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
+}
