@@ -9,7 +9,11 @@ export default async function setup() {
   if (!url) throw new Error("TEST_DATABASE_URL is not set");
   const admin = openPostgres({ url: adminUrl(url), poolSize: 1 });
   try {
-    await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+    // Databases left by an interrupted earlier run.
+    const stale = await admin.query<{ name: string }>(
+      "select datname as name from pg_database where datname like 'alimi_test_%'",
+    );
+    for (const { name } of stale.rows) await admin.query(`drop database "${name}" with (force)`);
     await admin.query(`create database ${TEMPLATE_DB}`);
   } finally {
     await admin.close();

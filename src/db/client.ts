@@ -1,8 +1,11 @@
 // One small database interface over two engines: a pooled PostgreSQL server
 // (pg) and PGlite (PostgreSQL compiled to WebAssembly, in-process). Both speak
 // the same SQL; this file hides only how they connect and run transactions.
-import { PGlite } from "@electric-sql/pglite";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 
 export interface QueryResult<T> {
   rows: T[];
@@ -12,6 +15,20 @@ export interface QueryResult<T> {
 /** Anything statements can run on: the database itself or an open transaction. */
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<T>>;
+  /**
+   * Bulk-loads rows with COPY … FROM STDIN. `chunks` are lines in COPY's text
+   * format (see copy-text.ts), produced lazily so that a large load streams.
+   */
+  copyFrom(target: CopyTarget, chunks: Iterable<string>): Promise<void>;
+}
+
+export interface CopyTarget {
+  table: string;
+  columns: readonly string[];
+}
+
+function copyStatement(target: CopyTarget, source: string): string {
+  return `copy ${quoteIdent(target.table)} (${target.columns.map(quoteIdent).join(", ")}) from ${source}`;
 }
 
 export interface Db extends Queryable {
@@ -57,13 +74,28 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
     const r = await client.query(text, params as unknown[]);
     return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
   };
+  const copy = async (client: pg.PoolClient, target: CopyTarget, chunks: Iterable<string>) => {
+    await pipeline(
+      Readable.from(chunks),
+      client.query(copyFromStdin(copyStatement(target, "stdin"))),
+    );
+  };
   const wrap = (client: pg.PoolClient): Queryable => ({
     query: (text, params) => run(client, text, params),
+    copyFrom: (target, chunks) => copy(client, target, chunks),
   });
 
   return {
     engine: "postgres",
     query: (text, params) => run(pool, text, params),
+    async copyFrom(target, chunks) {
+      const client = await pool.connect();
+      try {
+        await copy(client, target, chunks);
+      } finally {
+        client.release();
+      }
+    },
     async tx(fn) {
       const client = await pool.connect();
       try {
@@ -116,20 +148,28 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 
 export function wrapPglite(db: PGlite): Db {
   const run = async <T>(
-    target: Pick<PGlite, "query">,
+    target: PGlite | Transaction,
     text: string,
     params?: unknown[],
   ): Promise<QueryResult<T>> => {
     const r = await target.query<T>(text, params);
     return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
   };
+  // PGlite reads COPY input from a virtual file holding the whole blob.
+  const copy = async (target: PGlite | Transaction, to: CopyTarget, chunks: Iterable<string>) => {
+    await target.query(copyStatement(to, "'/dev/blob'"), [], { blob: new Blob([...chunks]) });
+  };
+  const on = (target: PGlite | Transaction): Queryable => ({
+    query: (text, params) => run(target, text, params),
+    copyFrom: (to, chunks) => copy(target, to, chunks),
+  });
   return {
     engine: "pglite",
-    query: (text, params) => run(db, text, params),
+    ...on(db),
     // PGlite has one connection: a transaction holds it exclusively and other
     // queries wait, which gives the same isolation a server would.
-    tx: (fn) => db.transaction((t) => fn({ query: (text, params) => run(t, text, params) })),
-    session: (fn) => fn({ query: (text, params) => run(db, text, params) }),
+    tx: (fn) => db.transaction((t) => fn(on(t))),
+    session: (fn) => fn(on(db)),
     async listen(channel, onNotify) {
       return db.listen(channel, onNotify);
     },

@@ -28,11 +28,15 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${encodeTime(now)}${encodeRandom(randomBytes(RANDOM_CHARS), 0)}`;
 }
 
-/** Many ids at once, with one call for randomness (bulk acceptance). */
+/**
+ * Many ids at once, with one call for randomness (bulk acceptance), sorted so
+ * that a batch appends to its index in order instead of splitting pages at
+ * random places.
+ */
 export function newIds(prefix: IdPrefix, count: number, now = Date.now()): string[] {
   const time = `${prefix}_${encodeTime(now)}`;
   const bytes = randomBytes(RANDOM_CHARS * count);
   const ids = new Array<string>(count);
   for (let i = 0; i < count; i++) ids[i] = time + encodeRandom(bytes, i * RANDOM_CHARS);
-  return ids;
+  return ids.sort();
 }

@@ -1,7 +1,9 @@
 import type { Queryable } from "../../db/client.ts";
+import { copyLine } from "../../db/copy-text.ts";
 import type { CampaignContent, CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
 import type { PlannedMessage } from "../../domain/send-plan.ts";
+import { newIds } from "../../lib/ids.ts";
 
 export interface NewCampaign {
   id: string;
@@ -42,62 +44,74 @@ export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<{ cr
   return r.rows[0]!;
 }
 
-/** Rows per insert statement: large enough to amortise the round trip, small enough to bind. */
-export const MESSAGE_INSERT_BATCH = 1000;
+const MESSAGE_COPY_COLUMNS = [
+  "id",
+  "org_id",
+  "campaign_id",
+  "status",
+  "run_at",
+  "recipient_index",
+  "recipient",
+  "name",
+  "variables",
+  "type",
+  "fallback_type",
+  "price_held",
+] as const;
+
+/** Lines per chunk handed to COPY: bounded memory while a large campaign streams in. */
+const COPY_CHUNK = 1000;
 
 /**
- * Inserts one batch of a campaign's messages with a single statement: the
- * per-message columns travel as arrays and `unnest` turns them into rows;
- * what every message shares is bound once.
+ * Streams a campaign's messages into the table with one COPY. COPY skips the
+ * per-statement planning and parameter binding that even a batched
+ * `insert … select unnest(…)` pays, which is what lets 100,000 recipients be
+ * accepted in about the time a plain batched insert takes.
  */
-export async function insertMessageBatch(
+export async function copyMessages(
   q: Queryable,
   batch: {
     orgId: string;
     campaignId: string;
     status: MessageStatus;
     runAt: Date;
-    ids: string[];
-    messages: PlannedMessage[];
+    messages: readonly PlannedMessage[];
+    /** What a message stores of its variables: the recipient's own (the shared ones are on the campaign). */
+    variablesOf: (message: PlannedMessage) => Record<string, string> | null | undefined;
   },
 ): Promise<void> {
-  const n = batch.messages.length;
-  const index = new Array<number>(n);
-  const recipient = new Array<string>(n);
-  const name = new Array<string | null>(n);
-  const variables = new Array<string | null>(n);
-  const type = new Array<string>(n);
-  const fallbackType = new Array<string | null>(n);
-  const held = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const m = batch.messages[i]!;
-    index[i] = m.index;
-    recipient[i] = m.to;
-    name[i] = m.name;
-    variables[i] = m.variables === null ? null : JSON.stringify(m.variables);
-    type[i] = m.type;
-    fallbackType[i] = m.fallbackType;
-    held[i] = m.held.toString();
+  const { orgId, campaignId, status, messages } = batch;
+  const runAt = batch.runAt.toISOString();
+  function* chunks() {
+    for (let start = 0; start < messages.length; start += COPY_CHUNK) {
+      const end = Math.min(start + COPY_CHUNK, messages.length);
+      const ids = newIds("msg", end - start);
+      let text = "";
+      for (let i = start; i < end; i++) {
+        const m = messages[i]!;
+        text += copyLine([
+          ids[i - start],
+          orgId,
+          campaignId,
+          status,
+          runAt,
+          m.index,
+          m.to,
+          m.name,
+          variablesJson(batch.variablesOf(m)),
+          m.type,
+          m.fallbackType,
+          m.held,
+        ]);
+      }
+      yield text;
+    }
   }
-  await q.query(
-    `insert into messages (org_id, campaign_id, status, run_at, id, recipient_index, recipient,
-       name, variables, type, fallback_type, price_held)
-     select $1, $2, $3, $4, u.*
-     from unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::jsonb[], $10::text[],
-                 $11::text[], $12::bigint[]) as u`,
-    [
-      batch.orgId,
-      batch.campaignId,
-      batch.status,
-      batch.runAt,
-      batch.ids,
-      index,
-      recipient,
-      name,
-      variables,
-      type,
-      fallbackType,
-      held,
-    ],
-  );
+  await q.copyFrom({ table: "messages", columns: MESSAGE_COPY_COLUMNS }, chunks());
+}
+
+function variablesJson(variables: Record<string, string> | null | undefined): string | null {
+  if (!variables) return null;
+  for (const _ in variables) return JSON.stringify(variables);
+  return null;
 }

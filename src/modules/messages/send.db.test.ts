@@ -224,4 +224,45 @@ describe(`sending on ${engine}`, async () => {
     expect((await get(url)).statusCode).toBe(200);
     expect((await get(url, { authorization: `Bearer ${sibling.apiKey}` })).statusCode).toBe(404);
   });
+
+  it("accepts 100,000 recipients in one request", async () => {
+    const big = await createSendingOrg(db, { credits: 5_000_000, name: "Big" });
+    const recipients = Array.from({ length: 100_000 }, (_, i) => ({
+      to: `010-${String(2000 + Math.floor(i / 10_000))}-${String(i % 10_000).padStart(4, "0")}`,
+      variables: { name: `고객${i}` },
+    }));
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: big.auth,
+      payload: { template: { code: "WELCOME_001", variables: { shop: "Alimi" } }, recipients },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({
+      accepted: 100_000,
+      rejected: [],
+      cost: { held: "4500000.00" },
+    });
+    const stored = await db.query<{ n: number; first: number; last: number; held: bigint }>(
+      `select count(*)::int as n, min(recipient_index) as first, max(recipient_index) as last,
+         sum(price_held)::bigint as held
+       from messages where campaign_id = $1`,
+      [res.json().campaignId],
+    );
+    expect(stored.rows[0]).toEqual({
+      n: 100_000,
+      first: 0,
+      last: 99_999,
+      held: 4_500_000_000_000n,
+    });
+    const sample = await db.query<{ recipient: string; variables: unknown }>(
+      "select recipient, variables from messages where campaign_id = $1 and recipient_index = 12345",
+      [res.json().campaignId],
+    );
+    expect(sample.rows[0]).toEqual({
+      recipient: "+821020012345",
+      variables: { name: "고객12345" },
+    });
+    expect((await runDoctor(db)).violations).toEqual([]);
+  });
 });

@@ -2,15 +2,15 @@ import type { Db, Queryable } from "../../db/client.ts";
 import type { CampaignContent } from "../../db/schema/campaigns.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { formatCredits } from "../../domain/money.ts";
-import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
+import { planSend, type Rejection, type SendInput } from "../../domain/send-plan.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
-import { newId, newIds } from "../../lib/ids.ts";
+import { newId } from "../../lib/ids.ts";
 import { applyMovement, findWallet } from "../credits/queries.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
 import { findOrgPrices } from "../plans/queries.ts";
 import { listSenders } from "../senders/queries.ts";
 import { findTemplateByCode, type TemplateRow } from "../templates/queries.ts";
-import { insertCampaign, insertMessageBatch, MESSAGE_INSERT_BATCH } from "./queries.ts";
+import { copyMessages, insertCampaign } from "./queries.ts";
 
 export interface SendRequest extends SendInput {
   metadata?: Record<string, unknown>;
@@ -41,11 +41,10 @@ export interface EstimateResponse {
 /** Validates, routes and prices a request against the organization's prices, senders and template. */
 async function planForOrg(q: Queryable, orgId: string, input: SendInput, now: Date) {
   const code = input.template?.code;
-  const [prices, senders, template] = await Promise.all([
-    findOrgPrices(q, orgId),
-    listSenders(q, orgId),
-    code ? findTemplateByCode(q, orgId, code) : Promise.resolve(null),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const prices = await findOrgPrices(q, orgId);
+  const senders = await listSenders(q, orgId);
+  const template = code ? await findTemplateByCode(q, orgId, code) : null;
   if (!prices) throw new AppError("NOT_FOUND", "organization not found");
   const plan = planSend(input, { now, prices, senders, template });
   if (!plan.ok) {
@@ -112,9 +111,9 @@ export async function estimateSend(
 
 /**
  * Accepts a send: the campaign, all its messages and the credit hold are
- * written in one transaction, or nothing is. Messages are inserted in batches
- * before the hold so that the wallet row is locked only for the last moment
- * of the transaction, not while 100,000 rows are written.
+ * written in one transaction, or nothing is. Messages are streamed in before
+ * the hold so that the wallet row is locked only for the last moment of the
+ * transaction, not while 100,000 rows are written.
  */
 export async function acceptSend(
   db: Db,
@@ -143,7 +142,14 @@ export async function acceptSend(
       totalCount: plan.messages.length,
       heldTotal: plan.cost.held,
     });
-    await insertMessages(q, { orgId, campaignId, plan, runAt: plan.sendAt ?? now });
+    await copyMessages(q, {
+      orgId,
+      campaignId,
+      status: "queued",
+      runAt: plan.sendAt ?? now,
+      messages: plan.messages,
+      variablesOf: (m) => input.recipients[m.index]?.variables,
+    });
     const hold = await applyMovement(q, {
       id: newId("led"),
       orgId,
@@ -169,29 +175,6 @@ export async function acceptSend(
       },
     };
   });
-}
-
-async function insertMessages(
-  q: Queryable,
-  options: {
-    orgId: string;
-    campaignId: string;
-    plan: Extract<SendPlan, { ok: true }>;
-    runAt: Date;
-  },
-): Promise<void> {
-  const { messages } = options.plan;
-  for (let start = 0; start < messages.length; start += MESSAGE_INSERT_BATCH) {
-    const batch = messages.slice(start, start + MESSAGE_INSERT_BATCH);
-    await insertMessageBatch(q, {
-      orgId: options.orgId,
-      campaignId: options.campaignId,
-      status: "queued",
-      runAt: options.runAt,
-      ids: newIds("msg", batch.length),
-      messages: batch,
-    });
-  }
 }
 
 function contentOf(input: SendInput, template: TemplateRow | null): CampaignContent {
