@@ -30,7 +30,7 @@ export async function createTestApp(options: { db?: Db } = {}): Promise<TestApp>
     logger: pino({ level: "silent" }),
     metrics: createMetrics(),
     isReady: () => true,
-    onAccepted: (id) => accepted.push(id),
+    onAccepted: (campaign) => accepted.push(campaign.id),
   });
   afterAll(() => app.close());
   return { app, db, clock, accepted };

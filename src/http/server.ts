@@ -98,7 +98,14 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     request.principal = principal;
   });
 
-  const deps: RouteDeps = { db: options.db, now: options.now, onAccepted: options.onAccepted };
+  const deps: RouteDeps = {
+    db: options.db,
+    now: options.now,
+    onAccepted(campaign) {
+      options.metrics.messagesAccepted.inc(campaign.accepted);
+      options.onAccepted(campaign);
+    },
+  };
   messageRoutes(app, deps);
   campaignRoutes(app, deps);
   creditRoutes(app, deps);

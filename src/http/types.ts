@@ -21,5 +21,5 @@ export interface RouteDeps {
   db: Db;
   now: () => Date;
   /** Called after a campaign is committed, to wake the workers. */
-  onAccepted: (campaignId: string) => void;
+  onAccepted: (campaign: { id: string; accepted: number }) => void;
 }

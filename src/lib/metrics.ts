@@ -3,7 +3,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client
 
 export interface Metrics {
   registry: Registry;
-  messagesAccepted: Counter<"type">;
+  messagesAccepted: Counter;
   instrument(app: FastifyInstance): void;
 }
 
@@ -20,8 +20,7 @@ export function createMetrics(): Metrics {
   });
   const messagesAccepted = new Counter({
     name: "alimi_messages_accepted_total",
-    help: "Messages accepted for sending, by type",
-    labelNames: ["type"] as const,
+    help: "Messages accepted for sending",
     registers: [registry],
   });
   return {

@@ -39,7 +39,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
         now: deps.now(),
         idempotency: key ? { key, requestHash: hashRequest(request.body) } : null,
       });
-      deps.onAccepted(result.body.campaignId);
+      deps.onAccepted({ id: result.body.campaignId, accepted: result.body.accepted });
       return reply.status(202).send(result.body);
     },
   );
