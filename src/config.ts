@@ -18,10 +18,9 @@ const EnvSchema = Type.Object({
   ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   ALIMI_SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 200 }),
   ALIMI_RECONCILE_AFTER: Type.String({ default: "24h" }),
-  LOG_LEVEL: Type.Union(
-    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
-    { default: "info" },
-  ),
+  LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+    default: "info",
+  }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -57,11 +56,16 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Config {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(EnvSchema.properties)) {
+  for (const [key, schema] of Object.entries(EnvSchema.properties)) {
     const value = env[key];
-    if (value !== undefined && value !== "") raw[key] = value;
+    if (value === undefined || value === "") continue;
+    // Whole numbers only: "80.5" or "true" for a port is a mistake to report, not to round.
+    raw[key] =
+      (schema as { type?: string }).type === "integer" && /^\d+$/.test(value)
+        ? Number(value)
+        : value;
   }
-  const value = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Env;
+  const value = Value.Default(EnvSchema, raw) as Env;
   const problems = [...Value.Errors(EnvSchema, value)].map(
     (e) => `${e.instancePath.slice(1) || "environment"}: ${e.message}`,
   );

@@ -16,14 +16,22 @@ import {
   type LockHolder,
   lockDataDir,
   readOrCreateAdminToken,
+  readOrCreateSecretKey,
   writeDemoCredentials,
 } from "./lib/data-dir.ts";
 import { AppError } from "./lib/errors.ts";
+import { newId } from "./lib/ids.ts";
 import { createMetrics } from "./lib/metrics.ts";
+import { createSecretBox } from "./lib/secret-box.ts";
 import { bootstrapDemo, type DemoBootstrap } from "./modules/orgs/bootstrap.ts";
 import { ensurePlatform } from "./modules/orgs/service.ts";
+import { reportRoutes } from "./modules/reports/routes.ts";
+import { createVendorDirectory, ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
+import { adapters } from "./vendors/registry.ts";
+import { createSandbox, registerSandboxRoutes } from "./vendors/sandbox/server.ts";
+import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
-import { startScheduler } from "./workers/scheduler.ts";
+import { createWakeBus, type WakeBus } from "./workers/wake.ts";
 
 export class DataDirBusyError extends Error {
   readonly holder: LockHolder;
@@ -84,21 +92,34 @@ export async function serve(
   options: { role: Role; logger: FastifyBaseLogger; migrate?: boolean; demo?: boolean },
 ): Promise<Running> {
   const { logger, role } = options;
+  const embedded = config.database.kind === "pglite";
+  const secretKey = config.secretKey ?? (embedded ? readOrCreateSecretKey(config.dataDir) : null);
+  if (!secretKey) {
+    throw new Error("ALIMI_SECRET_KEY is required with DATABASE_URL (64 hex characters or base64)");
+  }
+  const box = createSecretBox(secretKey);
   const opened = await openDatabase(config);
   const { db } = opened;
   let app: App | null = null;
+  let bus: WakeBus | null = null;
   const workers: WorkerLoop[] = [];
+  const sandbox =
+    role !== "worker" ? createSandbox({ delayMs: config.sandboxDelayMs, logger }) : null;
   let ready = false;
 
+  // Workers stop first (their in-flight batches are recorded), then the
+  // sandbox hands over its due reports, then HTTP stops accepting and
+  // finishes what it holds, then the database closes.
   const stop = async () => {
     ready = false;
-    await app?.close();
     await Promise.all(workers.map((w) => w.stop()));
+    await sandbox?.close();
+    await app?.close();
+    await bus?.close();
     await opened.close();
   };
 
   try {
-    const embedded = config.database.kind === "pglite";
     if (embedded || options.migrate) {
       const result = await migrate(db);
       if (result.applied.length > 0) logger.info({ applied: result.applied }, "migrations applied");
@@ -106,10 +127,14 @@ export async function serve(
       throw new Error("the database is not migrated: run `alimi migrate` first");
     }
     await ensurePlatform(db);
+    await ensurePlatformSandbox(db, box);
     const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
 
     const now = () => new Date();
-    if (role !== "api") workers.push(startScheduler({ db, logger, now }));
+    bus = await createWakeBus(db);
+    const wake = bus;
+    let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
+    const directory = createVendorDirectory({ db, box, publicUrl: () => publicUrl });
 
     if (role !== "worker") {
       const metrics = createMetrics();
@@ -120,18 +145,44 @@ export async function serve(
         logger,
         metrics,
         isReady: () => ready,
-        onAccepted: () => {},
-        extraRoutes: adminToken ? (a) => adminRoutes(a, db, adminToken) : undefined,
+        onAccepted: () => wake.wake("dispatch"),
+        extraRoutes: async (a) => {
+          await reportRoutes(a, {
+            db,
+            now,
+            directory,
+            adapters,
+            onReports: () => wake.wake("reports"),
+          });
+          if (sandbox) registerSandboxRoutes(a, sandbox);
+          if (adminToken) adminRoutes(a, db, adminToken);
+        },
       });
       await app.listen({ port: config.port, host: config.host });
     }
-    ready = true;
 
     const address = app?.server.address();
     const url =
       address && typeof address === "object"
         ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`
         : null;
+    if (url && !config.publicUrl) publicUrl = url;
+    if (role !== "api") {
+      workers.push(
+        ...startDeliveryWorkers({
+          db,
+          bus,
+          directory,
+          adapters,
+          logger,
+          now,
+          workerId: newId("wrk"),
+          reconcileAfterMs: config.reconcileAfterMs,
+          dispatchConcurrency: embedded ? 1 : 2,
+        }),
+      );
+    }
+    ready = true;
     if (url) opened.lock?.announce(url);
     return { url, app, db, demo, stop };
   } catch (err) {

@@ -1093,3 +1093,49 @@ describe("planSend: 100,000 recipients", () => {
     expect(plan.cost.held).toBe(100_000n * S);
   });
 });
+
+describe("planSend: the content resolved for dispatch", () => {
+  const tpl = { code: "WELCOME_001" };
+  it.each([
+    [
+      "alimtalk_first: the explicit fallback wins",
+      {
+        template: tpl,
+        text: "본문 #{name}",
+        fallback: { text: "대체 #{name}" },
+        recipients: ONE_NAMED,
+      },
+      {},
+      { alimtalk: TEMPLATE.body, text: "대체 #{name}", subject: null },
+    ],
+    [
+      "alimtalk_first: the template's fallback before its body",
+      { template: tpl, recipients: ONE_NAMED },
+      withTemplate({ fallbackText: "#{name}님 환영", fallbackSubject: "환영" }),
+      { alimtalk: TEMPLATE.body, text: "#{name}님 환영", subject: "환영" },
+    ],
+    [
+      "alimtalk_first: the body itself without any fallback",
+      { template: tpl, recipients: ONE_NAMED },
+      {},
+      { alimtalk: TEMPLATE.body, text: TEMPLATE.body, subject: null },
+    ],
+    [
+      "alimtalk_only: no text path",
+      { template: tpl, strategy: "alimtalk_only", recipients: ONE_NAMED },
+      {},
+      { alimtalk: TEMPLATE.body, text: null, subject: null },
+    ],
+    [
+      "sms_only: the text itself",
+      { type: "lms", text: "공지", subject: "제목", recipients: ONE },
+      { template: null },
+      { alimtalk: null, text: "공지", subject: "제목" },
+    ],
+  ] as [string, SendInput, Partial<SendContext>, unknown][])(
+    "%s",
+    (_name, input, ctx, expected) => {
+      expect(accepted(planSend(input, context(ctx))).content).toEqual(expected);
+    },
+  );
+});

@@ -111,8 +111,18 @@ export type SendPlan =
       messages: PlannedMessage[];
       rejected: Rejection[];
       cost: { held: bigint; byType: Record<MessageType, bigint> };
+      /** The texts to render at dispatch, with their #{var} placeholders, as resolved here. */
+      content: ResolvedContent;
     }
   | { ok: false; errors: FieldError[]; rejected: Rejection[] };
+
+export interface ResolvedContent {
+  /** The Alimtalk body, when an Alimtalk path is possible. */
+  alimtalk: string | null;
+  /** The SMS/LMS/MMS text, or the Alimtalk fallback text, when a text path is possible. */
+  text: string | null;
+  subject: string | null;
+}
 
 const DEFAULT_MAX_RECIPIENTS = 100_000;
 const DEFAULT_MAX_SCHEDULE_AHEAD_MS = 180 * 86_400_000;
@@ -186,5 +196,20 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     };
   }
   const held = byType.alimtalk + byType.sms + byType.lms + byType.mms;
-  return { ok: true, type, strategy, from, sendAt, messages, rejected, cost: { held, byType } };
+  const resolved: ResolvedContent = {
+    alimtalk: content.alimtalk?.body ?? null,
+    text: content.text?.text.compiled.body ?? null,
+    subject: content.text?.subject?.compiled.body ?? null,
+  };
+  return {
+    ok: true,
+    type,
+    strategy,
+    from,
+    sendAt,
+    messages,
+    rejected,
+    cost: { held, byType },
+    content: resolved,
+  };
 }

@@ -7,6 +7,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import type { Registry } from "prom-client";
+import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { campaignRoutes } from "../modules/campaigns/routes.ts";
@@ -23,8 +24,8 @@ export interface ServerOptions extends RouteDeps {
   metrics: Metrics;
   /** Whether the service is ready to take work (database migrated, workers running). */
   isReady: () => boolean;
-  /** Extra routes mounted by the caller (the local admin endpoint). */
-  extraRoutes?: (app: App) => void;
+  /** Routes mounted by the caller: vendor webhooks, the sandbox vendor, the local admin endpoint. */
+  extraRoutes?: (app: App) => Promise<void> | void;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -57,7 +58,11 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err as Error));
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, Object.assign(new Error("not found"), { statusCode: 404 })),
+    sendError(
+      request,
+      reply,
+      new AppError("NOT_FOUND", `no route ${request.method} ${request.url}`),
+    ),
   );
   app.decorateRequest("principal", null);
   app.addHook("onSend", async (request, reply) => {
@@ -111,7 +116,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   creditRoutes(app, deps);
   senderRoutes(app, deps);
   templateRoutes(app, deps);
-  options.extraRoutes?.(app);
+  await options.extraRoutes?.(app);
 
   return app;
 }

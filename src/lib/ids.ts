@@ -6,7 +6,18 @@ import { randomBytes } from "node:crypto";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const RANDOM_CHARS = 16;
 
-export type IdPrefix = "org" | "key" | "pln" | "led" | "snd" | "tpl" | "cmp" | "msg" | "req";
+export type IdPrefix =
+  | "org"
+  | "key"
+  | "pln"
+  | "led"
+  | "snd"
+  | "tpl"
+  | "cmp"
+  | "msg"
+  | "req"
+  | "vac"
+  | "wrk";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import type { TemplateButton } from "../../domain/template.ts";
 import { orgs } from "./orgs.ts";
 
 export const CAMPAIGN_STATUSES = [
@@ -21,19 +22,20 @@ export const CAMPAIGN_STATUSES = [
 ] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-/** What was asked for, frozen at acceptance (templates may change later). */
+/**
+ * What to send, resolved and frozen at acceptance (templates may change
+ * later): the texts keep their #{var} placeholders and are rendered per
+ * message at dispatch with the shared variables under each message's own.
+ */
 export interface CampaignContent {
-  template: {
-    code: string;
-    body: string;
-    buttons: unknown[];
-    fallbackText: string | null;
-    fallbackSubject: string | null;
-    variables: Record<string, string>;
-  } | null;
+  templateCode: string | null;
+  /** The Alimtalk body, when an Alimtalk path is possible. */
+  alimtalk: string | null;
+  buttons: TemplateButton[];
+  /** The SMS/LMS/MMS text, or the Alimtalk fallback text. */
   text: string | null;
   subject: string | null;
-  fallback: { text: string | null; subject: string | null } | null;
+  variables: Record<string, string>;
 }
 
 /** One send request. A single API send is a campaign of one. */

@@ -8,3 +8,4 @@ export * from "./plans.ts";
 export * from "./senders.ts";
 export * from "./settings.ts";
 export * from "./templates.ts";
+export * from "./vendors.ts";

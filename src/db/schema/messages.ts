@@ -1,13 +1,16 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 export const MESSAGE_STATUSES = [
@@ -27,8 +30,10 @@ export const FINAL_MESSAGE_STATUSES = ["delivered", "failed", "canceled", "expir
  * One recipient of one campaign on one channel. Messages are also the work
  * queue (status, run_at, attempts, lease). `price_held` is what acceptance
  * held for this message; `settled_at` is set exactly once, when the hold is
- * captured (`price_charged`) or released. `variables` are the recipient's
- * own; the campaign's shared template variables sit under them.
+ * captured (`price_charged`) or released (`price_released`); a failed
+ * Alimtalk message hands its whole hold to its fallback message instead
+ * (settled with nothing charged or released). `variables` are the
+ * recipient's own; the campaign's shared template variables sit under them.
  */
 export const messages = pgTable(
   "messages",
@@ -47,8 +52,15 @@ export const messages = pgTable(
     fallbackType: text("fallback_type"),
     fallbackOf: text("fallback_of"),
     status: text("status").$type<MessageStatus>().notNull(),
+    /** 0 goes before 1: single sends and fallbacks before bulk work. */
+    priority: smallint("priority").notNull().default(1),
+    /** The price of this message's own type: what delivery captures (never above the hold). */
+    unitPrice: bigint("unit_price", { mode: "bigint" }).notNull(),
     priceHeld: bigint("price_held", { mode: "bigint" }).notNull(),
     priceCharged: bigint("price_charged", { mode: "bigint" }).notNull().default(sql`0`),
+    priceReleased: bigint("price_released", { mode: "bigint" }).notNull().default(sql`0`),
+    /** Sent with the vendor's own fallback: the vendor, not us, sends the SMS if Alimtalk fails. */
+    nativeFallback: boolean("native_fallback").notNull().default(false),
     settledAt: timestamp("settled_at", { withTimezone: true }),
     runAt: timestamp("run_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
@@ -65,8 +77,18 @@ export const messages = pgTable(
   },
   (t) => [
     index("messages_campaign_idx").on(t.campaignId, t.status),
-    index("messages_unsettled_idx").on(t.orgId).where(sql`settled_at is null`),
-    index("messages_queue_idx").on(t.runAt).where(sql`status = 'queued'`),
+    // The dispatcher's lanes: per organization, priority first, then due time.
+    index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(sql`status = 'queued'`),
+    index("messages_lease_idx").on(t.lockedUntil).where(sql`status = 'sending'`),
+    uniqueIndex("messages_vendor_key")
+      .on(t.vendorAccountId, t.vendorMessageId)
+      .where(sql`vendor_message_id is not null`),
+    // At most one fallback per message, whoever tries to create it.
+    uniqueIndex("messages_fallback_of_key").on(t.fallbackOf).where(sql`fallback_of is not null`),
+    index("messages_reconcile_idx").on(t.sentAt).where(sql`status = 'sent'`),
+    index("messages_settle_idx")
+      .on(t.id)
+      .where(sql`settled_at is null and status in ('delivered', 'failed', 'canceled', 'expired')`),
     check(
       "messages_status_check",
       sql`${t.status} in ('accepted', 'queued', 'sending', 'sent', 'delivered', 'failed', 'canceled', 'expired')`,
@@ -74,7 +96,7 @@ export const messages = pgTable(
     check("messages_type_check", sql`${t.type} in ('alimtalk', 'sms', 'lms', 'mms')`),
     check(
       "messages_price_check",
-      sql`${t.priceHeld} >= 0 and ${t.priceCharged} >= 0 and ${t.priceCharged} <= ${t.priceHeld}`,
+      sql`${t.priceHeld} >= 0 and ${t.priceCharged} >= 0 and ${t.priceReleased} >= 0 and ${t.priceCharged} + ${t.priceReleased} <= ${t.priceHeld}`,
     ),
   ],
 );

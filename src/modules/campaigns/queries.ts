@@ -68,8 +68,7 @@ export async function tallyCampaign(q: Queryable, campaignId: string): Promise<C
        count(*) filter (where fallback_of is not null)::int as fallback,
        coalesce(sum(price_held) filter (where settled_at is null), 0)::bigint as held,
        coalesce(sum(price_charged), 0)::bigint as charged,
-       coalesce(sum(price_held - price_charged) filter (where settled_at is not null), 0)::bigint
-         as refunded
+       coalesce(sum(price_released), 0)::bigint as refunded
      from messages where campaign_id = $1 group by status`,
     [campaignId],
   );
@@ -169,8 +168,8 @@ export async function cancelPendingMessages(
 ): Promise<{ count: number; held: bigint }> {
   const r = await q.query<{ count: number; held: bigint }>(
     `with c as (
-       update messages set status = 'canceled', settled_at = now(), locked_by = null,
-         locked_until = null
+       update messages set status = 'canceled', settled_at = now(), price_released = price_held,
+         locked_by = null, locked_until = null
        where campaign_id = $1 and status in ('accepted', 'queued') and settled_at is null
        returning price_held
      )
@@ -191,15 +190,4 @@ export async function markCampaignCanceled(q: Queryable, id: string): Promise<vo
      where id = $1`,
     [id],
   );
-}
-
-/** Scheduled campaigns whose time has come become queued (their messages are already queued). */
-export async function startDueCampaigns(q: Queryable, now: Date): Promise<string[]> {
-  const r = await q.query<{ id: string }>(
-    `update campaigns set status = 'queued'
-     where status = 'scheduled' and send_at <= $1
-     returning id`,
-    [now],
-  );
-  return r.rows.map((row) => row.id);
 }

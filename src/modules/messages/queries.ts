@@ -2,7 +2,7 @@ import type { Queryable } from "../../db/client.ts";
 import { copyLine } from "../../db/copy-text.ts";
 import type { CampaignContent, CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
-import type { PlannedMessage } from "../../domain/send-plan.ts";
+import type { PlannedMessage, Prices } from "../../domain/send-plan.ts";
 import { newIds } from "../../lib/ids.ts";
 
 export interface NewCampaign {
@@ -56,6 +56,8 @@ const MESSAGE_COPY_COLUMNS = [
   "variables",
   "type",
   "fallback_type",
+  "priority",
+  "unit_price",
   "price_held",
 ] as const;
 
@@ -76,6 +78,8 @@ export async function copyMessages(
     status: MessageStatus;
     runAt: Date;
     messages: readonly PlannedMessage[];
+    prices: Prices;
+    priority: 0 | 1;
     /** What a message stores of its variables: the recipient's own (the shared ones are on the campaign). */
     variablesOf: (message: PlannedMessage) => Record<string, string> | null | undefined;
   },
@@ -101,6 +105,8 @@ export async function copyMessages(
           variablesJson(batch.variablesOf(m)),
           m.type,
           m.fallbackType,
+          batch.priority,
+          batch.prices[m.type],
           m.held,
         ]);
       }

@@ -2,7 +2,7 @@ import type { Db, Queryable } from "../../db/client.ts";
 import type { CampaignContent } from "../../db/schema/campaigns.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { formatCredits } from "../../domain/money.ts";
-import { planSend, type Rejection, type SendInput } from "../../domain/send-plan.ts";
+import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement, findWallet } from "../credits/queries.ts";
@@ -52,7 +52,7 @@ async function planForOrg(q: Queryable, orgId: string, input: SendInput, now: Da
       details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
     });
   }
-  return { plan, template };
+  return { plan, template, prices };
 }
 
 function describeErrors(errors: number, rejected: Rejection[]): string {
@@ -121,7 +121,7 @@ export async function acceptSend(
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
-    const { plan, template } = await planForOrg(q, orgId, input, now);
+    const { plan, template, prices } = await planForOrg(q, orgId, input, now);
     const wallet = await findWallet(q, orgId);
     const available = wallet ? wallet.balance - wallet.held : 0n;
     if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
@@ -135,7 +135,7 @@ export async function acceptSend(
       type: plan.type,
       strategy: plan.strategy,
       fromNumber: plan.from || null,
-      content: contentOf(input, template),
+      content: contentOf(input, plan, template),
       advertising: input.advertising ?? false,
       metadata: input.metadata ?? null,
       sendAt: plan.sendAt,
@@ -148,6 +148,8 @@ export async function acceptSend(
       status: "queued",
       runAt: plan.sendAt ?? now,
       messages: plan.messages,
+      prices,
+      priority: plan.messages.length === 1 ? 0 : 1,
       variablesOf: (m) => input.recipients[m.index]?.variables,
     });
     const hold = await applyMovement(q, {
@@ -177,23 +179,17 @@ export async function acceptSend(
   });
 }
 
-function contentOf(input: SendInput, template: TemplateRow | null): CampaignContent {
+function contentOf(
+  input: SendInput,
+  plan: Extract<SendPlan, { ok: true }>,
+  template: TemplateRow | null,
+): CampaignContent {
   return {
-    template:
-      input.template && template
-        ? {
-            code: template.code,
-            body: template.body,
-            buttons: template.buttons,
-            fallbackText: template.fallbackText,
-            fallbackSubject: template.fallbackSubject,
-            variables: input.template.variables ?? {},
-          }
-        : null,
-    text: input.text ?? null,
-    subject: input.subject ?? null,
-    fallback: input.fallback
-      ? { text: input.fallback.text ?? null, subject: input.fallback.subject ?? null }
-      : null,
+    templateCode: template?.code ?? null,
+    alimtalk: plan.content.alimtalk,
+    buttons: plan.content.alimtalk !== null ? (template?.buttons ?? []) : [],
+    text: plan.content.text,
+    subject: plan.content.subject,
+    variables: input.template?.variables ?? {},
   };
 }

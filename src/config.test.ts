@@ -1,0 +1,163 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+/** Runs loadConfig and returns the ConfigError it throws (fails if it does not throw one). */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const KEY_BYTES = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1));
+
+describe("loadConfig", () => {
+  it("defaults to embedded PGlite in ./.alimi, port 3000, 24h reconcile, 200 ms sandbox delay", () => {
+    const config = loadConfig({});
+    const dataDir = path.resolve(".alimi");
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config).toEqual({
+      database: { kind: "pglite", dataDir: path.join(dataDir, "pgdata") },
+      dataDir,
+      port: 3000,
+      host: "127.0.0.1",
+      publicUrl: null,
+      secretKey: null,
+      sandboxDelayMs: 200,
+      reconcileAfterMs: 86_400_000,
+      logLevel: "info",
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "", LOG_LEVEL: "" });
+    expect(config.database.kind).toBe("pglite");
+    expect(config.port).toBe(3000);
+    expect(config.logLevel).toBe("info");
+  });
+
+  it("resolves a relative ALIMI_DATA_DIR to an absolute path", () => {
+    const config = loadConfig({ ALIMI_DATA_DIR: "var/alimi" });
+    expect(config.dataDir).toBe(path.resolve("var/alimi"));
+    expect(config.database).toEqual({
+      kind: "pglite",
+      dataDir: path.join(path.resolve("var/alimi"), "pgdata"),
+    });
+  });
+
+  it("switches to PostgreSQL with DATABASE_URL, with its pool size", () => {
+    const url = "postgres://alimi:secret@db.internal:5432/alimi";
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
+      kind: "postgres",
+      url,
+      poolSize: 10,
+    });
+    expect(
+      loadConfig({ DATABASE_URL: "postgresql://db/alimi", ALIMI_DB_POOL_SIZE: "25" }).database,
+    ).toEqual({ kind: "postgres", url: "postgresql://db/alimi", poolSize: 25 });
+  });
+
+  it("reads the port, host, public URL, sandbox delay, reconcile duration and log level", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      ALIMI_PUBLIC_URL: "https://alimi.example.com",
+      ALIMI_SANDBOX_DELAY_MS: "0",
+      ALIMI_RECONCILE_AFTER: "1h30m",
+      LOG_LEVEL: "debug",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      publicUrl: "https://alimi.example.com",
+      sandboxDelayMs: 0,
+      reconcileAfterMs: 5_400_000,
+      logLevel: "debug",
+    });
+  });
+
+  it("accepts ALIMI_SECRET_KEY as 64 hex characters and decodes it to 32 bytes", () => {
+    for (const hex of [KEY_BYTES.toString("hex"), KEY_BYTES.toString("hex").toUpperCase()]) {
+      const key = loadConfig({ ALIMI_SECRET_KEY: hex }).secretKey;
+      expect(key).toHaveLength(32);
+      expect(key?.equals(KEY_BYTES)).toBe(true);
+    }
+  });
+
+  it("accepts ALIMI_SECRET_KEY as base64 of 32 bytes and decodes it to those bytes", () => {
+    const base64 = KEY_BYTES.toString("base64");
+    expect(base64).toHaveLength(44);
+    const key = loadConfig({ ALIMI_SECRET_KEY: base64 }).secretKey;
+    expect(key).toHaveLength(32);
+    expect(key?.equals(KEY_BYTES)).toBe(true);
+  });
+
+  it.each([
+    ["63 hex characters", KEY_BYTES.toString("hex").slice(1)],
+    ["base64 of 16 bytes", KEY_BYTES.subarray(0, 16).toString("base64")],
+    ["base64 of 33 bytes", Buffer.concat([KEY_BYTES, Buffer.from([1])]).toString("base64")],
+    ["plain text", "correct horse battery staple"],
+  ])("rejects ALIMI_SECRET_KEY as %s", (_name, value) => {
+    const err = configError({ ALIMI_SECRET_KEY: value });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(/^ALIMI_SECRET_KEY: /);
+  });
+
+  it("reports several bad values at once in one ConfigError", () => {
+    const err = configError({
+      PORT: "abc",
+      ALIMI_RECONCILE_AFTER: "soon",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "mysql://x",
+    });
+    expect(err.name).toBe("ConfigError");
+    const named = new Set(err.problems.map((p) => p.slice(0, p.indexOf(":"))));
+    expect([...named].sort()).toEqual([
+      "ALIMI_RECONCILE_AFTER",
+      "DATABASE_URL",
+      "LOG_LEVEL",
+      "PORT",
+    ]);
+    expect(err.problems).toContain(
+      'ALIMI_RECONCILE_AFTER: "soon" is not a duration: use whole numbers with units d, h, m, s or ms, largest first, like "1h30m" or "250ms".',
+    );
+    for (const problem of err.problems) expect(err.message).toContain(`  - ${problem}`);
+  });
+
+  it("reports each bad variable once", () => {
+    // An operator reading the list should see one line per variable to fix.
+    const err = configError({
+      PORT: "abc",
+      ALIMI_RECONCILE_AFTER: "soon",
+      LOG_LEVEL: "loud",
+      DATABASE_URL: "mysql://x",
+    });
+    expect(err.problems.map((p) => p.slice(0, p.indexOf(":"))).sort()).toEqual([
+      "ALIMI_RECONCILE_AFTER",
+      "DATABASE_URL",
+      "LOG_LEVEL",
+      "PORT",
+    ]);
+  });
+
+  it.each([
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["PORT", "true"],
+    ["ALIMI_DB_POOL_SIZE", "0"],
+    ["ALIMI_SANDBOX_DELAY_MS", "-5"],
+    ["ALIMI_PUBLIC_URL", "alimi.example.com"],
+    ["ALIMI_RECONCILE_AFTER", "24"],
+    ["ALIMI_SANDBOX_DELAY_MS", "1.5"],
+  ])("rejects %s=%s", (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.problems.length).toBeGreaterThan(0);
+    for (const problem of err.problems) expect(problem.startsWith(`${name}: `)).toBe(true);
+  });
+});

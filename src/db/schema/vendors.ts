@@ -1,0 +1,77 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { orgs } from "./orgs.ts";
+
+/**
+ * Credentials and settings for one vendor, owned by an organization or by
+ * the platform. Secrets are AES-256-GCM encrypted (lib/secret-box.ts).
+ */
+export const vendorAccounts = pgTable(
+  "vendor_accounts",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    vendor: text("vendor").notNull(),
+    name: text("name").notNull(),
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    credentialsEnc: text("credentials_enc").notNull(),
+    webhookSecretEnc: text("webhook_secret_enc").notNull(),
+    version: integer("version").notNull().default(1),
+    status: text("status").notNull().default("active"),
+    lastTestedAt: timestamp("last_tested_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("vendor_accounts_org_idx").on(t.orgId),
+    check(
+      "vendor_accounts_vendor_check",
+      sql`${t.vendor} in ('sandbox', 'solapi', 'nhn', 'aligo')`,
+    ),
+  ],
+);
+
+/**
+ * What vendors told us, stored once per (account, vendor message id, status)
+ * and applied to messages in batches. A report whose message is not known
+ * yet (its acceptance not recorded) stays unapplied and is tried again.
+ */
+export const deliveryReports = pgTable(
+  "delivery_reports",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    vendorAccountId: text("vendor_account_id").notNull(),
+    vendorMessageId: text("vendor_message_id").notNull(),
+    status: text("status").notNull(),
+    type: text("type").notNull(),
+    fallbackOf: text("fallback_of"),
+    errorCode: text("error_code"),
+    rawCode: text("raw_code"),
+    errorMessage: text("error_message"),
+    reportedAt: timestamp("reported_at", { withTimezone: true }).notNull(),
+    source: text("source").notNull(),
+    raw: jsonb("raw"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    messageId: text("message_id"),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("delivery_reports_key").on(t.vendorAccountId, t.vendorMessageId, t.status),
+    index("delivery_reports_pending_idx").on(t.nextAttemptAt).where(sql`applied_at is null`),
+    index("delivery_reports_message_idx").on(t.messageId),
+    check("delivery_reports_status_check", sql`${t.status} in ('sent', 'delivered', 'failed')`),
+  ],
+);

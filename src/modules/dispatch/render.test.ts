@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { compileContent, renderMessage } from "./render.ts";
+
+const content = compileContent({
+  templateCode: "WELCOME_001",
+  alimtalk: "#{name}님, #{shop}에 오신 것을 환영합니다.",
+  buttons: [{ type: "WL", name: "보기", linkMobile: "https://example.com" }],
+  text: "#{name}님 환영합니다 - #{shop}",
+  subject: "#{shop} 가입",
+  variables: { shop: "알리미" },
+});
+
+const base = {
+  id: "msg_1",
+  recipient: "+821012345678",
+  fallbackType: "lms" as const,
+  variables: { name: "홍길동" },
+  attempts: 1,
+};
+
+describe("renderMessage", () => {
+  it("renders Alimtalk with shared variables under the message's own", () => {
+    const r = renderMessage(
+      content,
+      { ...base, type: "alimtalk" },
+      { from: "0212345678", nativeFallback: false },
+    );
+    expect(r).toEqual({
+      ok: true,
+      message: {
+        id: "msg_1",
+        to: "+821012345678",
+        from: "0212345678",
+        type: "alimtalk",
+        text: "홍길동님, 알리미에 오신 것을 환영합니다.",
+        subject: null,
+        alimtalk: {
+          templateCode: "WELCOME_001",
+          buttons: [{ type: "WL", name: "보기", linkMobile: "https://example.com" }],
+        },
+        nativeFallback: null,
+        attempt: 1,
+      },
+    });
+  });
+
+  it("adds the fallback for a vendor's native fallback", () => {
+    const r = renderMessage(
+      content,
+      { ...base, type: "alimtalk" },
+      { from: "0212345678", nativeFallback: true },
+    );
+    expect(r.ok && r.message.nativeFallback).toEqual({
+      type: "lms",
+      text: "홍길동님 환영합니다 - 알리미",
+      subject: "알리미 가입",
+    });
+  });
+
+  it("renders a fallback SMS without a subject and an LMS with one", () => {
+    const sms = renderMessage(
+      content,
+      { ...base, type: "sms", variables: { name: "김", shop: "가게" } },
+      { from: "0212345678", nativeFallback: false },
+    );
+    expect(sms.ok && [sms.message.text, sms.message.subject, sms.message.alimtalk]).toEqual([
+      "김님 환영합니다 - 가게",
+      null,
+      null,
+    ]);
+    const lms = renderMessage(
+      content,
+      { ...base, type: "lms" },
+      { from: "0212345678", nativeFallback: false },
+    );
+    expect(lms.ok && lms.message.subject).toBe("알리미 가입");
+  });
+
+  it("reports a variable that has no value instead of sending a placeholder", () => {
+    const r = renderMessage(
+      content,
+      { ...base, type: "alimtalk", variables: null },
+      { from: "", nativeFallback: false },
+    );
+    expect(r).toEqual({ ok: false, reason: "no value for #{name}" });
+  });
+});

@@ -1,0 +1,150 @@
+import type { Queryable } from "../../db/client.ts";
+import type { DeliveryReport } from "../../vendors/vendor.ts";
+
+/**
+ * Stores reports once each: a repeat of (account, vendor message id, status)
+ * is dropped by the unique index. Returns how many were new.
+ */
+export async function insertReports(
+  q: Queryable,
+  options: {
+    vendorAccountId: string;
+    source: "webhook" | "poll";
+    reports: DeliveryReport[];
+    /** On the applier's clock, so a report is due for it at once. */
+    receivedAt: Date;
+  },
+): Promise<number> {
+  const { reports } = options;
+  if (reports.length === 0) return 0;
+  const r = await q.query(
+    `insert into delivery_reports (vendor_account_id, source, received_at, next_attempt_at,
+       vendor_message_id, status, type, fallback_of, error_code, raw_code, error_message,
+       reported_at, raw)
+     select $1, $2, $12, $12, u.* from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+       $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[]) as u
+     on conflict (vendor_account_id, vendor_message_id, status) do nothing`,
+    [
+      options.vendorAccountId,
+      options.source,
+      reports.map((x) => x.vendorMessageId),
+      reports.map((x) => x.status),
+      reports.map((x) => x.type),
+      reports.map((x) => x.fallbackOf),
+      reports.map((x) => x.error?.code ?? null),
+      reports.map((x) => x.error?.rawCode ?? null),
+      reports.map((x) => x.error?.message ?? null),
+      reports.map((x) => x.at),
+      reports.map((x) => (x.raw === undefined ? null : JSON.stringify(x.raw))),
+      options.receivedAt,
+    ],
+  );
+  return r.affectedRows;
+}
+
+export interface PendingReport {
+  id: bigint;
+  vendorAccountId: string;
+  vendorMessageId: string;
+  status: "sent" | "delivered" | "failed";
+  fallbackOf: string | null;
+  errorCode: string | null;
+  rawCode: string | null;
+  errorMessage: string | null;
+  reportedAt: Date;
+}
+
+/** Locks a batch of reports not yet applied (other appliers skip them). */
+export async function claimPendingReports(
+  q: Queryable,
+  options: { now: Date; limit: number },
+): Promise<PendingReport[]> {
+  const r = await q.query<PendingReport>(
+    `select id, vendor_account_id as "vendorAccountId", vendor_message_id as "vendorMessageId",
+       status, fallback_of as "fallbackOf", error_code as "errorCode", raw_code as "rawCode",
+       error_message as "errorMessage", reported_at as "reportedAt"
+     from delivery_reports
+     where applied_at is null and next_attempt_at <= $1
+     order by id
+     limit $2
+     for update skip locked`,
+    [options.now, options.limit],
+  );
+  return r.rows;
+}
+
+export interface MessageRef {
+  vendorAccountId: string;
+  vendorMessageId: string;
+  id: string;
+  status: string;
+  type: string;
+  fallbackType: string | null;
+}
+
+/** The messages these vendor ids belong to (those whose acceptance is recorded). */
+export async function findMessagesByVendorIds(
+  q: Queryable,
+  keys: { vendorAccountId: string; vendorMessageId: string }[],
+): Promise<MessageRef[]> {
+  if (keys.length === 0) return [];
+  const r = await q.query<MessageRef>(
+    `select m.vendor_account_id as "vendorAccountId", m.vendor_message_id as "vendorMessageId",
+       m.id, m.status, m.type, m.fallback_type as "fallbackType"
+     from unnest($1::text[], $2::text[]) as u(account, vid)
+     join messages m on m.vendor_account_id = u.account and m.vendor_message_id = u.vid`,
+    [keys.map((k) => k.vendorAccountId), keys.map((k) => k.vendorMessageId)],
+  );
+  return r.rows;
+}
+
+/** The fallback message of each parent, for a vendor's native fallback reports. */
+export async function findFallbacks(
+  q: Queryable,
+  parentIds: string[],
+): Promise<{ id: string; fallbackOf: string; vendorMessageId: string | null }[]> {
+  if (parentIds.length === 0) return [];
+  const r = await q.query<{ id: string; fallbackOf: string; vendorMessageId: string | null }>(
+    `select id, fallback_of as "fallbackOf", vendor_message_id as "vendorMessageId"
+     from messages where fallback_of = any($1::text[])`,
+    [parentIds],
+  );
+  return r.rows;
+}
+
+/** Gives a vendor-sent fallback message the id the vendor reports it under. */
+export async function setFallbackVendorIds(
+  q: Queryable,
+  items: { id: string; vendorMessageId: string }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await q.query(
+    `update messages m set vendor_message_id = u.vid
+     from unnest($1::text[], $2::text[]) as u(id, vid)
+     where m.id = u.id and m.vendor_message_id is null`,
+    [items.map((i) => i.id), items.map((i) => i.vendorMessageId)],
+  );
+}
+
+export async function markReportsApplied(
+  q: Queryable,
+  items: { id: bigint; messageId: string }[],
+  now: Date,
+): Promise<void> {
+  if (items.length === 0) return;
+  await q.query(
+    `update delivery_reports r set applied_at = $3, message_id = u.message_id
+     from unnest($1::bigint[], $2::text[]) as u(id, message_id)
+     where r.id = u.id`,
+    [items.map((i) => i.id), items.map((i) => i.messageId), now],
+  );
+}
+
+/** Reports whose message is not known yet wait and are tried again. */
+export async function deferReports(q: Queryable, ids: bigint[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query("update delivery_reports set next_attempt_at = $2 where id = any($1::bigint[])", [
+    ids,
+    until,
+  ]);
+}

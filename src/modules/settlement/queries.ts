@@ -1,0 +1,62 @@
+import type { Queryable } from "../../db/client.ts";
+import { FINAL_STATUSES } from "../../domain/message-status.ts";
+
+export interface SettledGroup {
+  orgId: string;
+  campaignId: string;
+  messages: number;
+  charged: bigint;
+  released: bigint;
+}
+
+/**
+ * Settles up to `limit` messages that reached a final status, in one
+ * statement: delivered captures its own type's price (never more than its
+ * hold), anything else releases the hold. `settled_at` is set here and
+ * nowhere else for final messages, and only where it was null: no message is
+ * settled twice. Returns the sums per campaign for the ledger.
+ */
+export async function settleFinalMessages(
+  q: Queryable,
+  options: { now: Date; limit: number },
+): Promise<SettledGroup[]> {
+  const r = await q.query<SettledGroup>(
+    `with s as (
+       select id from messages
+       where settled_at is null and status = any($3::text[])
+       limit $2
+       for update skip locked
+     ),
+     u as (
+       update messages m set settled_at = $1,
+         price_charged = case when m.status = 'delivered' then least(m.unit_price, m.price_held) else 0 end,
+         price_released = m.price_held
+           - case when m.status = 'delivered' then least(m.unit_price, m.price_held) else 0 end
+       from s where m.id = s.id
+       returning m.org_id, m.campaign_id, m.price_charged, m.price_released
+     )
+     select org_id as "orgId", campaign_id as "campaignId", count(*)::int as messages,
+       sum(price_charged)::bigint as charged, sum(price_released)::bigint as released
+     from u group by org_id, campaign_id`,
+    [options.now, options.limit, FINAL_STATUSES],
+  );
+  return r.rows;
+}
+
+/**
+ * Campaigns all of whose messages (fallbacks included) are final and settled
+ * become `completed` (a canceled one keeps its status and gets its
+ * completion time).
+ */
+export async function completeCampaigns(q: Queryable, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string }>(
+    `update campaigns c set completed_at = $2,
+       status = case when c.status = 'canceled' then 'canceled' else 'completed' end
+     where c.id = any($1::text[]) and c.completed_at is null
+       and not exists (select 1 from messages m where m.campaign_id = c.id and m.settled_at is null)
+     returning c.id`,
+    [ids, now],
+  );
+  return r.rows.map((row) => row.id);
+}

@@ -1,0 +1,50 @@
+// Settlement: final messages capture or release their holds, batched into
+// ledger entries per campaign and settlement batch, in one transaction with
+// the messages' own settled amounts.
+import type { Db } from "../../db/client.ts";
+import { newId } from "../../lib/ids.ts";
+import { applyMovement } from "../credits/queries.ts";
+import { completeCampaigns, settleFinalMessages } from "./queries.ts";
+
+export interface SettleRound {
+  messages: number;
+  completed: string[];
+}
+
+export async function settleOnce(
+  db: Db,
+  options: { now: Date; limit?: number },
+): Promise<SettleRound> {
+  const { now } = options;
+  return db.tx(async (q) => {
+    const groups = await settleFinalMessages(q, { now, limit: options.limit ?? 5000 });
+    const batch = newId("led");
+    for (const g of groups) {
+      const movements = [
+        { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
+        { kind: "release" as const, amount: g.released, balanceDelta: 0n },
+      ];
+      for (const m of movements) {
+        if (m.amount === 0n) continue;
+        const entry = await applyMovement(q, {
+          id: newId("led"),
+          orgId: g.orgId,
+          kind: m.kind,
+          balanceDelta: m.balanceDelta,
+          heldDelta: -m.amount,
+          idempotencyKey: `${m.kind}:${g.campaignId}:${batch}`,
+          campaignId: g.campaignId,
+          memo: `${g.messages} messages`,
+        });
+        // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
+        if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
+      }
+    }
+    const completed = await completeCampaigns(
+      q,
+      groups.map((g) => g.campaignId),
+      now,
+    );
+    return { messages: groups.reduce((n, g) => n + g.messages, 0), completed };
+  });
+}

@@ -1,0 +1,246 @@
+// Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
+// webhook route and the reconciler call.
+//
+// Account settings: `baseUrl` (required: where /sandbox/v1/ is served — Alimi
+// itself when embedded), `timeoutMs` (default 10 s), `nativeFallback` (let the
+// sandbox send the SMS/LMS itself when Alimtalk fails). Credentials: `apiKey`.
+import { AppError } from "../../lib/errors.ts";
+import type {
+  DeliveryReport,
+  OutboundMessage,
+  SendOutcome,
+  VendorAccount,
+  VendorAdapter,
+  VendorError,
+} from "../vendor.ts";
+import { parseSandboxReports, polledReportOf } from "./callback.ts";
+import { type MappedError, mapHttpFailure, mapSandboxError, mapTransportFailure } from "./map.ts";
+import { isObject, SANDBOX_MAX_BATCH, type WireMessage, type WireSendRequest } from "./wire.ts";
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+interface SandboxSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  nativeFallback: boolean;
+}
+
+type Settings = { ok: true; settings: SandboxSettings } | { ok: false; error: VendorError };
+
+function settingsOf(account: VendorAccount): Settings {
+  const { baseUrl, timeoutMs, nativeFallback } = account.settings;
+  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
+    return {
+      ok: false,
+      error: {
+        code: "UNKNOWN",
+        rawCode: "settings.baseUrl",
+        message: "the sandbox account has no valid baseUrl",
+      },
+    };
+  }
+  return {
+    ok: true,
+    settings: {
+      baseUrl: baseUrl.replace(/\/+$/, ""),
+      timeoutMs: typeof timeoutMs === "number" && timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS,
+      nativeFallback: nativeFallback === true,
+    },
+  };
+}
+
+/**
+ * The message as the sandbox takes it. The fallback goes along only when the
+ * account uses native fallback; otherwise we create the fallback ourselves.
+ */
+export function toWireMessage(message: OutboundMessage, nativeFallback: boolean): WireMessage {
+  return {
+    customId: message.id,
+    to: message.to,
+    from: message.from,
+    type: message.type,
+    text: message.text,
+    subject: message.subject,
+    templateCode: message.alimtalk?.templateCode ?? null,
+    buttons: message.alimtalk?.buttons ?? [],
+    fallback: nativeFallback && message.type === "alimtalk" ? message.nativeFallback : null,
+  };
+}
+
+type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
+
+async function call(
+  account: VendorAccount,
+  settings: SandboxSettings,
+  request: { method: "GET" | "POST"; path: string; body?: unknown },
+): Promise<Answer> {
+  try {
+    const response = await fetch(`${settings.baseUrl}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: `Bearer ${account.credentials.apiKey ?? ""}`,
+        accept: "application/json",
+        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+    const text = await response.text();
+    return { ok: true, status: response.status, body: parseJson(text) };
+  } catch (err) {
+    return { ok: false, failure: mapTransportFailure(err) };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const MISSING_RESULT: VendorError = {
+  code: "VENDOR_UNAVAILABLE",
+  rawCode: "missing_result",
+  message: "the sandbox's answer has no result for this message",
+};
+
+/** The answer to a send, per message and in the order sent. */
+function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] {
+  const all = (failure: MappedError): SendOutcome[] =>
+    messages.map((m) => ({
+      id: m.id,
+      outcome: failure.retryable ? "retry" : "rejected",
+      error: failure.error,
+    }));
+  if (!answer.ok) return all(answer.failure);
+  if (answer.status !== 200) return all(mapHttpFailure(answer.status, answer.body));
+
+  const byId = new Map<string, Record<string, unknown>>();
+  const results = isObject(answer.body) ? answer.body.results : null;
+  for (const result of Array.isArray(results) ? results : []) {
+    if (isObject(result) && typeof result.customId === "string" && !byId.has(result.customId)) {
+      byId.set(result.customId, result);
+    }
+  }
+  return messages.map((m): SendOutcome => {
+    const result = byId.get(m.id);
+    if (result?.status === "ACCEPTED" && typeof result.messageId === "string") {
+      return { id: m.id, outcome: "accepted", vendorMessageId: result.messageId };
+    }
+    if (result?.status === "FAILED" && typeof result.errorCode === "string") {
+      const message = typeof result.errorMessage === "string" ? result.errorMessage : null;
+      const { error, retryable } = mapSandboxError(result.errorCode, message);
+      return { id: m.id, outcome: retryable ? "retry" : "rejected", error };
+    }
+    // Sending again is safe: the sandbox dedupes by our id.
+    return { id: m.id, outcome: "retry", error: MISSING_RESULT };
+  });
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export const sandboxAdapter: VendorAdapter = {
+  vendor: "sandbox",
+  batchSize: SANDBOX_MAX_BATCH,
+  canPoll: true,
+
+  async send(account, messages) {
+    if (messages.length === 0) return [];
+    const config = settingsOf(account);
+    if (!config.ok) {
+      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: config.error }));
+    }
+    const body: WireSendRequest = {
+      webhookUrl: account.webhookUrl,
+      signingSecret: account.webhookSecret,
+      messages: messages.map((m) => toWireMessage(m, config.settings.nativeFallback)),
+    };
+    const answer = await call(account, config.settings, {
+      method: "POST",
+      path: "/sandbox/v1/messages",
+      body,
+    });
+    return outcomesOf(messages, answer);
+  },
+
+  parseReports(account, request) {
+    return parseSandboxReports(account, request, new Date());
+  },
+
+  /**
+   * Final results only: a message still "PENDING" (010-0000-0004) gets no
+   * report. Throws (AppError UNAVAILABLE) when the sandbox cannot be asked, so
+   * the reconciler does not take silence for "no result".
+   */
+  async poll(account, messages) {
+    const config = settingsOf(account);
+    if (!config.ok) throw new AppError("UNAVAILABLE", config.error.message, { retryable: false });
+    const reports: DeliveryReport[] = [];
+    for (const chunk of chunks(messages, SANDBOX_MAX_BATCH)) {
+      const answer = await call(account, config.settings, {
+        method: "POST",
+        path: "/sandbox/v1/messages/status",
+        body: { messageIds: chunk.map((m) => m.vendorMessageId) },
+      });
+      const failure = !answer.ok
+        ? answer.failure
+        : answer.status !== 200
+          ? mapHttpFailure(answer.status, answer.body)
+          : null;
+      if (failure !== null) {
+        throw new AppError("UNAVAILABLE", `sandbox poll failed: ${failure.error.message}`, {
+          cause: failure.error,
+          retryable: failure.retryable,
+        });
+      }
+      const body = (answer as { body: unknown }).body;
+      const results = isObject(body) && Array.isArray(body.results) ? body.results : null;
+      if (results === null) {
+        throw new AppError("UNAVAILABLE", "sandbox poll answer has no results", {
+          retryable: true,
+        });
+      }
+      for (const item of results) {
+        const nested = isObject(item) && isObject(item.fallback) ? [item.fallback] : [];
+        for (const polled of [item, ...nested]) {
+          const report = polledReportOf(polled);
+          if (typeof report === "string") {
+            throw new AppError("UNAVAILABLE", `sandbox poll answer: ${report}`, {
+              retryable: true,
+            });
+          }
+          if (report !== null) reports.push(report);
+        }
+      }
+    }
+    return { reports };
+  },
+
+  async checkCredentials(account) {
+    const config = settingsOf(account);
+    if (!config.ok) return { ok: false, message: config.error.message };
+    const answer = await call(account, config.settings, {
+      method: "GET",
+      path: "/sandbox/v1/balance",
+    });
+    if (!answer.ok) return { ok: false, message: answer.failure.error.message };
+    if (answer.status === 200 && isObject(answer.body)) {
+      const { balance, currency } = answer.body;
+      return { ok: true, message: `connected to the sandbox (balance ${balance} ${currency})` };
+    }
+    const failure = mapHttpFailure(answer.status, answer.body);
+    return {
+      ok: false,
+      message:
+        failure.error.code === "AUTH_FAILED"
+          ? "the sandbox refused the API key"
+          : failure.error.message,
+    };
+  },
+};

@@ -1,0 +1,312 @@
+// The sandbox's outgoing webhook: reports wait until they are due, then go to
+// their webhook in signed POSTs of up to 1,000, like a real vendor's.
+//
+// Why this shape: a campaign of 100,000 messages must not mean 100,000 timers.
+// Every send request adds at most two entries (one per wave) to one of two
+// FIFO queues; with a constant delay each queue is already in due order, so
+// one timer armed for the earliest head is enough and each report costs O(1).
+// Each webhook has its own outbox with at most one POST in flight, which keeps
+// the order the behaviour chose (0005 is out of order on purpose). A failed
+// POST is retried with the same body and backoff until it succeeds: reports
+// are never dropped while the sandbox lives, and close() hands over what is due.
+import type { FastifyBaseLogger } from "fastify";
+import { signSandboxReports } from "./callback.ts";
+import type { WireReport, WireReportBatch } from "./wire.ts";
+
+export const REPORTS_PER_POST = 1000;
+
+export interface ReporterOptions {
+  delayMs: number;
+  fetch: typeof fetch;
+  logger: FastifyBaseLogger;
+  newBatchId: () => string;
+  /** Backoff of failed POSTs: baseMs, doubling per attempt, at most maxMs. */
+  retry: { baseMs: number; maxMs: number };
+  /** How long one POST may take before it counts as failed. */
+  timeoutMs: number;
+  /** How long close() keeps POSTing reports that are already due. */
+  drainMs: number;
+}
+
+export interface ReportTarget {
+  url: string;
+  secret: string;
+}
+
+export interface ReporterStats {
+  /** Reports handed to the reporter. */
+  scheduled: number;
+  /** Reports in POSTs that the webhook answered with 2xx. */
+  delivered: number;
+  /** Reports not delivered yet (waiting, queued or being retried). */
+  pending: number;
+  posts: number;
+  failedPosts: number;
+}
+
+export interface Reporter {
+  /** Queues reports for one webhook, due `delayMs × (wave + 1)` after `acceptedAt`. */
+  schedule(target: ReportTarget, wave: 0 | 1, acceptedAt: number, reports: WireReport[]): void;
+  stats(): ReporterStats;
+  /** Resolves once every scheduled report is delivered (or the reporter closed). */
+  settled(): Promise<void>;
+  /**
+   * Stops taking reports, POSTs those already due (one more attempt per batch,
+   * for at most `drainMs` plus one POST), and waits for the POSTs in flight.
+   * Reports not due yet, or refused again, are dropped with a log line.
+   */
+  close(): Promise<void>;
+}
+
+/** Delay before retrying a POST that failed `attempt` times. */
+export function reportRetryDelayMs(attempt: number, retry: { baseMs: number; maxMs: number }) {
+  return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+interface Due {
+  at: number;
+  outbox: Outbox;
+  reports: WireReport[];
+}
+
+interface Batch {
+  id: string;
+  body: string;
+  count: number;
+  attempts: number;
+}
+
+interface Outbox {
+  target: ReportTarget;
+  queue: Fifo<WireReport>;
+  /** A batch whose POST failed: it goes again, unchanged, before anything else. */
+  failed: Batch | null;
+  notBefore: number;
+  inFlight: boolean;
+}
+
+export function createReporter(options: ReporterOptions): Reporter {
+  const waves = [new Fifo<Due>(), new Fifo<Due>()] as const;
+  const outboxes = new Map<string, Outbox>();
+  const busy = new Set<Outbox>();
+  const inFlight = new Set<Promise<void>>();
+  const stats = { scheduled: 0, delivered: 0, posts: 0, failedPosts: 0 };
+  let waiters: (() => void)[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+  // "draining": close() was called and is handing over what is due; "closed": done.
+  let state: "open" | "draining" | "closed" = "open";
+  let closed: Promise<void> | null = null;
+
+  const pending = () => stats.scheduled - stats.delivered;
+
+  function outboxFor(target: ReportTarget): Outbox {
+    const key = `${target.url}\n${target.secret}`;
+    let outbox = outboxes.get(key);
+    if (outbox === undefined) {
+      outbox = { target, queue: new Fifo(), failed: null, notBefore: 0, inFlight: false };
+      outboxes.set(key, outbox);
+    }
+    return outbox;
+  }
+
+  function arm(at: number) {
+    if (state !== "open" || (timer !== null && timerAt <= at)) return;
+    if (timer !== null) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(tick, Math.max(0, at - Date.now()));
+  }
+
+  /** Moves due reports into their outboxes, earliest first (wave 0 first on ties). */
+  function release(now: number) {
+    for (;;) {
+      const [first, second] = [waves[0].peek(), waves[1].peek()];
+      const wave = first && (!second || first.at <= second.at) ? waves[0] : waves[1];
+      const due = wave.peek();
+      if (due === undefined || due.at > now) return;
+      wave.shift();
+      for (const report of due.reports) due.outbox.queue.push(report);
+      busy.add(due.outbox);
+    }
+  }
+
+  function tick() {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    timerAt = Number.POSITIVE_INFINITY;
+    if (state !== "open") return;
+    const now = Date.now();
+    release(now);
+    let next = Math.min(waves[0].peek()?.at ?? Infinity, waves[1].peek()?.at ?? Infinity);
+    for (const outbox of busy) {
+      if (outbox.inFlight) continue;
+      if (outbox.failed === null && outbox.queue.size === 0) {
+        busy.delete(outbox);
+      } else if (outbox.notBefore > now) {
+        next = Math.min(next, outbox.notBefore);
+      } else {
+        post(outbox);
+      }
+    }
+    if (next !== Infinity) arm(next);
+    if (pending() === 0) {
+      for (const resolve of waiters) resolve();
+      waiters = [];
+    }
+  }
+
+  function post(outbox: Outbox) {
+    let batch = outbox.failed;
+    if (batch === null) {
+      const reports = outbox.queue.take(REPORTS_PER_POST);
+      const id = options.newBatchId();
+      const body: WireReportBatch = { batchId: id, reports };
+      batch = { id, body: JSON.stringify(body), count: reports.length, attempts: 0 };
+    }
+    const sending = batch;
+    outbox.inFlight = true;
+    const done = deliver(outbox.target, sending).then((ok) => {
+      stats.posts++;
+      if (ok) {
+        stats.delivered += sending.count;
+        outbox.failed = null;
+      } else {
+        stats.failedPosts++;
+        sending.attempts++;
+        outbox.failed = sending;
+        // While draining, one more attempt is all a batch gets.
+        outbox.notBefore =
+          state === "open"
+            ? Date.now() + reportRetryDelayMs(sending.attempts, options.retry)
+            : Number.POSITIVE_INFINITY;
+      }
+      outbox.inFlight = false;
+      inFlight.delete(done);
+      tick();
+    });
+    inFlight.add(done);
+  }
+
+  /** One signed POST; true when the webhook answered 2xx. Never rejects. */
+  async function deliver(target: ReportTarget, batch: Batch): Promise<boolean> {
+    // Signed afresh on every attempt: a retry hours later must pass the timestamp check.
+    const signature = signSandboxReports(target.secret, batch.body, Date.now() / 1000);
+    try {
+      const response = await options.fetch(target.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...signature },
+        body: batch.body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return true;
+      options.logger.warn(
+        { batchId: batch.id, status: response.status, attempts: batch.attempts + 1 },
+        "sandbox: the webhook refused a report batch; retrying",
+      );
+    } catch (err) {
+      options.logger.warn(
+        { batchId: batch.id, err: (err as Error).message, attempts: batch.attempts + 1 },
+        "sandbox: could not POST a report batch; retrying",
+      );
+    }
+    return false;
+  }
+
+  /** Hands over what is due before closing: rounds of POSTs until nothing is left or time is up. */
+  async function drain() {
+    const deadline = Date.now() + options.drainMs;
+    for (;;) {
+      await Promise.allSettled([...inFlight]);
+      const now = Date.now();
+      if (now >= deadline) return;
+      release(now);
+      let posted = false;
+      for (const outbox of busy) {
+        const work = outbox.failed !== null || outbox.queue.size > 0;
+        if (work && !outbox.inFlight && outbox.notBefore !== Number.POSITIVE_INFINITY) {
+          post(outbox);
+          posted = true;
+        }
+      }
+      if (!posted) return;
+    }
+  }
+
+  return {
+    schedule(target, wave, acceptedAt, reports) {
+      if (reports.length === 0 || state !== "open") return;
+      const at = acceptedAt + options.delayMs * (wave + 1);
+      waves[wave].push({ at, outbox: outboxFor(target), reports });
+      stats.scheduled += reports.length;
+      arm(at);
+    },
+    stats: () => ({ ...stats, pending: pending() }),
+    settled() {
+      if (pending() === 0 || state === "closed") return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    close() {
+      closed ??= (async () => {
+        state = "draining";
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        await drain();
+        await Promise.allSettled([...inFlight]);
+        state = "closed";
+        if (pending() > 0) {
+          options.logger.warn({ pending: pending() }, "sandbox: closed with reports undelivered");
+        }
+        for (const resolve of waiters) resolve();
+        waiters = [];
+      })();
+      return closed;
+    },
+  };
+}
+
+/** A queue with O(1) push and shift (Array#shift is O(n)). */
+class Fifo<T> {
+  #items: (T | undefined)[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(item: T): void {
+    this.#items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.#items[this.#head];
+  }
+
+  shift(): T | undefined {
+    const item = this.#items[this.#head];
+    if (item === undefined) return undefined;
+    this.#items[this.#head++] = undefined;
+    this.#compact();
+    return item;
+  }
+
+  take(count: number): T[] {
+    const end = Math.min(this.#items.length, this.#head + count);
+    const items = this.#items.slice(this.#head, end) as T[];
+    this.#items.fill(undefined, this.#head, end);
+    this.#head = end;
+    this.#compact();
+    return items;
+  }
+
+  /** Drops the consumed prefix once it is most of the array, keeping memory bounded. */
+  #compact() {
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+// The sandbox's HTTP API as JSON shapes, shared by the fake server and our
+// client, and the server's check of a send request. Pure.
+//
+//   POST /sandbox/v1/messages          Authorization: Bearer <apiKey>
+//     { webhookUrl, signingSecret, messages: WireMessage[] (≤ 1,000) }
+//     200 { results: WireSendResult[] (same order), accepted, failed }
+//   POST /sandbox/v1/messages/status   { messageIds: string[] (≤ 1,000) }
+//     200 { results: WireStatusItem[], unknown: string[] }
+//   GET  /sandbox/v1/balance
+//     200 { balance, currency }
+//   Any other answer: { errorCode, errorMessage } with 400, 401, 413 or 503.
+import type { MessageType } from "../../domain/message-content.ts";
+import type { SandboxErrorCode, SandboxStatus } from "./map.ts";
+
+export const SANDBOX_MAX_BATCH = 1000;
+
+export interface WireMessage {
+  /** Our message id: the sandbox's deduplication key, echoed in every report. */
+  customId: string;
+  to: string;
+  from: string;
+  type: MessageType;
+  text: string;
+  subject: string | null;
+  templateCode: string | null;
+  buttons: unknown[];
+  /** What to send instead if Alimtalk fails (the vendor's native fallback). */
+  fallback: { type: "sms" | "lms"; text: string; subject: string | null } | null;
+}
+
+export interface WireSendRequest {
+  /** Where the reports for these messages are POSTed. */
+  webhookUrl: string;
+  /** The key the reports are signed with. */
+  signingSecret: string;
+  messages: WireMessage[];
+}
+
+export type WireSendResult =
+  | {
+      customId: string;
+      status: "ACCEPTED";
+      /** The sandbox's id ("sbx_…"): the same again when the customId was seen before. */
+      messageId: string;
+      duplicate: boolean;
+    }
+  | { customId: string | null; status: "FAILED"; errorCode: string; errorMessage: string };
+
+export interface WireSendResponse {
+  results: WireSendResult[];
+  accepted: number;
+  failed: number;
+}
+
+export interface WireErrorBody {
+  errorCode: SandboxErrorCode;
+  errorMessage: string;
+}
+
+/** One report, as POSTed to the webhook. */
+export interface WireReport {
+  /** The sandbox id the report is about (a native fallback has its own). */
+  messageId: string;
+  /** Our message id; for a native fallback, the id of the Alimtalk message it replaces. */
+  customId: string | null;
+  type: MessageType;
+  status: SandboxStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** For a native fallback: the sandbox id of the Alimtalk message. */
+  fallbackOf: string | null;
+  /** When it happened (ISO 8601): "SENT" at acceptance, final results one delay later. */
+  occurredAt: string;
+}
+
+/** The body of one webhook POST. The same batch is POSTed again, unchanged, when a POST fails. */
+export interface WireReportBatch {
+  batchId: string;
+  reports: WireReport[];
+}
+
+/** A poll answer for one id; "PENDING" until a final result is known. */
+export interface WireStatusItem extends Omit<WireReport, "status" | "occurredAt"> {
+  status: "DELIVERED" | "FAILED" | "PENDING";
+  occurredAt: string | null;
+  /** The native fallback sent for this Alimtalk message, when there was one. */
+  fallback: WireStatusItem | null;
+}
+
+export interface WireStatusResponse {
+  results: WireStatusItem[];
+  /** Asked-for ids the sandbox never issued. */
+  unknown: string[];
+}
+
+/** A message of a request, or why it cannot be sent (answered as FAILED in its place). */
+export type CheckedMessage =
+  | { ok: true; message: WireMessage }
+  | { ok: false; customId: string | null; error: SandboxErrorCode };
+
+export type CheckedSendRequest =
+  | { ok: true; webhookUrl: string; signingSecret: string; messages: CheckedMessage[] }
+  | { ok: false; status: 400 | 413; error: SandboxErrorCode; message: string };
+
+const TYPES = new Set<string>(["alimtalk", "sms", "lms", "mms"]);
+
+/**
+ * Checks a send request the way a vendor does: a malformed envelope refuses
+ * the whole request, a malformed message fails only that message.
+ */
+export function checkSendRequest(body: unknown): CheckedSendRequest {
+  if (!isObject(body)) return invalid("the body must be a JSON object");
+  const { webhookUrl, signingSecret, messages } = body;
+  if (typeof webhookUrl !== "string" || !isHttpUrl(webhookUrl)) {
+    return invalid("webhookUrl must be an http(s) URL");
+  }
+  if (typeof signingSecret !== "string" || signingSecret === "") {
+    return invalid("signingSecret must be a non-empty string");
+  }
+  if (!Array.isArray(messages)) return invalid("messages must be an array");
+  if (messages.length > SANDBOX_MAX_BATCH) {
+    return {
+      ok: false,
+      status: 413,
+      error: "request.too_many_messages",
+      message: `a request carries at most ${SANDBOX_MAX_BATCH} messages, this one ${messages.length}`,
+    };
+  }
+  return { ok: true, webhookUrl, signingSecret, messages: messages.map(checkMessage) };
+}
+
+function checkMessage(value: unknown): CheckedMessage {
+  if (!isObject(value)) return { ok: false, customId: null, error: "request.invalid_message" };
+  const customId =
+    typeof value.customId === "string" && value.customId !== "" ? value.customId : null;
+  const fail = (error: SandboxErrorCode): CheckedMessage => ({ ok: false, customId, error });
+  const { to, from, type, text, subject, templateCode, buttons, fallback } = value;
+  if (customId === null || customId.length > 100) return fail("request.invalid_message");
+  if (typeof to !== "string") return fail("request.invalid_number");
+  if (typeof type !== "string" || !TYPES.has(type)) return fail("request.invalid_message");
+  if (typeof text !== "string" || text === "") return fail("request.invalid_message");
+  if (!isOptional(from, "string") || !isOptional(subject, "string")) {
+    return fail("request.invalid_message");
+  }
+  if (!isOptional(templateCode, "string")) return fail("request.invalid_message");
+  if (buttons !== undefined && buttons !== null && !Array.isArray(buttons)) {
+    return fail("request.invalid_message");
+  }
+  if (type === "alimtalk" && (typeof templateCode !== "string" || templateCode === "")) {
+    return fail("request.template_required");
+  }
+  const checkedFallback = checkFallback(fallback);
+  if (checkedFallback === undefined) return fail("request.invalid_message");
+  return {
+    ok: true,
+    message: {
+      customId,
+      to,
+      from: (from as string | null | undefined) ?? "",
+      type: type as MessageType,
+      text,
+      subject: (subject as string | null | undefined) ?? null,
+      templateCode: (templateCode as string | null | undefined) ?? null,
+      buttons: (buttons as unknown[] | null | undefined) ?? [],
+      fallback: checkedFallback,
+    },
+  };
+}
+
+/** The fallback, null when absent, undefined when malformed. */
+function checkFallback(value: unknown): WireMessage["fallback"] | undefined {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) return undefined;
+  const { type, text, subject } = value;
+  if (type !== "sms" && type !== "lms") return undefined;
+  if (typeof text !== "string" || text === "" || !isOptional(subject, "string")) return undefined;
+  return { type, text, subject: (subject as string | null | undefined) ?? null };
+}
+
+export type CheckedStatusRequest =
+  | { ok: true; messageIds: string[] }
+  | { ok: false; status: 400 | 413; error: SandboxErrorCode; message: string };
+
+export function checkStatusRequest(body: unknown): CheckedStatusRequest {
+  if (!isObject(body) || !Array.isArray(body.messageIds)) {
+    return invalid("the body must be { messageIds: string[] }");
+  }
+  const ids = body.messageIds;
+  if (ids.length > SANDBOX_MAX_BATCH) {
+    return {
+      ok: false,
+      status: 413,
+      error: "request.too_many_messages",
+      message: `a poll asks for at most ${SANDBOX_MAX_BATCH} ids, this one ${ids.length}`,
+    };
+  }
+  if (!ids.every((id) => typeof id === "string")) return invalid("messageIds must be strings");
+  return { ok: true, messageIds: ids as string[] };
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const isOptional = (value: unknown, type: "string") =>
+  value === undefined || value === null || typeof value === type;
+
+function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === "http:" || url.protocol === "https:");
+}
+
+const invalid = (message: string) =>
+  ({ ok: false, status: 400, error: "request.invalid", message }) as const;

@@ -1,0 +1,127 @@
+// The delivery workers: dispatcher, report applier, settler and reconciler.
+// Each is a loop over one service call; they wake each other through the
+// wake bus and otherwise poll at most every second.
+import type { FastifyBaseLogger } from "fastify";
+import type { Db } from "../db/client.ts";
+import { createDispatcher } from "../modules/dispatch/service.ts";
+import { reconcileOnce } from "../modules/reconcile/service.ts";
+import { applyPendingReports } from "../modules/reports/service.ts";
+import { settleOnce } from "../modules/settlement/service.ts";
+import type { VendorDirectory } from "../modules/vendor-accounts/service.ts";
+import type { VendorAdapter, VendorName } from "../vendors/vendor.ts";
+import { startLoop, type WorkerLoop } from "./loop.ts";
+import type { WakeBus } from "./wake.ts";
+
+export interface DeliveryWorkerOptions {
+  db: Db;
+  bus: WakeBus;
+  directory: VendorDirectory;
+  adapters: Record<VendorName, VendorAdapter | undefined>;
+  logger: FastifyBaseLogger;
+  now: () => Date;
+  workerId: string;
+  reconcileAfterMs: number;
+  /** Dispatch loops in this process: more overlap vendor calls with database work. */
+  dispatchConcurrency?: number;
+  claimSize?: number;
+  leaseMs?: number;
+}
+
+const IDLE_MS = 1000;
+const APPLY_BATCH = 5000;
+const SETTLE_BATCH = 5000;
+const RECONCILE_BATCH = 1000;
+
+export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop[] {
+  const { db, bus, logger, now } = options;
+  const claimSize = options.claimSize ?? 1000;
+  const dispatcher = createDispatcher({
+    db,
+    directory: options.directory,
+    adapters: options.adapters,
+    workerId: options.workerId,
+    now,
+    claimSize,
+    leaseMs: options.leaseMs,
+  });
+
+  const dispatchLoops = Array.from({ length: options.dispatchConcurrency ?? 2 }, (_, i) =>
+    startLoop({
+      name: `dispatcher-${i}`,
+      intervalMs: IDLE_MS,
+      logger,
+      async tick() {
+        const round = await dispatcher.dispatchOnce();
+        // Reports that came before their acceptance was recorded can now apply.
+        if (round.sent > 0) bus.wake("reports");
+        if (round.failed > 0) {
+          bus.wake("settle");
+          bus.wake("dispatch");
+        }
+        return round.claimed > 0;
+      },
+    }),
+  );
+
+  const applier = startLoop({
+    name: "report-applier",
+    intervalMs: IDLE_MS,
+    logger,
+    async tick() {
+      const round = await applyPendingReports(db, { now: now(), limit: APPLY_BATCH });
+      if (round.finals > 0) {
+        bus.wake("settle");
+        // A failed Alimtalk message may have queued its fallback.
+        bus.wake("dispatch");
+      }
+      return round.claimed === APPLY_BATCH;
+    },
+  });
+
+  const settler = startLoop({
+    name: "settler",
+    intervalMs: IDLE_MS,
+    logger,
+    async tick() {
+      const round = await settleOnce(db, { now: now(), limit: SETTLE_BATCH });
+      if (round.completed.length > 0) {
+        logger.info({ campaigns: round.completed }, "campaigns completed");
+      }
+      return round.messages === SETTLE_BATCH;
+    },
+  });
+
+  const reconciler = startLoop({
+    name: "reconciler",
+    intervalMs: IDLE_MS,
+    logger,
+    async tick() {
+      const requeued = await dispatcher.requeueExpiredLeases();
+      if (requeued > 0) {
+        logger.warn({ messages: requeued }, "leases expired: messages requeued");
+        bus.wake("dispatch");
+      }
+      const round = await reconcileOnce({
+        db,
+        directory: options.directory,
+        adapters: options.adapters,
+        now: now(),
+        reconcileAfterMs: options.reconcileAfterMs,
+        limit: RECONCILE_BATCH,
+      });
+      if (round.expired > 0) {
+        logger.info({ messages: round.expired }, "messages expired without a final report");
+        bus.wake("settle");
+      }
+      if (round.resolved > 0) bus.wake("reports");
+      return round.overdue === RECONCILE_BATCH;
+    },
+  });
+
+  bus.on("dispatch", () => {
+    for (const loop of dispatchLoops) loop.wake();
+  });
+  bus.on("reports", () => applier.wake());
+  bus.on("settle", () => settler.wake());
+  return [...dispatchLoops, applier, settler, reconciler];
+}

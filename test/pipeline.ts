@@ -1,0 +1,122 @@
+// The whole delivery pipeline in one test process: the real HTTP server
+// (API, vendor webhooks and the sandbox vendor) on a random port, and the
+// delivery workers, over a fresh test database.
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import { afterAll, expect } from "vitest";
+import type { Db } from "../src/db/client.ts";
+import { buildServer } from "../src/http/server.ts";
+import type { App } from "../src/http/types.ts";
+import { createMetrics } from "../src/lib/metrics.ts";
+import { createSecretBox } from "../src/lib/secret-box.ts";
+import { ensurePlatform } from "../src/modules/orgs/service.ts";
+import { reportRoutes } from "../src/modules/reports/routes.ts";
+import {
+  createVendorDirectory,
+  ensurePlatformSandbox,
+} from "../src/modules/vendor-accounts/service.ts";
+import { adapters } from "../src/vendors/registry.ts";
+import {
+  createSandbox,
+  registerSandboxRoutes,
+  type Sandbox,
+} from "../src/vendors/sandbox/server.ts";
+import { startDeliveryWorkers } from "../src/workers/delivery.ts";
+import type { WorkerLoop } from "../src/workers/loop.ts";
+import { createWakeBus } from "../src/workers/wake.ts";
+import { createTestDb } from "./db.ts";
+
+export interface Pipeline {
+  app: App;
+  db: Db;
+  url: string;
+  sandbox: Sandbox;
+  sandboxAccountId: string;
+  stopWorkers(): Promise<void>;
+  startWorkers(): void;
+}
+
+export async function startPipeline(
+  options: { db?: Db; reconcileAfterMs?: number; delayMs?: number; workers?: boolean } = {},
+): Promise<Pipeline> {
+  const db = options.db ?? (await createTestDb());
+  const box = createSecretBox(randomBytes(32));
+  await ensurePlatform(db);
+  const sandboxAccountId = await ensurePlatformSandbox(db, box);
+  const logger = pino({ level: "silent" });
+  const bus = await createWakeBus(db);
+  let url = "";
+  const directory = createVendorDirectory({ db, box, publicUrl: () => url, ttlMs: 0 });
+  const sandbox = createSandbox({ delayMs: options.delayMs ?? 20, logger });
+  const app = await buildServer({
+    db,
+    now: () => new Date(),
+    logger,
+    metrics: createMetrics(),
+    isReady: () => true,
+    onAccepted: () => bus.wake("dispatch"),
+    extraRoutes: async (a) => {
+      await reportRoutes(a, {
+        db,
+        now: () => new Date(),
+        directory,
+        adapters,
+        onReports: () => bus.wake("reports"),
+      });
+      registerSandboxRoutes(a, sandbox);
+    },
+  });
+  url = await app.listen({ port: 0, host: "127.0.0.1" });
+
+  let workers: WorkerLoop[] = [];
+  const startWorkers = () => {
+    workers = startDeliveryWorkers({
+      db,
+      bus,
+      directory,
+      adapters,
+      logger,
+      now: () => new Date(),
+      workerId: `wrk_test_${randomBytes(3).toString("hex")}`,
+      reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
+      dispatchConcurrency: 2,
+    });
+  };
+  const stopWorkers = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+  };
+  if (options.workers !== false) startWorkers();
+
+  afterAll(async () => {
+    await stopWorkers();
+    await sandbox.close();
+    await app.close();
+    await bus.close();
+  });
+  return { app, db, url, sandbox, sandboxAccountId, stopWorkers, startWorkers };
+}
+
+/** Waits until the campaign is completed (or fails the test after `timeoutMs`). */
+export async function waitForCompletion(
+  db: Db,
+  campaignId: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await db.query<{ completed: Date | null }>(
+      "select completed_at as completed from campaigns where id = $1",
+      [campaignId],
+    );
+    if (r.rows[0]?.completed) return;
+    if (Date.now() > deadline) {
+      const states = await db.query(
+        "select recipient, type, status, settled_at is not null as settled from messages where campaign_id = $1 order by recipient, type",
+        [campaignId],
+      );
+      expect.fail(`campaign ${campaignId} did not complete: ${JSON.stringify(states.rows)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
