@@ -18,6 +18,7 @@ const EnvSchema = Type.Object({
   ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   ALIMI_SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 200 }),
   ALIMI_RECONCILE_AFTER: Type.String({ default: "24h" }),
+  ALIMI_LEASE: Type.String({ default: "60s" }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
@@ -40,6 +41,8 @@ export interface Config {
   readonly secretKey: Buffer | null;
   readonly sandboxDelayMs: number;
   readonly reconcileAfterMs: number;
+  /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
+  readonly leaseMs: number;
   readonly logLevel: Env["LOG_LEVEL"];
 }
 
@@ -71,7 +74,9 @@ export function loadConfig(
   );
   const reconcile = parseDuration(value.ALIMI_RECONCILE_AFTER ?? "24h");
   if (!reconcile.ok) problems.push(`ALIMI_RECONCILE_AFTER: ${reconcile.message}`);
-  if (problems.length > 0 || !reconcile.ok) throw new ConfigError(problems);
+  const lease = parseDuration(value.ALIMI_LEASE ?? "60s");
+  if (!lease.ok) problems.push(`ALIMI_LEASE: ${lease.message}`);
+  if (problems.length > 0 || !reconcile.ok || !lease.ok) throw new ConfigError(problems);
 
   const dataDir = path.resolve(value.ALIMI_DATA_DIR);
   return Object.freeze({
@@ -85,6 +90,7 @@ export function loadConfig(
     secretKey: value.ALIMI_SECRET_KEY ? decodeKey(value.ALIMI_SECRET_KEY) : null,
     sandboxDelayMs: value.ALIMI_SANDBOX_DELAY_MS,
     reconcileAfterMs: reconcile.ms,
+    leaseMs: lease.ms,
     logLevel: value.LOG_LEVEL,
   } satisfies Config);
 }

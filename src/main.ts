@@ -208,11 +208,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppError) {
-      console.error(`alimi: ${err.message}`);
-    } else {
-      console.error(err);
-    }
+    const expected =
+      err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppError;
+    // Unexpected errors keep their stack: they are bugs to report.
+    console.error(expected ? `alimi: ${err.message}` : err);
     process.exitCode = 1;
   },
 );

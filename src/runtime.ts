@@ -152,7 +152,10 @@ export async function serve(
             now,
             directory,
             adapters,
-            onReports: () => wake.wake("reports"),
+            onIngested: (r) => {
+              if (r.pending > 0) wake.wake("reports");
+              if (r.finals > 0) wake.wake("settle");
+            },
           });
           if (sandbox) registerSandboxRoutes(a, sandbox);
           if (adminToken) adminRoutes(a, db, adminToken);
@@ -178,6 +181,7 @@ export async function serve(
           now,
           workerId: newId("wrk"),
           reconcileAfterMs: config.reconcileAfterMs,
+          leaseMs: config.leaseMs,
           dispatchConcurrency: embedded ? 1 : 2,
         }),
       );

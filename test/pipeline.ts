@@ -14,6 +14,7 @@ import { reportRoutes } from "../src/modules/reports/routes.ts";
 import {
   createVendorDirectory,
   ensurePlatformSandbox,
+  type VendorDirectory,
 } from "../src/modules/vendor-accounts/service.ts";
 import { adapters } from "../src/vendors/registry.ts";
 import {
@@ -32,15 +33,35 @@ export interface Pipeline {
   url: string;
   sandbox: Sandbox;
   sandboxAccountId: string;
+  directory: VendorDirectory;
   stopWorkers(): Promise<void>;
   startWorkers(): void;
+  close(): Promise<void>;
 }
 
+export interface PipelineOptions {
+  reconcileAfterMs?: number;
+  delayMs?: number;
+  /** Start the delivery workers in this process (default true). */
+  workers?: boolean;
+  /** The key vendor secrets are sealed with; other processes need the same one. */
+  secretKey?: Buffer;
+  dispatchConcurrency?: number;
+  leaseMs?: number;
+}
+
+/** A test pipeline whose database and clean-up belong to the test. */
 export async function startPipeline(
-  options: { db?: Db; reconcileAfterMs?: number; delayMs?: number; workers?: boolean } = {},
+  options: PipelineOptions & { db?: Db } = {},
 ): Promise<Pipeline> {
-  const db = options.db ?? (await createTestDb());
-  const box = createSecretBox(randomBytes(32));
+  const pipeline = await createPipeline(options.db ?? (await createTestDb()), options);
+  afterAll(() => pipeline.close());
+  return pipeline;
+}
+
+/** The pipeline over a given database, without test-framework hooks (benchmarks use it). */
+export async function createPipeline(db: Db, options: PipelineOptions = {}): Promise<Pipeline> {
+  const box = createSecretBox(options.secretKey ?? randomBytes(32));
   await ensurePlatform(db);
   const sandboxAccountId = await ensurePlatformSandbox(db, box);
   const logger = pino({ level: "silent" });
@@ -61,7 +82,10 @@ export async function startPipeline(
         now: () => new Date(),
         directory,
         adapters,
-        onReports: () => bus.wake("reports"),
+        onIngested: (r) => {
+          if (r.pending > 0) bus.wake("reports");
+          if (r.finals > 0) bus.wake("settle");
+        },
       });
       registerSandboxRoutes(a, sandbox);
     },
@@ -79,7 +103,8 @@ export async function startPipeline(
       now: () => new Date(),
       workerId: `wrk_test_${randomBytes(3).toString("hex")}`,
       reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
-      dispatchConcurrency: 2,
+      dispatchConcurrency: options.dispatchConcurrency ?? 2,
+      leaseMs: options.leaseMs,
     });
   };
   const stopWorkers = async () => {
@@ -88,13 +113,13 @@ export async function startPipeline(
   };
   if (options.workers !== false) startWorkers();
 
-  afterAll(async () => {
+  const close = async () => {
     await stopWorkers();
     await sandbox.close();
     await app.close();
     await bus.close();
-  });
-  return { app, db, url, sandbox, sandboxAccountId, stopWorkers, startWorkers };
+  };
+  return { app, db, url, sandbox, sandboxAccountId, directory, stopWorkers, startWorkers, close };
 }
 
 /** Waits until the campaign is completed (or fails the test after `timeoutMs`). */

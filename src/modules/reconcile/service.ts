@@ -4,7 +4,7 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { markExpired } from "../messages/transitions.ts";
-import { insertReports } from "../reports/queries.ts";
+import { ingestReports } from "../reports/service.ts";
 import type { VendorDirectory } from "../vendor-accounts/service.ts";
 
 interface Overdue {
@@ -67,11 +67,11 @@ export async function reconcileOnce(options: {
           chunk.map((m) => ({ id: m.id, vendorMessageId: m.vendorMessageId! })),
         );
         const finals = reports.filter((r) => r.status !== "sent");
-        await insertReports(db, {
+        await ingestReports(db, {
           vendorAccountId: accountId,
           source: "poll",
           reports: finals,
-          receivedAt: now,
+          now,
         });
         const byVid = new Map(chunk.map((m) => [m.vendorMessageId, m.id]));
         for (const r of finals) {

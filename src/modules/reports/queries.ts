@@ -3,7 +3,9 @@ import type { DeliveryReport } from "../../vendors/vendor.ts";
 
 /**
  * Stores reports once each: a repeat of (account, vendor message id, status)
- * is dropped by the unique index. Returns how many were new.
+ * is dropped by the unique index. A report whose message is already known is
+ * stored as applied (the caller applies it in the same transaction); the
+ * others wait for the applier. Returns the reports that were new.
  */
 export async function insertReports(
   q: Queryable,
@@ -11,19 +13,25 @@ export async function insertReports(
     vendorAccountId: string;
     source: "webhook" | "poll";
     reports: DeliveryReport[];
+    /** Per report, the message it is about when known, else null. */
+    messageIds?: (string | null)[];
     /** On the applier's clock, so a report is due for it at once. */
     receivedAt: Date;
   },
-): Promise<number> {
+): Promise<{ vendorMessageId: string; status: string }[]> {
   const { reports } = options;
-  if (reports.length === 0) return 0;
-  const r = await q.query(
+  if (reports.length === 0) return [];
+  const r = await q.query<{ vendorMessageId: string; status: string }>(
     `insert into delivery_reports (vendor_account_id, source, received_at, next_attempt_at,
-       vendor_message_id, status, type, fallback_of, error_code, raw_code, error_message,
-       reported_at, raw)
-     select $1, $2, $12, $12, u.* from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[]) as u
-     on conflict (vendor_account_id, vendor_message_id, status) do nothing`,
+       applied_at, vendor_message_id, status, type, fallback_of, error_code, raw_code,
+       error_message, reported_at, raw, message_id)
+     select $1, $2, $12, $12, case when u.message_id is null then null else $12::timestamptz end,
+       u.vid, u.status, u.type, u.fallback_of, u.code, u.raw_code, u.msg, u.at, u.raw, u.message_id
+     from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+       $9::text[], $10::timestamptz[], $11::jsonb[], $13::text[])
+       as u(vid, status, type, fallback_of, code, raw_code, msg, at, raw, message_id)
+     on conflict (vendor_account_id, vendor_message_id, status) do nothing
+     returning vendor_message_id as "vendorMessageId", status`,
     [
       options.vendorAccountId,
       options.source,
@@ -37,9 +45,10 @@ export async function insertReports(
       reports.map((x) => x.at),
       reports.map((x) => (x.raw === undefined ? null : JSON.stringify(x.raw))),
       options.receivedAt,
+      options.messageIds ?? reports.map(() => null),
     ],
   );
-  return r.affectedRows;
+  return r.rows;
 }
 
 export interface PendingReport {

@@ -12,8 +12,7 @@ import { markSent } from "../messages/transitions.ts";
 import { ensurePlatform } from "../orgs/service.ts";
 import { settleOnce } from "../settlement/service.ts";
 import { ensurePlatformSandbox } from "../vendor-accounts/service.ts";
-import { insertReports } from "./queries.ts";
-import { applyPendingReports } from "./service.ts";
+import { applyPendingReports, ingestReports } from "./service.ts";
 
 const N = 30;
 
@@ -98,13 +97,12 @@ describe(`report order and repetition on ${engine}`, async () => {
     // Reports arrive in several deliveries, as a vendor posts them.
     const arranged = arrange(inOrder);
     for (let start = 0; start < arranged.length; start += 7) {
-      await insertReports(db, {
+      await ingestReports(db, {
         vendorAccountId: accountId,
         source: "webhook",
         reports: arranged.slice(start, start + 7),
-        receivedAt: new Date(),
+        now: new Date(),
       });
-      await applyPendingReports(db, { now: new Date() });
     }
     if (options.reportsFirst) {
       const before = await db.query(

@@ -5,15 +5,15 @@ import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import type { VendorDirectory } from "../vendor-accounts/service.ts";
-import { insertReports } from "./queries.ts";
+import { type IngestResult, ingestReports } from "./service.ts";
 
 export interface ReportRouteDeps {
   db: Db;
   directory: VendorDirectory;
   adapters: Record<VendorName, VendorAdapter | undefined>;
   now: () => Date;
-  /** Called once reports are stored, to wake the applier. */
-  onReports: () => void;
+  /** Called once reports are stored, to wake the settler and the applier. */
+  onIngested: (result: IngestResult) => void;
 }
 
 /** Vendors post large report batches; 16 MB holds tens of thousands. */
@@ -21,8 +21,8 @@ const REPORT_BODY_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Inbound delivery reports: verified by the account's vendor adapter against
- * the exact bytes received, stored once each, and answered 200 as soon as
- * they are durable; applying them to messages happens in batches elsewhere.
+ * the exact bytes received, stored once each (and applied where their
+ * message is known) in one transaction, and answered 200 once durable.
  */
 export async function reportRoutes(app: App, deps: ReportRouteDeps) {
   await app.register(async (scope) => {
@@ -49,14 +49,14 @@ export async function reportRoutes(app: App, deps: ReportRouteDeps) {
         const code = parsed.status === 401 ? "UNAUTHORIZED" : "VALIDATION_FAILED";
         return sendError(request, reply, new AppError(code, parsed.message));
       }
-      const stored = await insertReports(deps.db, {
+      const result = await ingestReports(deps.db, {
         vendorAccountId: account.id,
         source: "webhook",
         reports: parsed.reports,
-        receivedAt: deps.now(),
+        now: deps.now(),
       });
-      if (stored > 0) deps.onReports();
-      return reply.status(200).send({ received: parsed.reports.length, stored });
+      deps.onIngested(result);
+      return reply.status(200).send({ received: result.received, stored: result.stored });
     };
     const schema = { hide: true } as const;
     scope.post("/webhooks/vendors/:accountId", { schema }, handler);

@@ -5,15 +5,20 @@
 // Every send request adds at most two entries (one per wave) to one of two
 // FIFO queues; with a constant delay each queue is already in due order, so
 // one timer armed for the earliest head is enough and each report costs O(1).
-// Each webhook has its own outbox with at most one POST in flight, which keeps
-// the order the behaviour chose (0005 is out of order on purpose). A failed
-// POST is retried with the same body and backoff until it succeeds: reports
-// are never dropped while the sandbox lives, and close() hands over what is due.
+// Each webhook has its own outbox with a few POSTs in flight at once, as a
+// real vendor's senders: one at a time could not keep up with a fast
+// dispatcher, and reports stuck behind a backlog would make every message
+// look slow. Order across POSTs is therefore not guaranteed (receivers must
+// not rely on it; 0005 is out of order on purpose anyway). A failed POST is
+// retried with the same body and backoff until it succeeds: reports are never
+// dropped while the sandbox lives, and close() hands over what is due.
 import type { FastifyBaseLogger } from "fastify";
 import { signSandboxReports } from "./callback.ts";
 import type { WireReport, WireReportBatch } from "./wire.ts";
 
 export const REPORTS_PER_POST = 1000;
+/** POSTs in flight per webhook. */
+export const POSTS_IN_FLIGHT = 4;
 
 export interface ReporterOptions {
   delayMs: number;
@@ -79,10 +84,10 @@ interface Batch {
 interface Outbox {
   target: ReportTarget;
   queue: Fifo<WireReport>;
-  /** A batch whose POST failed: it goes again, unchanged, before anything else. */
-  failed: Batch | null;
+  /** Batches whose POST failed: they go again, unchanged, before anything else. */
+  failed: Batch[];
   notBefore: number;
-  inFlight: boolean;
+  inFlight: number;
 }
 
 export function createReporter(options: ReporterOptions): Reporter {
@@ -104,7 +109,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     const key = `${target.url}\n${target.secret}`;
     let outbox = outboxes.get(key);
     if (outbox === undefined) {
-      outbox = { target, queue: new Fifo(), failed: null, notBefore: 0, inFlight: false };
+      outbox = { target, queue: new Fifo(), failed: [], notBefore: 0, inFlight: 0 };
       outboxes.set(key, outbox);
     }
     return outbox;
@@ -139,13 +144,17 @@ export function createReporter(options: ReporterOptions): Reporter {
     release(now);
     let next = Math.min(waves[0].peek()?.at ?? Infinity, waves[1].peek()?.at ?? Infinity);
     for (const outbox of busy) {
-      if (outbox.inFlight) continue;
-      if (outbox.failed === null && outbox.queue.size === 0) {
-        busy.delete(outbox);
+      if (outbox.failed.length === 0 && outbox.queue.size === 0) {
+        if (outbox.inFlight === 0) busy.delete(outbox);
       } else if (outbox.notBefore > now) {
         next = Math.min(next, outbox.notBefore);
       } else {
-        post(outbox);
+        while (
+          outbox.inFlight < POSTS_IN_FLIGHT &&
+          (outbox.failed.length > 0 || outbox.queue.size > 0)
+        ) {
+          post(outbox);
+        }
       }
     }
     if (next !== Infinity) arm(next);
@@ -156,31 +165,30 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
 
   function post(outbox: Outbox) {
-    let batch = outbox.failed;
-    if (batch === null) {
+    let batch = outbox.failed.shift();
+    if (batch === undefined) {
       const reports = outbox.queue.take(REPORTS_PER_POST);
       const id = options.newBatchId();
       const body: WireReportBatch = { batchId: id, reports };
       batch = { id, body: JSON.stringify(body), count: reports.length, attempts: 0 };
     }
     const sending = batch;
-    outbox.inFlight = true;
+    outbox.inFlight++;
     const done = deliver(outbox.target, sending).then((ok) => {
       stats.posts++;
       if (ok) {
         stats.delivered += sending.count;
-        outbox.failed = null;
       } else {
         stats.failedPosts++;
         sending.attempts++;
-        outbox.failed = sending;
+        outbox.failed.push(sending);
         // While draining, one more attempt is all a batch gets.
         outbox.notBefore =
           state === "open"
             ? Date.now() + reportRetryDelayMs(sending.attempts, options.retry)
             : Number.POSITIVE_INFINITY;
       }
-      outbox.inFlight = false;
+      outbox.inFlight--;
       inFlight.delete(done);
       tick();
     });
@@ -223,8 +231,8 @@ export function createReporter(options: ReporterOptions): Reporter {
       release(now);
       let posted = false;
       for (const outbox of busy) {
-        const work = outbox.failed !== null || outbox.queue.size > 0;
-        if (work && !outbox.inFlight && outbox.notBefore !== Number.POSITIVE_INFINITY) {
+        const work = outbox.failed.length > 0 || outbox.queue.size > 0;
+        if (work && outbox.inFlight === 0 && outbox.notBefore !== Number.POSITIVE_INFINITY) {
           post(outbox);
           posted = true;
         }
