@@ -33,23 +33,34 @@ export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
   return r.rows;
 }
 
-/** Messages whose settlement contradicts itself (charged more than held, charged while unsettled). */
+/**
+ * Messages whose settlement contradicts itself: charged while unsettled or
+ * undelivered, settled while not final, or settled without accounting for
+ * its whole hold (charged + released = held, unless a failed Alimtalk message
+ * handed the hold to its fallback).
+ */
 export async function findInconsistentMessages(
   q: Queryable,
   limit: number,
 ): Promise<{ id: string; problem: string }[]> {
   const r = await q.query<{ id: string; problem: string }>(
-    `select id,
-       case
-         when settled_at is null and price_charged <> 0 then 'charged but not settled'
-         when settled_at is not null and status not in ('delivered', 'failed', 'canceled', 'expired')
-           then 'settled while ' || status
-         else 'charged although not delivered'
-       end as problem
-     from messages
-     where (settled_at is null and price_charged <> 0)
-        or (settled_at is not null and status not in ('delivered', 'failed', 'canceled', 'expired'))
-        or (price_charged <> 0 and status <> 'delivered')
+    `select id, problem from (
+       select m.id,
+         case
+           when m.settled_at is null and (m.price_charged <> 0 or m.price_released <> 0)
+             then 'charged or released but not settled'
+           when m.settled_at is not null
+                and m.status not in ('delivered', 'failed', 'canceled', 'expired')
+             then 'settled while ' || m.status
+           when m.price_charged <> 0 and m.status <> 'delivered'
+             then 'charged although not delivered'
+           when m.settled_at is not null and m.price_charged + m.price_released <> m.price_held
+                and not exists (select 1 from messages c where c.fallback_of = m.id)
+             then 'settled without accounting for its whole hold'
+         end as problem
+       from messages m
+     ) checked
+     where problem is not null
      limit $1`,
     [limit],
   );

@@ -158,4 +158,17 @@ describe(`report order and repetition on ${engine}`, async () => {
     expect(stored.rows[0]?.n).toBe(4 * 2 * N);
     expect((await runDoctor(db)).violations).toEqual([]);
   });
+
+  it("doctor catches a message settled without accounting for its whole hold", async () => {
+    const victim = await db.query<{ id: string }>(
+      "select id from messages where status = 'failed' and price_released > 0 limit 1",
+    );
+    const id = victim.rows[0]!.id;
+    await db.query("update messages set price_released = price_released - 1 where id = $1", [id]);
+    const { violations } = await runDoctor(db);
+    expect(violations).toContainEqual({
+      messageId: id,
+      problem: "settled without accounting for its whole hold",
+    });
+  });
 });
