@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       secretKey: null,
       sandboxDelayMs: 200,
       reconcileAfterMs: 86_400_000,
+      leaseMs: 60_000,
       logLevel: "info",
     });
     expect(Object.isFrozen(config)).toBe(true);
