@@ -25,6 +25,7 @@ async function run(open: () => Promise<BenchDb>) {
   const pipeline = await createPipeline(db, {
     delayMs: 0,
     dispatchConcurrency: bench.engine === "postgres" ? 4 : 1,
+    directoryTtlMs: 30_000,
   });
   try {
     const a = await benchOrg(db, BigInt(A_MESSAGES) * 100n * MICRO_PER_CREDIT);

@@ -20,6 +20,7 @@ async function ourPipeline(bench: BenchDb): Promise<number> {
   const pipeline = await createPipeline(db, {
     delayMs: 0,
     dispatchConcurrency: bench.engine === "postgres" ? 4 : 1,
+    directoryTtlMs: 30_000,
   });
   try {
     const { apiKey } = await benchOrg(db, BigInt(N) * 100n * MICRO_PER_CREDIT);

@@ -50,6 +50,7 @@ async function run(open: () => Promise<BenchDb>) {
           vendorAccountId: pipeline.sandboxAccountId,
           vendorMessageId: `sbx_${id}`,
           nativeFallback: false,
+          routeReason: "primary",
         })),
         new Date(),
       );

@@ -45,7 +45,7 @@ export async function postgresBenchDb(url: string): Promise<BenchDb> {
   await admin.query(`create database ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const db = openPostgres({ url: target.toString(), poolSize: 10 });
+  const db = openPostgres({ url: target.toString(), poolSize: 20 });
   await migrate(db);
   return {
     engine: "postgres",

@@ -135,6 +135,8 @@ export async function serve(
     const wake = bus;
     let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
     const directory = createVendorDirectory({ db, box, publicUrl: () => publicUrl });
+    // Routing or an account changed (here or in another process): forget the caches.
+    bus.on("config", () => directory.invalidate());
 
     if (role !== "worker") {
       const metrics = createMetrics();
@@ -146,6 +148,13 @@ export async function serve(
         metrics,
         isReady: () => ready,
         onAccepted: () => wake.wake("dispatch"),
+        vendors: {
+          db,
+          box,
+          adapters,
+          publicUrl: () => publicUrl,
+          onChanged: () => wake.wake("config"),
+        },
         extraRoutes: async (a) => {
           await reportRoutes(a, {
             db,

@@ -1,4 +1,5 @@
 // A real Fastify app over a fresh test database, driven with app.inject().
+import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { afterAll } from "vitest";
 import type { Db } from "../src/db/client.ts";
@@ -6,10 +7,13 @@ import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import { buildServer } from "../src/http/server.ts";
 import type { App } from "../src/http/types.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
+import { createSecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg, ensurePlatform, issueApiKey } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
 import { createTemplate } from "../src/modules/templates/service.ts";
+import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
+import { adapters } from "../src/vendors/registry.ts";
 import { createTestDb } from "./db.ts";
 
 export interface TestApp {
@@ -24,6 +28,9 @@ export async function createTestApp(options: { db?: Db } = {}): Promise<TestApp>
   const db = options.db ?? (await createTestDb());
   const clock = { now: new Date() };
   const accepted: string[] = [];
+  const box = createSecretBox(randomBytes(32));
+  await ensurePlatform(db);
+  await ensurePlatformSandbox(db, box);
   const app = await buildServer({
     db,
     now: () => clock.now,
@@ -31,6 +38,7 @@ export async function createTestApp(options: { db?: Db } = {}): Promise<TestApp>
     metrics: createMetrics(),
     isReady: () => true,
     onAccepted: (campaign) => accepted.push(campaign.id),
+    vendors: { db, box, adapters, publicUrl: () => "http://127.0.0.1:9", onChanged: () => {} },
   });
   afterAll(() => app.close());
   return { app, db, clock, accepted };

@@ -2,9 +2,11 @@
 // (API, vendor webhooks and the sandbox vendor) on a random port, and the
 // delivery workers, over a fresh test database.
 import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll, expect } from "vitest";
 import type { Db } from "../src/db/client.ts";
+import type { BreakerPolicy } from "../src/domain/circuit-breaker.ts";
 import { buildServer } from "../src/http/server.ts";
 import type { App } from "../src/http/types.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
@@ -48,6 +50,11 @@ export interface PipelineOptions {
   secretKey?: Buffer;
   dispatchConcurrency?: number;
   leaseMs?: number;
+  /** How long vendor accounts are cached; 0 (tests change them between sends). */
+  directoryTtlMs?: number;
+  claimSize?: number;
+  breakerPolicy?: BreakerPolicy;
+  logger?: FastifyBaseLogger;
 }
 
 /** A test pipeline whose database and clean-up belong to the test. */
@@ -64,10 +71,15 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
   const box = createSecretBox(options.secretKey ?? randomBytes(32));
   await ensurePlatform(db);
   const sandboxAccountId = await ensurePlatformSandbox(db, box);
-  const logger = pino({ level: "silent" });
+  const logger = options.logger ?? pino({ level: "silent" });
   const bus = await createWakeBus(db);
   let url = "";
-  const directory = createVendorDirectory({ db, box, publicUrl: () => url, ttlMs: 0 });
+  const directory = createVendorDirectory({
+    db,
+    box,
+    publicUrl: () => url,
+    ttlMs: options.directoryTtlMs ?? 0,
+  });
   const sandbox = createSandbox({ delayMs: options.delayMs ?? 20, logger });
   const app = await buildServer({
     db,
@@ -76,6 +88,7 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     metrics: createMetrics(),
     isReady: () => true,
     onAccepted: () => bus.wake("dispatch"),
+    vendors: { db, box, adapters, publicUrl: () => url, onChanged: () => bus.wake("config") },
     extraRoutes: async (a) => {
       await reportRoutes(a, {
         db,
@@ -91,6 +104,7 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     },
   });
   url = await app.listen({ port: 0, host: "127.0.0.1" });
+  bus.on("config", () => directory.invalidate());
 
   let workers: WorkerLoop[] = [];
   const startWorkers = () => {
@@ -105,6 +119,8 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
       reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
       dispatchConcurrency: options.dispatchConcurrency ?? 2,
       leaseMs: options.leaseMs,
+      claimSize: options.claimSize,
+      breakerPolicy: options.breakerPolicy,
     });
   };
   const stopWorkers = async () => {

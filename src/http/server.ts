@@ -10,11 +10,16 @@ import type { Registry } from "prom-client";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import type { Metrics } from "../lib/metrics.ts";
+import { auditRoutes } from "../modules/audit/routes.ts";
 import { campaignRoutes } from "../modules/campaigns/routes.ts";
 import { creditRoutes } from "../modules/credits/routes.ts";
 import { messageRoutes } from "../modules/messages/routes.ts";
+import { orgRoutes } from "../modules/orgs/routes.ts";
+import { routingRoutes } from "../modules/routing/routes.ts";
 import { senderRoutes } from "../modules/senders/routes.ts";
 import { templateRoutes } from "../modules/templates/routes.ts";
+import type { VendorAccountDeps } from "../modules/vendor-accounts/manage.ts";
+import { vendorAccountRoutes } from "../modules/vendor-accounts/routes.ts";
 import { createAuthenticator, requireScope } from "./auth.ts";
 import { sendError } from "./errors.ts";
 import type { App, RouteDeps } from "./types.ts";
@@ -24,6 +29,8 @@ export interface ServerOptions extends RouteDeps {
   metrics: Metrics;
   /** Whether the service is ready to take work (database migrated, workers running). */
   isReady: () => boolean;
+  /** Vendor accounts and routing management (absent: those routes are not mounted). */
+  vendors?: VendorAccountDeps;
   /** Routes mounted by the caller: vendor webhooks, the sandbox vendor, the local admin endpoint. */
   extraRoutes?: (app: App) => Promise<void> | void;
 }
@@ -116,6 +123,12 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   creditRoutes(app, deps);
   senderRoutes(app, deps);
   templateRoutes(app, deps);
+  orgRoutes(app, deps);
+  auditRoutes(app, deps);
+  if (options.vendors) {
+    vendorAccountRoutes(app, options.vendors);
+    routingRoutes(app, { db: options.db, onChanged: options.vendors.onChanged });
+  }
   await options.extraRoutes?.(app);
 
   return app;

@@ -17,7 +17,8 @@ export type IdPrefix =
   | "msg"
   | "req"
   | "vac"
-  | "wrk";
+  | "wrk"
+  | "aud";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -1,10 +1,32 @@
-// The vendor adapters this build knows, by vendor name.
+// The vendor adapters this build knows, by vendor name, and how each one's
+// webhooks are authenticated.
 import { sandboxAdapter } from "./sandbox/client.ts";
+import { solapiAdapter } from "./solapi/client.ts";
 import type { VendorAdapter, VendorName } from "./vendor.ts";
 
 export const adapters: Record<VendorName, VendorAdapter | undefined> = {
   sandbox: sandboxAdapter,
-  solapi: undefined,
+  solapi: solapiAdapter,
   nhn: undefined,
   aligo: undefined,
 };
+
+/**
+ * - `signature`: the vendor signs its reports; the webhook URL is public.
+ * - `path-token`: the vendor does not sign them; the URL carries a secret token.
+ * - `none`: the vendor does not push reports; Alimi polls.
+ */
+export type WebhookStyle = "signature" | "path-token" | "none";
+
+const WEBHOOK_STYLES: Record<VendorName, WebhookStyle> = {
+  sandbox: "signature",
+  solapi: "path-token",
+  nhn: "path-token",
+  aligo: "none",
+};
+
+export function webhookStyleOf(vendor: VendorName): WebhookStyle {
+  return WEBHOOK_STYLES[vendor];
+}
+
+export const VENDOR_NAMES = Object.keys(WEBHOOK_STYLES) as VendorName[];

@@ -3,6 +3,7 @@
 // wake bus and otherwise poll at most every second.
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/client.ts";
+import type { BreakerPolicy } from "../domain/circuit-breaker.ts";
 import { createDispatcher } from "../modules/dispatch/service.ts";
 import { reconcileOnce } from "../modules/reconcile/service.ts";
 import { applyPendingReports } from "../modules/reports/service.ts";
@@ -25,6 +26,7 @@ export interface DeliveryWorkerOptions {
   dispatchConcurrency?: number;
   claimSize?: number;
   leaseMs?: number;
+  breakerPolicy?: BreakerPolicy;
 }
 
 const IDLE_MS = 1000;
@@ -43,6 +45,7 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     now,
     claimSize,
     leaseMs: options.leaseMs,
+    breakerPolicy: options.breakerPolicy,
   });
 
   const dispatchLoops = Array.from({ length: options.dispatchConcurrency ?? 2 }, (_, i) =>

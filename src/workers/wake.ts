@@ -4,10 +4,11 @@
 import { EventEmitter } from "node:events";
 import type { Db } from "../db/client.ts";
 
-export type WakeTopic = "dispatch" | "reports" | "settle";
+/** `config`: routing or a vendor account changed; caches must forget. */
+export type WakeTopic = "dispatch" | "reports" | "settle" | "config";
 
 const CHANNEL = "alimi_wake";
-const TOPICS: readonly WakeTopic[] = ["dispatch", "reports", "settle"];
+const TOPICS: readonly WakeTopic[] = ["dispatch", "reports", "settle", "config"];
 
 export interface WakeBus {
   wake(topic: WakeTopic): void;

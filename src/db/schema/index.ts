@@ -1,4 +1,5 @@
 export * from "./api-keys.ts";
+export * from "./audit.ts";
 export * from "./campaigns.ts";
 export * from "./credits.ts";
 export * from "./idempotency.ts";

@@ -68,6 +68,8 @@ export const messages = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     vendorAccountId: text("vendor_account_id"),
     vendorMessageId: text("vendor_message_id"),
+    /** Why the message went through its vendor account (primary, or secondary and why). */
+    routeReason: text("route_reason"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

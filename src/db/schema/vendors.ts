@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -73,5 +74,38 @@ export const deliveryReports = pgTable(
     index("delivery_reports_pending_idx").on(t.nextAttemptAt).where(sql`applied_at is null`),
     index("delivery_reports_message_idx").on(t.messageId),
     check("delivery_reports_status_check", sql`${t.status} in ('sent', 'delivered', 'failed')`),
+  ],
+);
+
+export const ROUTING_CHANNELS = ["alimtalk", "sms"] as const;
+export type RoutingChannel = (typeof ROUTING_CHANNELS)[number];
+
+/**
+ * Which vendor accounts an organization sends through, per channel (`sms`
+ * covers LMS and MMS). An organization without a row for a channel inherits
+ * its nearest ancestor's; the root falls back to the platform default.
+ */
+export const orgRouting = pgTable(
+  "org_routing",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    channel: text("channel").$type<RoutingChannel>().notNull(),
+    primaryAccountId: text("primary_account_id")
+      .notNull()
+      .references(() => vendorAccounts.id),
+    secondaryAccountId: text("secondary_account_id").references(() => vendorAccounts.id),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.channel] }),
+    index("org_routing_primary_idx").on(t.primaryAccountId),
+    index("org_routing_secondary_idx").on(t.secondaryAccountId),
+    check("org_routing_channel_check", sql`${t.channel} in ('alimtalk', 'sms')`),
+    check(
+      "org_routing_distinct_check",
+      sql`${t.secondaryAccountId} is null or ${t.secondaryAccountId} <> ${t.primaryAccountId}`,
+    ),
   ],
 );

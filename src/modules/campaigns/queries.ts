@@ -108,6 +108,8 @@ export interface MessageRow {
   status: MessageStatus;
   fallbackOf: string | null;
   vendorAccountId: string | null;
+  vendor: string | null;
+  routeReason: string | null;
   attempts: number;
   priceHeld: bigint;
   priceCharged: bigint;
@@ -121,7 +123,9 @@ export interface MessageRow {
 }
 
 const MESSAGE_COLUMNS = `id, org_id as "orgId", campaign_id as "campaignId", recipient, name, type,
-  status, fallback_of as "fallbackOf", vendor_account_id as "vendorAccountId", attempts,
+  status, fallback_of as "fallbackOf", vendor_account_id as "vendorAccountId",
+  (select va.vendor from vendor_accounts va where va.id = messages.vendor_account_id) as vendor,
+  route_reason as "routeReason", attempts,
   price_held as "priceHeld", price_charged as "priceCharged", settled_at as "settledAt",
   error_code as "errorCode", error_message as "errorMessage", created_at as "createdAt",
   sent_at as "sentAt", delivered_at as "deliveredAt", failed_at as "failedAt"`;

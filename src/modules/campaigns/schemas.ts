@@ -39,6 +39,8 @@ export const Message = Type.Object({
   status: Type.Enum([...MESSAGE_STATUSES]),
   fallbackOf: Nullable(Type.String()),
   vendor: Nullable(Type.String()),
+  vendorAccountId: Nullable(Type.String()),
+  route: Nullable(Type.String()),
   attempts: Type.Integer(),
   price: Type.Object({ held: Credits, charged: Credits }),
   error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),

@@ -62,6 +62,9 @@ export interface MessageView {
   status: MessageStatus;
   fallbackOf: string | null;
   vendor: string | null;
+  vendorAccountId: string | null;
+  /** Why the message went through its vendor account. */
+  route: string | null;
   attempts: number;
   price: { held: string; charged: string };
   error: { code: string; message: string } | null;
@@ -80,7 +83,9 @@ export function messageView(m: MessageRow): MessageView {
     type: m.type,
     status: m.status,
     fallbackOf: m.fallbackOf,
-    vendor: m.vendorAccountId,
+    vendor: m.vendor,
+    vendorAccountId: m.vendorAccountId,
+    route: m.routeReason,
     attempts: m.attempts,
     price: { held: formatCredits(m.priceHeld), charged: formatCredits(m.priceCharged) },
     error: m.errorCode ? { code: m.errorCode, message: m.errorMessage ?? "" } : null,

@@ -11,6 +11,9 @@ export interface ClaimedMessage {
   fallbackType: "sms" | "lms" | null;
   variables: Record<string, string> | null;
   attempts: number;
+  /** The account and error of the previous attempt, if any. */
+  lastAccountId: string | null;
+  lastError: string | null;
 }
 
 /**
@@ -58,7 +61,8 @@ export async function claimMessages(
        locked_by = $3, locked_until = $4
      from picked where m.id = picked.id
      returning m.id, m.org_id as "orgId", m.campaign_id as "campaignId", m.recipient, m.type,
-       m.fallback_type as "fallbackType", m.variables, m.attempts`,
+       m.fallback_type as "fallbackType", m.variables, m.attempts,
+       m.vendor_account_id as "lastAccountId", m.error_code as "lastError"`,
     [options.now, options.limit, options.workerId, options.leaseUntil],
   );
   return r.rows;

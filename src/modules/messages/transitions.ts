@@ -16,6 +16,8 @@ export interface Accepted {
   vendorAccountId: string;
   vendorMessageId: string;
   nativeFallback: boolean;
+  /** Why this account (primary, or secondary and why): the message's trace. */
+  routeReason: string;
 }
 
 /**
@@ -27,9 +29,10 @@ export async function markSent(q: Queryable, items: Accepted[], now: Date): Prom
   if (items.length === 0) return 0;
   const r = await q.query(
     `update messages m set status = 'sent', vendor_account_id = u.account,
-       vendor_message_id = u.vid, native_fallback = u.native, sent_at = $5,
-       locked_by = null, locked_until = null, error_code = null, error_message = null
-     from unnest($1::text[], $2::text[], $3::text[], $4::bool[]) as u(id, account, vid, native)
+       vendor_message_id = u.vid, native_fallback = u.native, route_reason = u.reason,
+       sent_at = $5, locked_by = null, locked_until = null, error_code = null, error_message = null
+     from unnest($1::text[], $2::text[], $3::text[], $4::bool[], $7::text[])
+       as u(id, account, vid, native, reason)
      where m.id = u.id and m.status = any($6::text[])`,
     [
       items.map((i) => i.id),
@@ -38,6 +41,7 @@ export async function markSent(q: Queryable, items: Accepted[], now: Date): Prom
       items.map((i) => i.nativeFallback),
       now,
       SENT_FROM,
+      items.map((i) => i.routeReason),
     ],
   );
   return r.affectedRows;
@@ -48,15 +52,22 @@ export interface Retry {
   runAt: Date;
   code: string;
   message: string;
+  /** The account the attempt went to, if it reached one. */
+  vendorAccountId: string | null;
 }
 
-/** A transient error: back to the queue until `runAt`. */
+/**
+ * A transient error: back to the queue until `runAt`. The account is kept:
+ * after a timeout the vendor may have the message, so it goes there again.
+ */
 export async function markRetry(q: Queryable, items: Retry[]): Promise<number> {
   if (items.length === 0) return 0;
   const r = await q.query(
     `update messages m set status = 'queued', run_at = u.run_at, error_code = u.code,
-       error_message = u.msg, locked_by = null, locked_until = null
-     from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) as u(id, run_at, code, msg)
+       error_message = u.msg, locked_by = null, locked_until = null,
+       vendor_account_id = coalesce(u.account, m.vendor_account_id)
+     from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $6::text[])
+       as u(id, run_at, code, msg, account)
      where m.id = u.id and m.status = any($5::text[])`,
     [
       items.map((i) => i.id),
@@ -64,6 +75,7 @@ export async function markRetry(q: Queryable, items: Retry[]): Promise<number> {
       items.map((i) => i.code),
       items.map((i) => i.message),
       QUEUED_FROM,
+      items.map((i) => i.vendorAccountId),
     ],
   );
   return r.affectedRows;

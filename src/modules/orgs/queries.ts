@@ -67,3 +67,26 @@ export async function countOrgs(q: Queryable): Promise<number> {
   const r = await q.query<{ n: number }>("select count(*)::int as n from orgs");
   return r.rows[0]?.n ?? 0;
 }
+
+/** A page of the organizations in the subtree at `scopePath`, by id. */
+export async function listOrgs(
+  q: Queryable,
+  options: {
+    scopePath: string;
+    search: string | null;
+    kind: OrgKind | null;
+    after: string | null;
+    limit: number;
+  },
+): Promise<OrgRow[]> {
+  const r = await q.query<OrgRow>(
+    `select ${ORG_COLUMNS} from orgs
+     where path like $1 || '%'
+       and ($2::text is null or name ilike '%' || $2 || '%' or id = $2)
+       and ($3::text is null or kind = $3)
+       and ($4::text is null or id > $4)
+     order by id limit $5`,
+    [options.scopePath, options.search, options.kind, options.after, options.limit],
+  );
+  return r.rows;
+}

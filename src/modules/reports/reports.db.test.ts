@@ -90,6 +90,7 @@ describe(`report order and repetition on ${engine}`, async () => {
           vendorAccountId: accountId,
           vendorMessageId: vid(id),
           nativeFallback: false,
+          routeReason: "primary",
         })),
         new Date(),
       );

@@ -50,7 +50,9 @@ export async function settleFinalMessages(
 /**
  * Campaigns all of whose messages (fallbacks included) are final and settled
  * become `completed` (a canceled one keeps its status and gets its
- * completion time).
+ * completion time). Asked as two questions so that each is a short index
+ * probe: no message still in flight (messages_campaign_idx by status), and
+ * none final but unsettled (the small partial messages_settle_idx).
  */
 export async function completeCampaigns(q: Queryable, ids: string[], now: Date): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -58,7 +60,10 @@ export async function completeCampaigns(q: Queryable, ids: string[], now: Date):
     `update campaigns c set completed_at = $2,
        status = case when c.status = 'canceled' then 'canceled' else 'completed' end
      where c.id = any($1::text[]) and c.completed_at is null
-       and not exists (select 1 from messages m where m.campaign_id = c.id and m.settled_at is null)
+       and not exists (select 1 from messages m where m.campaign_id = c.id
+                       and m.status in ('accepted', 'queued', 'sending', 'sent'))
+       and not exists (select 1 from messages m where m.campaign_id = c.id
+                       and m.settled_at is null and m.status in (${FINAL_LIST}))
      returning c.id`,
     [ids, now],
   );

@@ -18,11 +18,12 @@ const COLUMNS = `id, org_id as "orgId", vendor, name, settings, credentials_enc 
 
 export async function insertVendorAccount(
   q: Queryable,
-  a: Omit<VendorAccountRow, "version" | "status">,
-): Promise<VendorAccountRow> {
-  const r = await q.query<VendorAccountRow>(
-    `insert into vendor_accounts (id, org_id, vendor, name, settings, credentials_enc, webhook_secret_enc)
-     values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+  a: Omit<VendorAccountRow, "version" | "status"> & { testedAt?: Date | null },
+): Promise<VendorAccountRecord> {
+  const r = await q.query<VendorAccountRecord>(
+    `insert into vendor_accounts (id, org_id, vendor, name, settings, credentials_enc,
+       webhook_secret_enc, last_tested_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${RECORD_COLUMNS}`,
     [
       a.id,
       a.orgId,
@@ -31,6 +32,7 @@ export async function insertVendorAccount(
       JSON.stringify(a.settings),
       a.credentialsEnc,
       a.webhookSecretEnc,
+      a.testedAt ?? null,
     ],
   );
   return r.rows[0]!;
@@ -61,4 +63,95 @@ export async function setDefaultVendorAccountId(q: Queryable, id: string): Promi
      on conflict (key) do update set value = excluded.value, updated_at = now()`,
     [JSON.stringify({ id })],
   );
+}
+
+export interface VendorAccountRecord extends VendorAccountRow {
+  lastTestedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const RECORD_COLUMNS = `${COLUMNS}, last_tested_at as "lastTestedAt", created_at as "createdAt",
+  updated_at as "updatedAt"`;
+
+export async function listVendorAccounts(
+  q: Queryable,
+  orgId: string,
+): Promise<VendorAccountRecord[]> {
+  const r = await q.query<VendorAccountRecord>(
+    `select ${RECORD_COLUMNS} from vendor_accounts where org_id = $1 order by id`,
+    [orgId],
+  );
+  return r.rows;
+}
+
+/** An account owned by an organization of the subtree at `scopePath`. */
+export async function findVendorAccountInSubtree(
+  q: Queryable,
+  id: string,
+  scopePath: string,
+): Promise<VendorAccountRecord | null> {
+  const r = await q.query<VendorAccountRecord>(
+    `select ${RECORD_COLUMNS} from vendor_accounts
+     where id = $1 and org_id in (select id from orgs where path like $2 || '%')`,
+    [id, scopePath],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** An account usable by the organization at `orgPath`: its own or an ancestor's. */
+export async function findVendorAccountUsableBy(
+  q: Queryable,
+  id: string,
+  orgPath: string,
+): Promise<VendorAccountRecord | null> {
+  const r = await q.query<VendorAccountRecord>(
+    `select ${RECORD_COLUMNS} from vendor_accounts
+     where id = $1 and org_id in (select id from orgs where $2 like path || '%')`,
+    [id, orgPath],
+  );
+  return r.rows[0] ?? null;
+}
+
+/**
+ * Updates an account if it is still at `version` (optimistic locking): null
+ * when someone changed it in between.
+ */
+export async function updateVendorAccount(
+  q: Queryable,
+  change: {
+    id: string;
+    version: number;
+    name: string;
+    settings: Record<string, unknown>;
+    credentialsEnc: string;
+    status: string;
+    testedAt: Date | null;
+  },
+): Promise<VendorAccountRecord | null> {
+  const r = await q.query<VendorAccountRecord>(
+    `update vendor_accounts set name = $3, settings = $4, credentials_enc = $5, status = $6,
+       last_tested_at = coalesce($7, last_tested_at), version = version + 1, updated_at = now()
+     where id = $1 and version = $2
+     returning ${RECORD_COLUMNS}`,
+    [
+      change.id,
+      change.version,
+      change.name,
+      JSON.stringify(change.settings),
+      change.credentialsEnc,
+      change.status,
+      change.testedAt,
+    ],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function markVendorAccountTested(q: Queryable, id: string, at: Date): Promise<void> {
+  await q.query("update vendor_accounts set last_tested_at = $2 where id = $1", [id, at]);
+}
+
+export async function deleteVendorAccount(q: Queryable, id: string): Promise<boolean> {
+  const r = await q.query("delete from vendor_accounts where id = $1", [id]);
+  return r.affectedRows > 0;
 }

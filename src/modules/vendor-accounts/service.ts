@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../db/client.ts";
+import type { RoutingChannel } from "../../db/schema/vendors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
 import type { VendorAccount } from "../../vendors/vendor.ts";
-import { findPlatformOrg } from "../orgs/queries.ts";
+import { findOrg, findPlatformOrg } from "../orgs/queries.ts";
+import { findRoutingChain } from "../routing/queries.ts";
+import { type EffectiveRouting, type RouteSource, resolveRouting } from "../routing/resolve.ts";
 import {
   findDefaultVendorAccountId,
   findVendorAccount,
@@ -40,15 +43,24 @@ export async function ensurePlatformSandbox(db: Db, box: SecretBox): Promise<str
   });
 }
 
+export interface Route {
+  primary: VendorAccount;
+  secondary: VendorAccount | null;
+  source: RouteSource;
+}
+
 export interface VendorDirectory {
-  /** The account a message of this organization is sent through. */
-  accountFor(orgId: string): Promise<VendorAccount>;
+  /** The accounts a message of this organization goes through on this channel. */
+  routeFor(orgId: string, channel: RoutingChannel): Promise<Route>;
   get(accountId: string): Promise<VendorAccount | null>;
+  /** Forgets everything cached (routing or an account changed, here or elsewhere). */
+  invalidate(): void;
 }
 
 /**
- * Resolves vendor accounts with their secrets opened, cached for a short
- * while: accounts change rarely and the dispatcher asks for every batch.
+ * Resolves routing and vendor accounts (secrets opened), cached for a short
+ * while: they change rarely and the dispatcher asks for every batch. Changes
+ * call invalidate() at once, in every process (see the wake bus' "config").
  */
 export function createVendorDirectory(options: {
   db: Db;
@@ -59,14 +71,16 @@ export function createVendorDirectory(options: {
 }): VendorDirectory {
   const { db, box } = options;
   const ttl = options.ttlMs ?? 30_000;
-  const cache = new Map<string, { account: VendorAccount; expires: number }>();
+  const accounts = new Map<string, { account: VendorAccount; expires: number }>();
+  const routes = new Map<string, { routing: EffectiveRouting; expires: number }>();
 
   const toAccount = (row: VendorAccountRow): VendorAccount => {
     const base = options.publicUrl();
     return {
       id: row.id,
       vendor: row.vendor,
-      settings: { baseUrl: base, ...row.settings },
+      // The sandbox vendor is served by Alimi itself; real vendors default to their own hosts.
+      settings: row.vendor === "sandbox" ? { baseUrl: base, ...row.settings } : row.settings,
       credentials: JSON.parse(box.open(row.credentialsEnc)) as Record<string, string>,
       webhookSecret: box.open(row.webhookSecretEnc),
       webhookUrl: `${base}/webhooks/vendors/${row.id}`,
@@ -74,22 +88,43 @@ export function createVendorDirectory(options: {
   };
 
   const get = async (id: string) => {
-    const hit = cache.get(id);
+    const hit = accounts.get(id);
     if (hit && hit.expires > Date.now()) return hit.account;
     const row = await findVendorAccount(db, id);
-    if (!row) return null;
+    if (!row || row.status !== "active") return null;
     const account = toAccount(row);
-    cache.set(id, { account, expires: Date.now() + ttl });
+    accounts.set(id, { account, expires: Date.now() + ttl });
     return account;
+  };
+
+  const routingOf = async (orgId: string): Promise<EffectiveRouting> => {
+    const hit = routes.get(orgId);
+    if (hit && hit.expires > Date.now()) return hit.routing;
+    const org = await findOrg(db, orgId);
+    if (!org) throw new Error(`organization ${orgId} not found`);
+    const platformDefault = await findDefaultVendorAccountId(db);
+    if (!platformDefault) throw new Error("no default vendor account");
+    const routing = resolveRouting({
+      orgId,
+      chain: await findRoutingChain(db, org.path),
+      platformDefaultAccountId: platformDefault,
+    });
+    routes.set(orgId, { routing, expires: Date.now() + ttl });
+    return routing;
   };
 
   return {
     get,
-    async accountFor(_orgId) {
-      const id = await findDefaultVendorAccountId(db);
-      const account = id ? await get(id) : null;
-      if (!account) throw new Error("no default vendor account");
-      return account;
+    async routeFor(orgId, channel) {
+      const route = (await routingOf(orgId))[channel];
+      const primary = await get(route.primaryAccountId);
+      if (!primary) throw new Error(`vendor account ${route.primaryAccountId} is not usable`);
+      const secondary = route.secondaryAccountId ? await get(route.secondaryAccountId) : null;
+      return { primary, secondary, source: route.source };
+    },
+    invalidate() {
+      accounts.clear();
+      routes.clear();
     },
   };
 }

@@ -1,0 +1,303 @@
+// Creating and changing vendor accounts: credentials are tested before they
+// are saved (the platform operator may force a save), sealed at rest, never
+// returned, logged or audited — the audit says that they changed, not what.
+import { randomBytes } from "node:crypto";
+import type { Db } from "../../db/client.ts";
+import { AppError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import type { SecretBox } from "../../lib/secret-box.ts";
+import { webhookStyleOf } from "../../vendors/registry.ts";
+import type { VendorAccount, VendorAdapter, VendorName } from "../../vendors/vendor.ts";
+import { type Actor, insertAudit } from "../audit/queries.ts";
+import { isAccountRouted } from "../routing/queries.ts";
+import { maskCredentials } from "./mask.ts";
+import {
+  deleteVendorAccount,
+  findDefaultVendorAccountId,
+  insertVendorAccount,
+  markVendorAccountTested,
+  updateVendorAccount,
+  type VendorAccountRecord,
+} from "./queries.ts";
+
+export interface VendorAccountDeps {
+  db: Db;
+  box: SecretBox;
+  adapters: Record<VendorName, VendorAdapter | undefined>;
+  publicUrl: () => string;
+  /** Routing or an account changed: caches everywhere must forget. */
+  onChanged: () => void;
+}
+
+export interface ManagingActor extends Actor {
+  /** The platform operator may force a save whose connection test failed. */
+  isOperator: boolean;
+}
+
+export interface VendorAccountView {
+  id: string;
+  vendor: VendorName;
+  name: string;
+  settings: Record<string, unknown>;
+  credentials: Record<string, string>;
+  version: number;
+  status: string;
+  lastTestedAt: string | null;
+  webhookUrl: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function vendorAccountView(
+  deps: VendorAccountDeps,
+  row: VendorAccountRecord,
+): VendorAccountView {
+  const base = `${deps.publicUrl()}/webhooks/vendors/${row.id}`;
+  const style = webhookStyleOf(row.vendor);
+  return {
+    id: row.id,
+    vendor: row.vendor,
+    name: row.name,
+    settings: row.settings,
+    credentials: maskCredentials(JSON.parse(deps.box.open(row.credentialsEnc))),
+    version: row.version,
+    status: row.status,
+    lastTestedAt: row.lastTestedAt?.toISOString() ?? null,
+    // Vendors that do not sign their webhooks are told a URL with a secret path token.
+    webhookUrl:
+      style === "none"
+        ? null
+        : style === "path-token"
+          ? `${base}/${deps.box.open(row.webhookSecretEnc)}`
+          : base,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  latencyMs: number;
+}
+
+async function testConnection(
+  deps: VendorAccountDeps,
+  account: Omit<VendorAccount, "webhookUrl">,
+): Promise<ConnectionTest> {
+  const adapter = deps.adapters[account.vendor];
+  if (!adapter) return { ok: false, message: `no adapter for ${account.vendor}`, latencyMs: 0 };
+  const started = performance.now();
+  const settings =
+    account.vendor === "sandbox"
+      ? { baseUrl: deps.publicUrl(), ...account.settings }
+      : account.settings;
+  try {
+    const result = await adapter.checkCredentials({
+      ...account,
+      settings,
+      webhookUrl: `${deps.publicUrl()}/webhooks/vendors/${account.id}`,
+    });
+    return { ...result, latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    return {
+      ok: false,
+      message: `the connection test failed: ${(err as Error).message}`,
+      latencyMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+function refuse(test: ConnectionTest): AppError {
+  return new AppError(
+    "VALIDATION_FAILED",
+    `the vendor refused these credentials: ${test.message}`,
+    {
+      details: [{ path: "/credentials", code: "CREDENTIALS_REJECTED", message: test.message }],
+    },
+  );
+}
+
+function checkForce(actor: ManagingActor, force: boolean | undefined) {
+  if (force && !actor.isOperator) {
+    throw new AppError("FORBIDDEN", "only the platform operator may force a save");
+  }
+}
+
+export async function createVendorAccount(
+  deps: VendorAccountDeps,
+  actor: ManagingActor,
+  input: {
+    vendor: VendorName;
+    name: string;
+    credentials: Record<string, string>;
+    settings?: Record<string, unknown>;
+    force?: boolean;
+  },
+): Promise<VendorAccountRecord> {
+  checkForce(actor, input.force);
+  const id = newId("vac");
+  const webhookSecret = randomBytes(24).toString("base64url");
+  const settings = input.settings ?? {};
+  const test = await testConnection(deps, {
+    id,
+    vendor: input.vendor,
+    settings,
+    credentials: input.credentials,
+    webhookSecret,
+  });
+  if (!test.ok && !input.force) throw refuse(test);
+  const row = await deps.db.tx(async (q) => {
+    const created = await insertVendorAccount(q, {
+      id,
+      orgId: actor.orgId,
+      vendor: input.vendor,
+      name: input.name,
+      settings,
+      credentialsEnc: deps.box.seal(JSON.stringify(input.credentials)),
+      webhookSecretEnc: deps.box.seal(webhookSecret),
+      testedAt: test.ok ? new Date() : null,
+    });
+    await insertAudit(q, {
+      orgId: actor.orgId,
+      actor,
+      action: "vendor_account.created",
+      targetType: "vendor_account",
+      targetId: id,
+      details: {
+        vendor: input.vendor,
+        name: input.name,
+        settings,
+        credentials: "set",
+        connectionTest: test.ok ? "passed" : "failed",
+        forced: !test.ok,
+      },
+    });
+    return created;
+  });
+  deps.onChanged();
+  return row;
+}
+
+export async function updateVendorAccountFrom(
+  deps: VendorAccountDeps,
+  actor: ManagingActor,
+  current: VendorAccountRecord,
+  change: {
+    version: number;
+    name?: string;
+    settings?: Record<string, unknown>;
+    credentials?: Record<string, string>;
+    status?: "active" | "disabled";
+    force?: boolean;
+  },
+): Promise<VendorAccountRecord> {
+  checkForce(actor, change.force);
+  if (change.version !== current.version) throw stale(current.version);
+  const settings = change.settings ?? current.settings;
+  let test: ConnectionTest | null = null;
+  if (change.credentials || change.settings) {
+    test = await testConnection(deps, {
+      id: current.id,
+      vendor: current.vendor,
+      settings,
+      credentials: change.credentials ?? JSON.parse(deps.box.open(current.credentialsEnc)),
+      webhookSecret: deps.box.open(current.webhookSecretEnc),
+    });
+    if (!test.ok && !change.force) throw refuse(test);
+  }
+  const row = await deps.db.tx(async (q) => {
+    const updated = await updateVendorAccount(q, {
+      id: current.id,
+      version: change.version,
+      name: change.name ?? current.name,
+      settings,
+      credentialsEnc: change.credentials
+        ? deps.box.seal(JSON.stringify(change.credentials))
+        : current.credentialsEnc,
+      status: change.status ?? current.status,
+      testedAt: test?.ok ? new Date() : null,
+    });
+    if (!updated) throw stale(current.version);
+    await insertAudit(q, {
+      orgId: current.orgId,
+      actor,
+      action: "vendor_account.updated",
+      targetType: "vendor_account",
+      targetId: current.id,
+      details: {
+        changed: [
+          ...(change.name !== undefined && change.name !== current.name ? ["name"] : []),
+          ...(change.settings ? ["settings"] : []),
+          ...(change.credentials ? ["credentials"] : []),
+          ...(change.status && change.status !== current.status ? ["status"] : []),
+        ],
+        ...(change.settings ? { settings } : {}),
+        ...(test ? { connectionTest: test.ok ? "passed" : "failed", forced: !test.ok } : {}),
+        version: updated.version,
+      },
+    });
+    return updated;
+  });
+  deps.onChanged();
+  return row;
+}
+
+function stale(version: number): AppError {
+  return new AppError(
+    "CONFLICT",
+    `the account changed since version ${version} was read: read it again and resend the change`,
+    { details: [{ path: "/version", code: "STALE_VERSION", message: "stale version" }] },
+  );
+}
+
+export async function removeVendorAccount(
+  deps: VendorAccountDeps,
+  actor: ManagingActor,
+  current: VendorAccountRecord,
+): Promise<void> {
+  await deps.db.tx(async (q) => {
+    if (await isAccountRouted(q, current.id)) {
+      throw new AppError("CONFLICT", "routing uses this account: change the routing first");
+    }
+    if ((await findDefaultVendorAccountId(q)) === current.id) {
+      throw new AppError("CONFLICT", "this is the platform's default account");
+    }
+    await deleteVendorAccount(q, current.id);
+    await insertAudit(q, {
+      orgId: current.orgId,
+      actor,
+      action: "vendor_account.deleted",
+      targetType: "vendor_account",
+      targetId: current.id,
+      details: { vendor: current.vendor, name: current.name },
+    });
+  });
+  deps.onChanged();
+}
+
+export async function runConnectionTest(
+  deps: VendorAccountDeps,
+  actor: ManagingActor,
+  current: VendorAccountRecord,
+): Promise<ConnectionTest> {
+  const test = await testConnection(deps, {
+    id: current.id,
+    vendor: current.vendor,
+    settings: current.settings,
+    credentials: JSON.parse(deps.box.open(current.credentialsEnc)),
+    webhookSecret: deps.box.open(current.webhookSecretEnc),
+  });
+  await deps.db.tx(async (q) => {
+    if (test.ok) await markVendorAccountTested(q, current.id, new Date());
+    await insertAudit(q, {
+      orgId: current.orgId,
+      actor,
+      action: "vendor_account.tested",
+      targetType: "vendor_account",
+      targetId: current.id,
+      details: { ok: test.ok, latencyMs: test.latencyMs },
+    });
+  });
+  return test;
+}

@@ -1,0 +1,380 @@
+// Our side of SOLAPI (CoolSMS REST API v4): the VendorAdapter the
+// dispatcher, the webhook route and the reconciler call.
+//
+// Credentials: `apiKey`, `apiSecret` (required); `webhookSecretKey` (optional,
+// the console's webhook security key, checked against X-Solapi-Secret).
+// Settings: `baseUrl` (default https://api.solapi.com), `timeoutMs` (10 s),
+// `nativeFallback` (read by the dispatcher), `pfId` (Kakao channel, required
+// for Alimtalk), `templateIds` (our code → SOLAPI templateId), `allowDuplicates`
+// (default true), `sendReplacements` (default true), `pollPageSize` (default 100).
+//
+// Idempotency: SOLAPI has no idempotency key. Our id rides in customFields and
+// comes back in every answer and report, but a repeated send is a second
+// message. So a batch whose answer was lost (timeout, dropped connection) is
+// retried — the dispatcher's rule — at the risk of a duplicate; an answer that
+// merely lacks some results is completed from the group's message list rather
+// than resent.
+import { AppError } from "../../lib/errors.ts";
+import type {
+  DeliveryReport,
+  OutboundMessage,
+  SendOutcome,
+  VendorAccount,
+  VendorAdapter,
+  VendorError,
+} from "../vendor.ts";
+import { authorizationHeader } from "./auth.ts";
+import { FALLBACK_SUFFIX, parseSolapiReports, reportsOfStored } from "./callback.ts";
+import { type MappedError, mapHttpFailure, mapStatusCode, mapTransportFailure } from "./map.ts";
+import { type OutboundSettings, planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import {
+  BALANCE_PATH,
+  isObject,
+  LIST_PATH,
+  OUR_ID_FIELD,
+  SEND_PATH,
+  SOLAPI_BASE_URL,
+  SOLAPI_MAX_MESSAGES,
+} from "./wire.ts";
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * Ids asked per list request. SOLAPI documents no maximum for `limit`
+ * (UNCONFIRMED); nextKey paging covers a smaller server cap.
+ */
+const DEFAULT_POLL_PAGE_SIZE = 100;
+/** A list that keeps answering nextKey is cut off here rather than followed forever. */
+const MAX_LIST_PAGES = 1_000;
+
+interface SolapiConfig extends OutboundSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  allowDuplicates: boolean;
+  pollPageSize: number;
+  apiKey: string;
+  apiSecret: string;
+}
+
+type Config = { ok: true; config: SolapiConfig } | { ok: false; error: VendorError };
+
+function configOf(account: VendorAccount): Config {
+  const { apiKey, apiSecret } = account.credentials;
+  if (!apiKey || !apiSecret) {
+    return settingError(
+      "AUTH_FAILED",
+      "credentials",
+      "the SOLAPI account needs apiKey and apiSecret",
+    );
+  }
+  const s = account.settings;
+  const baseUrl = s.baseUrl === undefined ? SOLAPI_BASE_URL : s.baseUrl;
+  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
+    return settingError("UNKNOWN", "settings.baseUrl", "the SOLAPI account's baseUrl is not a URL");
+  }
+  const templateIds = isObject(s.templateIds) ? s.templateIds : {};
+  if (!Object.values(templateIds).every((v) => typeof v === "string" && v !== "")) {
+    return settingError("UNKNOWN", "settings.templateIds", "templateIds must map codes to ids");
+  }
+  return {
+    ok: true,
+    config: {
+      baseUrl: baseUrl.replace(/\/+$/, ""),
+      timeoutMs: positive(s.timeoutMs) ?? DEFAULT_TIMEOUT_MS,
+      pfId: typeof s.pfId === "string" && s.pfId !== "" ? s.pfId : null,
+      templateIds: templateIds as Record<string, string>,
+      allowDuplicates: s.allowDuplicates !== false,
+      sendReplacements: s.sendReplacements !== false,
+      pollPageSize: Math.min(
+        positive(s.pollPageSize) ?? DEFAULT_POLL_PAGE_SIZE,
+        SOLAPI_MAX_MESSAGES,
+      ),
+      apiKey,
+      apiSecret,
+    },
+  };
+}
+
+const positive = (value: unknown) =>
+  typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+
+const settingError = (code: VendorError["code"], rawCode: string, message: string): Config => ({
+  ok: false,
+  error: { code, rawCode, message },
+});
+
+type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
+
+/** One signed request; a fresh date and salt every time. */
+async function call(
+  config: SolapiConfig,
+  request: { method: "GET" | "POST"; path: string; body?: string },
+): Promise<Answer> {
+  try {
+    const response = await fetch(`${config.baseUrl}${request.path}`, {
+      method: request.method,
+      headers: {
+        authorization: authorizationHeader(config),
+        accept: "application/json",
+        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: request.body,
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+    const text = await response.text();
+    return { ok: true, status: response.status, body: parseJson(text) };
+  } catch (err) {
+    return { ok: false, failure: mapTransportFailure(err) };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const failureOf = (answer: Answer): MappedError | null =>
+  !answer.ok
+    ? answer.failure
+    : answer.status !== 200
+      ? mapHttpFailure(answer.status, answer.body)
+      : null;
+
+/** Every stored message a list query finds, following nextKey. */
+async function listMessages(
+  config: SolapiConfig,
+  query: { messageIds?: string[]; groupId?: string },
+): Promise<{ ok: true; messages: unknown[] } | { ok: false; failure: MappedError }> {
+  const messages: unknown[] = [];
+  let startKey: string | null = null;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const params = new URLSearchParams();
+    // Repeated `messageIds`, as the official Node SDK sends them (stringifyQuery, indices: false).
+    for (const id of query.messageIds ?? []) params.append("messageIds", id);
+    if (query.groupId) params.set("groupId", query.groupId);
+    params.set("limit", String(config.pollPageSize));
+    if (startKey !== null) params.set("startKey", startKey);
+    const answer = await call(config, { method: "GET", path: `${LIST_PATH}?${params}` });
+    const failure = failureOf(answer);
+    if (failure !== null) return { ok: false, failure };
+    const body = (answer as { body: unknown }).body;
+    if (!isObject(body) || !isObject(body.messageList)) {
+      const error: VendorError = {
+        code: "VENDOR_UNAVAILABLE",
+        rawCode: "list.malformed",
+        message: "SOLAPI's list answer has no messageList object",
+      };
+      return { ok: false, failure: { error, retryable: true } };
+    }
+    // An object keyed by message id, not an array.
+    messages.push(...Object.values(body.messageList));
+    const next = typeof body.nextKey === "string" && body.nextKey !== "" ? body.nextKey : null;
+    if (next === null || next === startKey || Object.keys(body.messageList).length === 0) break;
+    startKey = next;
+  }
+  return { ok: true, messages };
+}
+
+const ourIdOf = (item: unknown): string | null => {
+  const fields = isObject(item) && isObject(item.customFields) ? item.customFields : null;
+  const id = fields?.[OUR_ID_FIELD];
+  return typeof id === "string" && id !== "" ? id : null;
+};
+
+const MISSING_RESULT: VendorError = {
+  code: "VENDOR_UNAVAILABLE",
+  rawCode: "missing_result",
+  message: "SOLAPI's answer has no result for this message",
+};
+
+/** A message in failedMessageList: not registered, for the reason its status code gives. */
+function failedOutcome(id: string, item: Record<string, unknown>): SendOutcome {
+  const code = typeof item.statusCode === "string" ? item.statusCode : "unknown";
+  const text = typeof item.statusMessage === "string" ? item.statusMessage : null;
+  const { error, retryable } = mapStatusCode(code, text);
+  return { id, outcome: retryable ? "retry" : "rejected", error };
+}
+
+/**
+ * A message in messageList or in the group's list: registered unless its code
+ * is an intake refusal (1xxx). A later failure (2xxx, 3xxx) is a delivery
+ * result and arrives as a report; the message was accepted.
+ */
+function listedOutcome(id: string, item: Record<string, unknown>): SendOutcome | null {
+  if (typeof item.statusCode === "string" && item.statusCode.startsWith("1")) {
+    return failedOutcome(id, item);
+  }
+  const { messageId } = item;
+  if (typeof messageId !== "string" || messageId === "") return null;
+  return { id, outcome: "accepted", vendorMessageId: messageId };
+}
+
+/** Sends one request's messages and answers for each, in order. */
+async function sendRequest(
+  config: SolapiConfig,
+  messages: { id: string; to: string; json: string }[],
+): Promise<SendOutcome[]> {
+  const answer = await call(config, {
+    method: "POST",
+    path: SEND_PATH,
+    body: sendBody(
+      messages.map((m) => m.json),
+      config.allowDuplicates,
+    ),
+  });
+  const failure = failureOf(answer);
+  if (failure !== null) {
+    return messages.map((m) => ({
+      id: m.id,
+      outcome: failure.retryable ? "retry" : "rejected",
+      error: failure.error,
+    }));
+  }
+  const body = (answer as { body: unknown }).body;
+  const results = new Map<string, SendOutcome>();
+  const record = (
+    item: unknown,
+    read: (id: string, item: Record<string, unknown>) => SendOutcome | null,
+    fallbackId: string | null = null,
+  ) => {
+    const id = ourIdOf(item) ?? fallbackId;
+    if (id === null || results.has(id) || !isObject(item)) return;
+    const outcome = read(id, item);
+    if (outcome !== null) results.set(id, outcome);
+  };
+  if (isObject(body)) {
+    // Failures first: a message in failedMessageList was not registered,
+    // whatever else the answer says about it.
+    const byTo = uniqueBy(messages, (m) => m.to);
+    for (const item of Array.isArray(body.failedMessageList) ? body.failedMessageList : []) {
+      const to = isObject(item) && typeof item.to === "string" ? item.to : "";
+      // Matched by our id; by recipient when SOLAPI left customFields out and the number is unique.
+      record(item, failedOutcome, byTo.get(to)?.id ?? null);
+    }
+    for (const item of Array.isArray(body.messageList) ? body.messageList : []) {
+      record(item, listedOutcome);
+    }
+  }
+  const missing = messages.filter((m) => !results.has(m.id));
+  const groupId = isObject(body) && isObject(body.groupInfo) ? body.groupInfo.groupId : null;
+  if (missing.length > 0 && typeof groupId === "string" && groupId !== "") {
+    // Registered messages are in the group: read their ids there instead of resending.
+    const listed = await listMessages(config, { groupId });
+    if (listed.ok) for (const item of listed.messages) record(item, listedOutcome);
+  }
+  return messages.map(
+    (m) => results.get(m.id) ?? { id: m.id, outcome: "retry", error: MISSING_RESULT },
+  );
+}
+
+/** Items by a key that only one of them has. */
+function uniqueBy<T>(items: T[], key: (item: T) => string): Map<string, T> {
+  const seen = new Map<string, T | null>();
+  for (const item of items) seen.set(key(item), seen.has(key(item)) ? null : item);
+  const unique = new Map<string, T>();
+  for (const [k, v] of seen) if (v !== null) unique.set(k, v);
+  return unique;
+}
+
+export const solapiAdapter: VendorAdapter = {
+  vendor: "solapi",
+  batchSize: SOLAPI_MAX_MESSAGES,
+  canPoll: true,
+
+  /**
+   * Sends through POST /messages/v4/send-many/detail, split into requests of
+   * ≤ 10,000 messages and ≤ 15 MB, one after another; outcomes in input order.
+   */
+  async send(account, messages: OutboundMessage[]) {
+    if (messages.length === 0) return [];
+    const checked = configOf(account);
+    if (!checked.ok) {
+      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: checked.error }));
+    }
+    const { config } = checked;
+    const outcomes = new Map<string, SendOutcome>();
+    const sendable: { id: string; to: string; json: string }[] = [];
+    for (const m of messages) {
+      const wire = toWireMessage(m, config);
+      if (wire.ok) sendable.push({ id: m.id, to: wire.wire.to, json: JSON.stringify(wire.wire) });
+      else outcomes.set(m.id, { id: m.id, outcome: "rejected", error: wire.error });
+    }
+    for (const [start, end] of planRequests(sendable.map((s) => s.json))) {
+      for (const outcome of await sendRequest(config, sendable.slice(start, end))) {
+        outcomes.set(outcome.id, outcome);
+      }
+    }
+    return messages.map((m) => outcomes.get(m.id)!);
+  },
+
+  parseReports(account, request) {
+    return parseSolapiReports(account, request, new Date());
+  },
+
+  /**
+   * Final results from GET /messages/v4/list by message id; nothing for a
+   * message still pending. A native fallback is asked for by its Alimtalk's
+   * id. Throws (AppError UNAVAILABLE) when SOLAPI cannot be asked, so the
+   * reconciler does not take silence for "no result".
+   */
+  async poll(account, messages) {
+    const checked = configOf(account);
+    if (!checked.ok) throw new AppError("UNAVAILABLE", checked.error.message, { retryable: false });
+    const { config } = checked;
+    const ids = [
+      ...new Set(
+        messages.map((m) =>
+          m.vendorMessageId.endsWith(FALLBACK_SUFFIX)
+            ? m.vendorMessageId.slice(0, -FALLBACK_SUFFIX.length)
+            : m.vendorMessageId,
+        ),
+      ),
+    ];
+    const reports: DeliveryReport[] = [];
+    const now = new Date();
+    for (let i = 0; i < ids.length; i += config.pollPageSize) {
+      const listed = await listMessages(config, {
+        messageIds: ids.slice(i, i + config.pollPageSize),
+      });
+      if (!listed.ok) {
+        throw new AppError("UNAVAILABLE", `SOLAPI poll failed: ${listed.failure.error.message}`, {
+          cause: listed.failure.error,
+          retryable: listed.failure.retryable,
+        });
+      }
+      for (const item of listed.messages) {
+        const read = reportsOfStored(item, now);
+        if (typeof read === "string") {
+          throw new AppError("UNAVAILABLE", `SOLAPI list answer: ${read}`, { retryable: true });
+        }
+        reports.push(...read.filter((r) => r.status !== "sent"));
+      }
+    }
+    return { reports };
+  },
+
+  async checkCredentials(account) {
+    const checked = configOf(account);
+    if (!checked.ok) return { ok: false, message: checked.error.message };
+    const answer = await call(checked.config, { method: "GET", path: BALANCE_PATH });
+    const failure = failureOf(answer);
+    if (failure === null) {
+      const body = (answer as { body: unknown }).body;
+      if (isObject(body) && typeof body.balance === "number") {
+        const point = typeof body.point === "number" ? `, point ${body.point}` : "";
+        return { ok: true, message: `connected to SOLAPI (balance ${body.balance}${point})` };
+      }
+      return { ok: false, message: "SOLAPI's balance answer has no balance" };
+    }
+    const { error } = failure;
+    if (error.code === "AUTH_FAILED") {
+      return {
+        ok: false,
+        message: `SOLAPI refused the credentials (${error.rawCode}: ${error.message})`,
+      };
+    }
+    return { ok: false, message: error.message };
+  },
+};

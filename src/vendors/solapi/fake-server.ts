@@ -1,0 +1,414 @@
+// A local SOLAPI for tests: a real HTTP server on a random port that checks
+// the HMAC header the way SOLAPI documents it (15-minute skew, no reused
+// signature, 403 with the documented codes), speaks the documented shapes of
+// send-many/detail, the message list and the balance, enforces the request
+// limits (10,000 messages, 15 MB), records what it received, and posts
+// message reports to a webhook URL — now, later, or never (then poll).
+//
+// Recipients (national digits) can be given a behaviour; any other recipient
+// is delivered (4000).
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AuthCheck, createAuthVerifier } from "./auth.ts";
+import { EVENT_HEADER, SECRET_HEADER } from "./callback.ts";
+import {
+  BALANCE_PATH,
+  isObject,
+  LIST_PATH,
+  SEND_PATH,
+  SOLAPI_MAX_MESSAGES,
+  SOLAPI_MAX_REQUEST_BYTES,
+  type WireErrorBody,
+  type WireFailedMessage,
+  type WireListResponse,
+  type WireSendResponse,
+  type WireStoredMessage,
+} from "./wire.ts";
+
+export type RecipientBehaviour =
+  /** Refused at intake: in failedMessageList with this code. */
+  | { kind: "refuse"; statusCode: string; statusMessage?: string; omitCustomFields?: boolean }
+  /** Accepted, then a failure report with this code. */
+  | { kind: "fail"; statusCode: string }
+  /** Accepted and handed to the carrier (3000); no final result ever. */
+  | { kind: "pending" }
+  /** Alimtalk fails (3104), replaced by SMS/LMS unless disableSms; SMS/LMS/MMS delivered. */
+  | { kind: "not-kakao-user" };
+
+export type InjectedFailure = "5xx" | "timeout" | "lost-answer" | "omit-message-list";
+
+export interface FakeSolapiOptions {
+  apiKey?: string;
+  apiSecret?: string;
+  /** The server's clock (auth skew, dates); the real clock by default. */
+  now?: () => Date;
+  /** The message-report URL configured in SOLAPI's console; null: no webhooks. */
+  webhookUrl?: string | null;
+  /** The console's webhook security key, sent as X-Solapi-Secret when set. */
+  webhookSecretKey?: string;
+  /** How long after acceptance the results are reported (and visible to the list API). */
+  reportDelayMs?: number;
+  recipients?: Record<string, RecipientBehaviour>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  bytes: number;
+  body: unknown;
+  auth: AuthCheck;
+  status: number;
+}
+
+export interface ReportPost {
+  status: number;
+  headers: Record<string, string>;
+  body: WireStoredMessage[];
+}
+
+export interface FakeSolapi {
+  url: string;
+  requests: RecordedRequest[];
+  /** Messages by SOLAPI id, as the list API shows them now. */
+  stored: Map<string, WireStoredMessage>;
+  posts: ReportPost[];
+  failNext(count: number, how: InjectedFailure): void;
+  /** Answers the next authenticated request with this, whatever it asked (fixtures). */
+  answerNext(status: number, body: unknown): void;
+  /** Resolves once every scheduled report is applied and posted. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const FAKE_API_KEY = "NCSFAKEAPIKEY001";
+export const FAKE_API_SECRET = "FAKESECRETFAKESECRETFAKESECRET00";
+export const FAKE_BALANCE = { balance: 50_000, point: 1_200, deposit: 0, accountId: "12925149" };
+
+export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<FakeSolapi> {
+  const now = options.now ?? (() => new Date());
+  const verifier = createAuthVerifier({
+    apiKey: options.apiKey ?? FAKE_API_KEY,
+    apiSecret: options.apiSecret ?? FAKE_API_SECRET,
+  });
+  const failures: InjectedFailure[] = [];
+  const canned: { status: number; body: unknown }[] = [];
+  const pending = new Set<Promise<void>>();
+  const held = new Set<ServerResponse>();
+  const fake: FakeSolapi = {
+    url: "",
+    requests: [],
+    stored: new Map(),
+    posts: [],
+    failNext(count, how) {
+      for (let i = 0; i < count; i++) failures.push(how);
+    },
+    answerNext(status, body) {
+      canned.push({ status, body });
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+    close: async () => {},
+  };
+
+  const answer = (
+    res: ServerResponse,
+    recorded: RecordedRequest,
+    status: number,
+    body: unknown,
+  ) => {
+    recorded.status = status;
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  };
+  const hold = (res: ServerResponse, recorded: RecordedRequest) => {
+    recorded.status = 0;
+    held.add(res);
+    res.on("close", () => held.delete(res));
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const url = new URL(req.url ?? "/", "http://fake");
+      const recorded: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        bytes: raw.length,
+        body: parseJson(raw),
+        auth: { ok: true },
+        status: 0,
+      };
+      fake.requests.push(recorded);
+      const failure = failures.shift();
+      if (failure === "5xx") return answer(res, recorded, 503, error("InternalError", "try again"));
+      if (failure === "timeout") return hold(res, recorded);
+      recorded.auth = verifier.check(req.headers.authorization, now());
+      if (!recorded.auth.ok) {
+        const { errorCode, errorMessage } = recorded.auth;
+        return answer(res, recorded, 403, error(errorCode, errorMessage));
+      }
+      const cannedAnswer = canned.shift();
+      if (cannedAnswer) return answer(res, recorded, cannedAnswer.status, cannedAnswer.body);
+      const route = `${recorded.method} ${url.pathname}`;
+      if (route === `GET ${BALANCE_PATH}`) return answer(res, recorded, 200, FAKE_BALANCE);
+      if (route === `GET ${LIST_PATH}`) return answer(res, recorded, 200, list(url.searchParams));
+      if (route !== `POST ${SEND_PATH}`) {
+        return answer(res, recorded, 404, error("ResourceNotFound", route));
+      }
+      if (raw.length > SOLAPI_MAX_REQUEST_BYTES) {
+        return answer(res, recorded, 413, error("ValidationError", "the request is over 15MB"));
+      }
+      if (recorded.body === undefined) {
+        return answer(res, recorded, 400, error("ValidationError", "the body is not JSON"));
+      }
+      const sent = send(recorded.body, failure === "omit-message-list");
+      if (typeof sent === "string")
+        return answer(res, recorded, 400, error("ValidationError", sent));
+      if (failure === "lost-answer") return hold(res, recorded);
+      return answer(res, recorded, 200, sent);
+    });
+  });
+
+  /** Registers a request's messages and schedules their results. */
+  function send(body: unknown, omitMessageList: boolean): WireSendResponse | string {
+    if (!isObject(body) || !Array.isArray(body.messages)) return "messages must be an array";
+    const messages = body.messages;
+    if (messages.length === 0) return "messages must not be empty";
+    if (messages.length > SOLAPI_MAX_MESSAGES) {
+      return `at most ${SOLAPI_MAX_MESSAGES} messages per request, got ${messages.length}`;
+    }
+    const at = now().toISOString();
+    const groupId = solapiId("G4V");
+    const failed: WireFailedMessage[] = [];
+    const registered: WireStoredMessage[] = [];
+    const seenTo = new Set<string>();
+    for (const value of messages) {
+      const m = isObject(value) ? value : {};
+      const to = typeof m.to === "string" ? m.to : "";
+      const customFields = isObject(m.customFields)
+        ? (m.customFields as Record<string, string>)
+        : {};
+      const behaviour = options.recipients?.[to];
+      let code = intakeCode(m, body.allowDuplicates === true ? null : seenTo);
+      if (code === null && behaviour?.kind === "refuse") code = behaviour.statusCode;
+      seenTo.add(to);
+      const stored: WireStoredMessage = {
+        messageId: solapiId("M4V"),
+        groupId,
+        type: typeof m.type === "string" ? m.type : "SMS",
+        to,
+        from: typeof m.from === "string" ? m.from : "",
+        statusCode: code ?? "2000",
+        statusMessage: code === null ? "정상 접수(이통사로 접수 예정) " : `refused (${code})`,
+        customFields,
+        replacement: false,
+        dateCreated: at,
+        dateUpdated: at,
+      };
+      if (code !== null) {
+        const drop = behaviour?.kind === "refuse" && behaviour.omitCustomFields;
+        failed.push({
+          to,
+          from: stored.from,
+          type: stored.type,
+          country: "82",
+          messageId: stored.messageId,
+          statusCode: code,
+          statusMessage:
+            behaviour?.kind === "refuse" && behaviour.statusMessage
+              ? behaviour.statusMessage
+              : stored.statusMessage!,
+          accountId: FAKE_BALANCE.accountId,
+          customFields: drop ? {} : customFields,
+        });
+        continue;
+      }
+      fake.stored.set(stored.messageId, stored);
+      registered.push(stored);
+      schedule(stored, m, behaviour);
+    }
+    const response: WireSendResponse = {
+      groupInfo: {
+        groupId,
+        accountId: FAKE_BALANCE.accountId,
+        status: "SENDING",
+        count: {
+          total: messages.length,
+          registeredFailed: failed.length,
+          registeredSuccess: registered.length,
+          sentTotal: 0,
+          sentFailed: 0,
+          sentSuccess: 0,
+          sentPending: registered.length,
+          sentReplacement: 0,
+          refund: 0,
+        },
+      },
+      failedMessageList: failed,
+    };
+    if (body.showMessageList === true && !omitMessageList) {
+      response.messageList = registered.map((s) => ({
+        messageId: s.messageId,
+        statusCode: s.statusCode,
+        statusMessage: s.statusMessage ?? "",
+        to: s.to,
+        customFields: s.customFields ?? {},
+      }));
+    }
+    return response;
+  }
+
+  /** Sets the message's result after the delay and posts it to the webhook. */
+  function schedule(
+    stored: WireStoredMessage,
+    message: Record<string, unknown>,
+    behaviour: RecipientBehaviour | undefined,
+  ) {
+    const work = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, options.reportDelayMs ?? 0));
+      Object.assign(stored, resultOf(stored, message, behaviour), {
+        dateUpdated: now().toISOString(),
+        dateProcessed: now().toISOString(),
+        dateReported: now().toISOString(),
+      });
+      if (options.webhookUrl) await post(options.webhookUrl, [{ ...stored }]);
+    })();
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  }
+
+  async function post(url: string, body: WireStoredMessage[]) {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      [EVENT_HEADER]: "SINGLE-REPORT",
+      ...(options.webhookSecretKey ? { [SECRET_HEADER]: options.webhookSecretKey } : {}),
+    };
+    let status = 0;
+    try {
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch {
+      status = -1;
+    }
+    fake.posts.push({ status, headers, body });
+  }
+
+  function list(query: URLSearchParams): WireListResponse {
+    const ids = new Set(query.getAll("messageIds"));
+    // The official agent's form: messageIds[in]=["M4V…","M4V…"].
+    const inList = parseJson(Buffer.from(query.get("messageIds[in]") ?? ""));
+    if (Array.isArray(inList)) for (const id of inList) ids.add(String(id));
+    const groupId = query.get("groupId");
+    const limit = Math.max(1, Number(query.get("limit") ?? 20) || 20);
+    const startKey = query.get("startKey");
+    const matching = [...fake.stored.values()]
+      .filter(
+        (m) => (ids.size === 0 || ids.has(m.messageId)) && (!groupId || m.groupId === groupId),
+      )
+      .sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+    const from = startKey === null ? 0 : matching.findIndex((m) => m.messageId >= startKey);
+    const page = from < 0 ? [] : matching.slice(from, from + limit);
+    const next = from < 0 ? undefined : matching[from + limit];
+    return {
+      startKey,
+      nextKey: next?.messageId ?? null,
+      limit,
+      messageList: Object.fromEntries(page.map((m) => [m.messageId, { ...m }])),
+    };
+  }
+
+  server.on("connection", (socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = async () => {
+    for (const res of held) res.destroy();
+    await fake.settled();
+    await new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  };
+  return fake;
+}
+
+/**
+ * The intake check SOLAPI makes per message (codes from message-status-codes):
+ * null when the message is registered.
+ */
+function intakeCode(m: Record<string, unknown>, seenTo: Set<string> | null): string | null {
+  const { to, from, type, text, subject, kakaoOptions, customFields } = m;
+  if (typeof to !== "string" || !/^0\d{8,10}$/.test(to)) return "1011";
+  if (seenTo?.has(to)) return "1026";
+  if (!["SMS", "LMS", "MMS", "ATA"].includes(type as string)) return "1025";
+  if (typeof text !== "string" || text === "") return "1010";
+  if (type !== "ATA" && (typeof from !== "string" || from === "")) return "1010";
+  if (type === "SMS" && subject !== undefined) return "1013";
+  if (isObject(customFields)) {
+    for (const [k, v] of Object.entries(customFields)) {
+      if (k.length > 30 || typeof v !== "string" || v.length > 100) return "1032";
+    }
+  }
+  if (type === "ATA") {
+    if (!isObject(kakaoOptions) || typeof kakaoOptions.pfId !== "string") return "1041";
+    if (typeof kakaoOptions.templateId !== "string" || kakaoOptions.templateId === "")
+      return "1042";
+  } else if (kakaoOptions !== undefined) {
+    return "1033";
+  }
+  return null;
+}
+
+/** The final state of an accepted message. */
+function resultOf(
+  stored: WireStoredMessage,
+  message: Record<string, unknown>,
+  behaviour: RecipientBehaviour | undefined,
+): Partial<WireStoredMessage> {
+  if (behaviour?.kind === "pending") return { statusCode: "3000", statusMessage: "이통사 접수" };
+  if (behaviour?.kind === "fail") {
+    return { statusCode: behaviour.statusCode, statusMessage: `failed (${behaviour.statusCode})` };
+  }
+  if (behaviour?.kind !== "not-kakao-user" || stored.type !== "ATA") {
+    return { statusCode: "4000", statusMessage: "수신 완료" };
+  }
+  const kakao = message.kakaoOptions as { disableSms?: boolean };
+  if (kakao.disableSms !== false) {
+    return { statusCode: "3104", statusMessage: "카카오톡 미사용자" };
+  }
+  // Replaced: SOLAPI keeps the one messageId, flags it and reports the SMS/LMS result.
+  const replacement = Array.isArray(message.replacements) ? message.replacements[0] : undefined;
+  const type = isObject(replacement) && replacement.type === "LMS" ? "LMS" : "SMS";
+  return { statusCode: "4000", statusMessage: "수신 완료", type, replacement: 1 };
+}
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A 32-character SOLAPI id: prefix, 14-digit date, 15 random characters. */
+function solapiId(prefix: "M4V" | "G4V"): string {
+  const date = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const tail = [...randomBytes(15)].map((b) => ALPHANUMERIC[b % 36]).join("");
+  return `${prefix}${date}${tail}`;
+}
+
+/** The parsed body; null when there is none, undefined when it is not JSON. */
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return null;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+const error = (errorCode: string, errorMessage: string): WireErrorBody => ({
+  errorCode,
+  errorMessage,
+});

@@ -1,0 +1,127 @@
+// The primary vendor starts failing mid-campaign: its circuit opens, the rest
+// goes through the secondary, no message is sent twice, each message's trace
+// says which account sent it and why, and the primary is used again once it
+// answers.
+import { describe, expect, it } from "vitest";
+import { startSandboxServer } from "../src/vendors/sandbox/server.ts";
+import { createSendingOrg } from "./app.ts";
+import { engine } from "./db.ts";
+import { startPipeline, waitForCompletion } from "./pipeline.ts";
+
+describe(`failover to the secondary vendor on ${engine}`, async () => {
+  const pipeline = await startPipeline({
+    delayMs: 10,
+    claimSize: 50,
+    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300 },
+  });
+  const { app, db } = pipeline;
+  // The primary is a vendor of its own: a second sandbox server.
+  const primaryVendor = await startSandboxServer({ delayMs: 10 });
+  const shop = await createSendingOrg(db, { credits: 100_000 });
+  const create = async (name: string, settings: Record<string, unknown>) => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/vendor-accounts",
+      headers: shop.auth,
+      payload: {
+        vendor: "sandbox",
+        name,
+        credentials: { apiKey: `${name}-key-0123456789` },
+        settings,
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as string;
+  };
+  const primary = await create("primary", { baseUrl: primaryVendor.url });
+  const secondary = await create("secondary", {});
+  const routing = await app.inject({
+    method: "PUT",
+    url: `/v1/orgs/${shop.orgId}/routing`,
+    headers: shop.auth,
+    payload: { sms: { primary, secondary } },
+  });
+  expect(routing.statusCode).toBe(200);
+
+  const send = async (count: number, offset: number) => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        type: "sms",
+        text: "장애 전환 확인",
+        recipients: Array.from({ length: count }, (_, i) => ({
+          to: `010-6${String(offset).padStart(3, "0")}-${String(i).padStart(4, "0")}`,
+        })),
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json().campaignId as string;
+  };
+  const routes = async (campaignId: string) =>
+    (
+      await db.query<{
+        id: string;
+        account: string;
+        route: string;
+        status: string;
+        attempts: number;
+      }>(
+        `select id, vendor_account_id as account, route_reason as route, status, attempts
+         from messages where campaign_id = $1`,
+        [campaignId],
+      )
+    ).rows;
+
+  it("moves new sends to the secondary while the primary fails, sending nothing twice", async () => {
+    const campaignId = await send(600, 1);
+    for (;;) {
+      const sent = await db.query<{ n: number }>(
+        "select count(*)::int as n from messages where campaign_id = $1 and status in ('sent', 'delivered')",
+        [campaignId],
+      );
+      if ((sent.rows[0]?.n ?? 0) >= 100) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    primaryVendor.sandbox.failNext(4, "5xx");
+    await waitForCompletion(db, campaignId);
+
+    const rows = await routes(campaignId);
+    expect(rows.every((m) => m.status === "delivered")).toBe(true);
+    for (const m of rows) {
+      // Once in all, at one vendor or the other.
+      expect(primaryVendor.sandbox.received(m.id) + pipeline.sandbox.received(m.id)).toBe(1);
+      const at = primaryVendor.sandbox.received(m.id) === 1 ? primary : secondary;
+      expect(m.account).toBe(at);
+    }
+    const viaSecondary = rows.filter((m) => m.account === secondary);
+    expect(
+      rows.filter((m) => m.account === primary && m.route === "primary").length,
+    ).toBeGreaterThanOrEqual(100);
+    expect(viaSecondary.length).toBeGreaterThan(0);
+    for (const m of viaSecondary) {
+      expect(m.route).toMatch(
+        new RegExp(
+          `^secondary: primary ${primary} unavailable \\(circuit (open|half-open): VENDOR_UNAVAILABLE\\)$`,
+        ),
+      );
+    }
+    // The messages that met the outage were tried again, at the secondary.
+    expect(rows.some((m) => m.attempts > 1 && m.account === secondary)).toBe(true);
+  });
+
+  it("goes back to the primary once it answers again", async () => {
+    let back = false;
+    for (let round = 0; round < 20 && !back; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const campaignId = await send(20, 100 + round);
+      await waitForCompletion(db, campaignId);
+      back = (await routes(campaignId)).every(
+        (m) => m.account === primary && m.route === "primary",
+      );
+    }
+    expect(back).toBe(true);
+    await primaryVendor.close();
+  });
+});
