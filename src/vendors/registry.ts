@@ -1,5 +1,6 @@
 // The vendor adapters this build knows, by vendor name, and how each one's
 // webhooks are authenticated.
+import { aligoAdapter } from "./aligo/client.ts";
 import { sandboxAdapter } from "./sandbox/client.ts";
 import { solapiAdapter } from "./solapi/client.ts";
 import type { VendorAdapter, VendorName } from "./vendor.ts";
@@ -8,7 +9,7 @@ export const adapters: Record<VendorName, VendorAdapter | undefined> = {
   sandbox: sandboxAdapter,
   solapi: solapiAdapter,
   nhn: undefined,
-  aligo: undefined,
+  aligo: aligoAdapter,
 };
 
 /**

@@ -1,0 +1,149 @@
+// An organization connects SOLAPI through the API and sends an Alimtalk
+// campaign with SMS fallback end to end against a fake SOLAPI: signed and
+// well-shaped requests, reports posted to the account's webhook URL settle
+// the messages, and polling settles those whose reports never come.
+import { describe, expect, it } from "vitest";
+import { runDoctor } from "../src/modules/doctor/service.ts";
+import { createTemplate } from "../src/modules/templates/service.ts";
+import {
+  FAKE_API_KEY,
+  FAKE_API_SECRET,
+  type FakeSolapiOptions,
+  startFakeServer,
+} from "../src/vendors/solapi/fake-server.ts";
+import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
+import { createSendingOrg } from "./app.ts";
+import { engine } from "./db.ts";
+import { startPipeline, waitForCompletion } from "./pipeline.ts";
+
+describe(`SOLAPI end to end on ${engine}`, async () => {
+  const pipeline = await startPipeline({ reconcileAfterMs: 1_500 });
+  const { app, db } = pipeline;
+  const fakeOptions: FakeSolapiOptions = {
+    reportDelayMs: 20,
+    recipients: { "01000000001": { kind: "not-kakao-user" } },
+  };
+  const solapi = await startFakeServer(fakeOptions);
+  const shop = await createSendingOrg(db, { credits: 1000 });
+  await createTemplate(db, shop.orgId, {
+    code: "ORDER_001",
+    body: "#{name}님, 주문이 접수되었습니다.",
+    fallback: { text: "#{name}님 주문 접수" },
+  });
+
+  const created = await app.inject({
+    method: "POST",
+    url: "/v1/vendor-accounts",
+    headers: shop.auth,
+    payload: {
+      vendor: "solapi",
+      name: "SOLAPI",
+      credentials: { apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET },
+      settings: {
+        baseUrl: solapi.url,
+        pfId: "KA01PF0000000001",
+        templateIds: { ORDER_001: "KA01TP0000000001" },
+      },
+    },
+  });
+  const account = created.json();
+  // What the customer pastes into SOLAPI's console.
+  fakeOptions.webhookUrl = account.webhookUrl;
+  await app.inject({
+    method: "PUT",
+    url: `/v1/orgs/${shop.orgId}/routing`,
+    headers: shop.auth,
+    payload: { alimtalk: { primary: account.id }, sms: { primary: account.id } },
+  });
+
+  const send = async (recipients: { to: string; name: string }[]) => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        template: { code: "ORDER_001" },
+        recipients: recipients.map((r) => ({ to: r.to, variables: { name: r.name } })),
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json().campaignId as string;
+  };
+  const outcome = async (campaignId: string) =>
+    (
+      await db.query<{ to: string; type: string; status: string; charged: bigint }>(
+        `select recipient as "to", type, status, price_charged as charged from messages
+         where campaign_id = $1 order by recipient, fallback_of nulls first`,
+        [campaignId],
+      )
+    ).rows;
+
+  it("connects with a tested, path-token webhook URL", () => {
+    expect(created.statusCode).toBe(201);
+    expect(account.webhookUrl).toMatch(
+      new RegExp(`^${pipeline.url}/webhooks/vendors/${account.id}/[\\w-]{20,}$`),
+    );
+    expect(account.credentials).toEqual({ apiKey: "••••Y001", apiSecret: "••••ET00" });
+  });
+
+  it("sends Alimtalk with an SMS fallback; reports settle every message", async () => {
+    const campaignId = await send([
+      { to: "010-1234-5678", name: "홍길동" },
+      { to: "010-0000-0001", name: "김철수" },
+    ]);
+    await waitForCompletion(db, campaignId);
+    const C = 1_000_000n;
+    expect(await outcome(campaignId)).toEqual([
+      { to: "+821000000001", type: "alimtalk", status: "failed", charged: 0n },
+      { to: "+821000000001", type: "sms", status: "delivered", charged: 15n * C },
+      { to: "+821012345678", type: "alimtalk", status: "delivered", charged: 8n * C },
+    ]);
+
+    const sends = solapi.requests.filter((r) => r.path === "/messages/v4/send-many/detail");
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (const r of sends) {
+      expect(r.auth).toEqual({ ok: true });
+      expect(String(r.headers.authorization)).toMatch(
+        /^HMAC-SHA256 apiKey=NCSFAKEAPIKEY001, date=\S+, salt=\S+, signature=[0-9a-f]{64}$/,
+      );
+    }
+    const messages = sends.flatMap((r) => (r.body as WireSendRequest).messages);
+    expect(messages).toContainEqual(
+      expect.objectContaining({
+        to: "01012345678",
+        from: "0212345678",
+        type: "ATA",
+        text: "홍길동님, 주문이 접수되었습니다.",
+        kakaoOptions: expect.objectContaining({
+          pfId: "KA01PF0000000001",
+          templateId: "KA01TP0000000001",
+          disableSms: true,
+        }),
+        customFields: expect.objectContaining({ alimiMessageId: expect.stringMatching(/^msg_/) }),
+      }),
+    );
+    expect(messages).toContainEqual(
+      expect.objectContaining({ to: "01000000001", type: "SMS", text: "김철수님 주문 접수" }),
+    );
+    expect(solapi.posts.every((p) => p.status === 200)).toBe(true);
+  });
+
+  it("settles by polling the messages whose reports never come", async () => {
+    fakeOptions.webhookUrl = null;
+    const campaignId = await send([{ to: "010-2222-3333", name: "이영희" }]);
+    await waitForCompletion(db, campaignId, 20_000);
+    expect(await outcome(campaignId)).toEqual([
+      { to: "+821022223333", type: "alimtalk", status: "delivered", charged: 8_000_000n },
+    ]);
+    expect(solapi.requests.some((r) => r.path === "/messages/v4/list")).toBe(true);
+    const polled = await db.query<{ source: string }>(
+      `select r.source from delivery_reports r join messages m
+         on m.vendor_account_id = r.vendor_account_id and m.vendor_message_id = r.vendor_message_id
+       where m.campaign_id = $1`,
+      [campaignId],
+    );
+    expect(polled.rows).toEqual([{ source: "poll" }]);
+    expect((await runDoctor(db)).violations).toEqual([]);
+    await solapi.close();
+  });
+});
