@@ -1,6 +1,7 @@
 // The vendor adapters this build knows, by vendor name, and how each one's
 // webhooks are authenticated.
 import { aligoAdapter } from "./aligo/client.ts";
+import { nhnAdapter } from "./nhn/client.ts";
 import { sandboxAdapter } from "./sandbox/client.ts";
 import { solapiAdapter } from "./solapi/client.ts";
 import type { VendorAdapter, VendorName } from "./vendor.ts";
@@ -8,7 +9,7 @@ import type { VendorAdapter, VendorName } from "./vendor.ts";
 export const adapters: Record<VendorName, VendorAdapter | undefined> = {
   sandbox: sandboxAdapter,
   solapi: solapiAdapter,
-  nhn: undefined,
+  nhn: nhnAdapter,
   aligo: aligoAdapter,
 };
 
@@ -22,7 +23,8 @@ export type WebhookStyle = "signature" | "path-token" | "none";
 const WEBHOOK_STYLES: Record<VendorName, WebhookStyle> = {
   sandbox: "signature",
   solapi: "path-token",
-  nhn: "path-token",
+  // NHN sends a fixed signature string (X-Toast-Webhook-Signature) set in its console.
+  nhn: "signature",
   aligo: "none",
 };
 

@@ -66,7 +66,8 @@ export async function reconcileOnce(options: {
           account,
           chunk.map((m) => ({ id: m.id, vendorMessageId: m.vendorMessageId! })),
         );
-        const finals = reports.filter((r) => r.status !== "sent");
+        // Final results, and news of a vendor's own fallback (which names it for later polls).
+        const finals = reports.filter((r) => r.status !== "sent" || r.fallbackOf !== null);
         await ingestReports(db, {
           vendorAccountId: accountId,
           source: "poll",
@@ -75,6 +76,7 @@ export async function reconcileOnce(options: {
         });
         const byVid = new Map(chunk.map((m) => [m.vendorMessageId, m.id]));
         for (const r of finals) {
+          if (r.status === "sent") continue;
           const id = byVid.get(r.vendorMessageId);
           if (id) resolved.add(id);
         }

@@ -91,7 +91,7 @@ export function createVendorDirectory(options: {
     const hit = accounts.get(id);
     if (hit && hit.expires > Date.now()) return hit.account;
     const row = await findVendorAccount(db, id);
-    if (!row || row.status !== "active") return null;
+    if (row?.status !== "active") return null;
     const account = toAccount(row);
     accounts.set(id, { account, expires: Date.now() + ttl });
     return account;

@@ -1,0 +1,308 @@
+// A fake NHN Cloud Notification for tests: a real HTTP server on a random
+// port serving both products' hosts (point smsBaseUrl and alimtalkBaseUrl at
+// it). It checks the appKey in the path and the X-Secret-Key header the way
+// NHN documents them, speaks the documented request and answer shapes, keeps
+// what it received, and can be told to fail (5xx), never answer, answer
+// nothing after doing the work (a lost answer), refuse recipients, end
+// messages with given result codes, and post MESSAGE_RESULT_UPDATE webhooks —
+// now or later — or keep results for polling.
+//
+// A wrong or missing X-Secret-Key is answered HTTP 401 with the Alimtalk
+// docs' code −1001 "Invalid secretKey." in the header, for both products. NHN
+// documents the code for Alimtalk only and the HTTP status for neither
+// (UNCONFIRMED; `authFailureStatus` changes the status).
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseNhnDate } from "./dates.ts";
+import {
+  acceptAlimtalk,
+  acceptSms,
+  alimtalkItem,
+  apiError,
+  completeRecords,
+  type FakeAnswer,
+  type FakeRecord,
+  hookOf,
+  newRequestId,
+  type Outcomes,
+  ok,
+  smsListItem,
+} from "./fake-store.ts";
+import {
+  isObject,
+  JSON_CONTENT_TYPE,
+  MESSAGE_RESULT_UPDATE,
+  NHN_MAX_RECIPIENTS,
+  type NhnProduct,
+  type WireHookEnvelope,
+} from "./wire.ts";
+
+export type { FakeRecord } from "./fake-store.ts";
+
+export interface FakeCredentials {
+  appKey: string;
+  secretKey: string;
+}
+
+export const FAKE_SMS: FakeCredentials = { appKey: "smsAppKey0001", secretKey: "sms-secret-0001" };
+export const FAKE_ALIMTALK: FakeCredentials = {
+  appKey: "alimtalkAppKey01",
+  secretKey: "alimtalk-secret-01",
+};
+
+export interface FakeNhnOptions extends Outcomes {
+  sms?: FakeCredentials;
+  alimtalk?: FakeCredentials;
+  /** The HTTP status of a wrong or missing X-Secret-Key (default 401). */
+  authFailureStatus?: number;
+  /** Where reports are posted, and the signature string "entered in NHN's console". */
+  webhook?: { url: string; signature: string };
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body, or null. */
+  body: unknown;
+}
+
+/** `5xx`: HTTP 500 −9999; `timeout`: never answers; `lose-answer`: does the work, never answers. */
+export type FakeFailure = "5xx" | "timeout" | "lose-answer";
+
+export interface FakeNhnServer {
+  url: string;
+  received: ReceivedRequest[];
+  records: FakeRecord[];
+  failNext(kind: FakeFailure, count?: number): void;
+  /** Every pending message gets its final result (see completeRecords). */
+  complete(options?: { fallbackInProgress?: boolean }): void;
+  /**
+   * Posts the final results not yet reported, one envelope per product;
+   * returns the webhook's HTTP statuses. Results answered 2xx are not posted again.
+   */
+  postReports(options?: { delayMs?: number }): Promise<number[]>;
+  /** The envelopes posted so far. */
+  posted: WireHookEnvelope[];
+  close(): Promise<void>;
+}
+
+const SMS_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)$/;
+const ALIMTALK_ROUTE =
+  /^\/alimtalk\/v2\.3\/appkeys\/([^/]+)\/(raw-messages|messages)(?:\/([^/]+)\/(\d+))?$/;
+const INVALID_JSON = Symbol("invalid JSON");
+
+export async function startFakeServer(options: FakeNhnOptions = {}): Promise<FakeNhnServer> {
+  const credentials: Record<NhnProduct, FakeCredentials> = {
+    sms: options.sms ?? FAKE_SMS,
+    alimtalk: options.alimtalk ?? FAKE_ALIMTALK,
+  };
+  const received: ReceivedRequest[] = [];
+  const records: FakeRecord[] = [];
+  const posted: WireHookEnvelope[] = [];
+  const failures: FakeFailure[] = [];
+  const held = new Set<ServerResponse>();
+  let baseUrl = "";
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://fake.invalid");
+      const text = Buffer.concat(chunks).toString("utf8");
+      let json: unknown = null;
+      if (text !== "") {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = INVALID_JSON;
+        }
+      }
+      received.push({
+        method: req.method ?? "",
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body: json === INVALID_JSON ? null : json,
+      });
+      const failure = failures.shift();
+      if (failure === "5xx") return send(res, apiError(-9999, "System error.", 500));
+      if (failure === "timeout") return hold(res);
+      const answer = route(req.method ?? "", url, req.headers, json);
+      if (failure === "lose-answer") return hold(res);
+      send(res, answer);
+    });
+  });
+
+  function hold(res: ServerResponse) {
+    held.add(res);
+    res.on("close", () => held.delete(res));
+  }
+
+  function route(
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    json: unknown,
+  ): FakeAnswer {
+    const sms = SMS_ROUTE.exec(url.pathname);
+    const alimtalk = ALIMTALK_ROUTE.exec(url.pathname);
+    const match = sms ?? alimtalk;
+    if (match === null) return apiError(-9998, "Not exist API.", 404);
+    const product: NhnProduct = sms ? "sms" : "alimtalk";
+    const given = credentials[product];
+    if (decodeURIComponent(match[1]!) !== given.appKey) return apiError(-1000, "Invalid appKey.");
+    if (headers["x-secret-key"] !== given.secretKey) {
+      return apiError(-1001, "Invalid secretKey.", options.authFailureStatus ?? 401);
+    }
+    const now = new Date();
+    const ctx = { records, outcomes: options, now };
+    if (method === "POST") {
+      if (!String(headers["content-type"] ?? "").startsWith("application/json")) {
+        return apiError(-9996, "Only application/json Content-type is supported.");
+      }
+      if (json === INVALID_JSON || !isObject(json))
+        return apiError(-9997, "Invalid API parameters.");
+      if (sms) return acceptSms(sms[2] as "sms" | "mms", json, ctx);
+      if (alimtalk![2] === "raw-messages" && alimtalk![3] === undefined) {
+        return acceptAlimtalk(json, ctx);
+      }
+      return apiError(-9998, "Not exist API.", 404);
+    }
+    if (method !== "GET") return apiError(-9998, "Not exist API.", 404);
+    if (sms) return listSms(sms[2] as "sms" | "mms", url.searchParams);
+    if (alimtalk![2] !== "messages") return apiError(-9998, "Not exist API.", 404);
+    if (alimtalk![3] !== undefined) {
+      const found = records.find(
+        (r) =>
+          r.product === "alimtalk" &&
+          r.requestId === decodeURIComponent(alimtalk![3]!) &&
+          r.recipientSeq === Number(alimtalk![4]),
+      );
+      return found
+        ? ok({ message: alimtalkItem(found, true) })
+        : apiError(-4000, "Invalid parameter");
+    }
+    return listAlimtalk(url.searchParams);
+  }
+
+  /** Records matching a list query's requestId, or its create-date window and grouping key. */
+  function select(
+    candidates: FakeRecord[],
+    query: URLSearchParams,
+  ): { ok: true; found: FakeRecord[]; pageNum: number; pageSize: number } | { ok: false } {
+    const requestId = query.get("requestId");
+    const from = parseNhnDate(query.get("startCreateDate") ?? query.get("startRequestDate"));
+    const to = parseNhnDate(query.get("endCreateDate") ?? query.get("endRequestDate"));
+    if (requestId === null && (from === null || to === null)) return { ok: false };
+    const key = query.get("recipientGroupingKey");
+    const found = candidates.filter(
+      (r) =>
+        (requestId === null || r.requestId === requestId) &&
+        (from === null || r.createdAt.getTime() >= from.getTime()) &&
+        (to === null || r.createdAt.getTime() < to.getTime() + 60_000) &&
+        (key === null || r.recipientGroupingKey === key),
+    );
+    const pageNum = Math.max(1, Number(query.get("pageNum") ?? "1") || 1);
+    const pageSize = Math.min(
+      NHN_MAX_RECIPIENTS,
+      Math.max(1, Number(query.get("pageSize") ?? "15") || 15),
+    );
+    return { ok: true, found, pageNum, pageSize };
+  }
+
+  function listSms(endpoint: "sms" | "mms", query: URLSearchParams): FakeAnswer {
+    const selected = select(
+      records.filter((r) => r.endpoint === endpoint),
+      query,
+    );
+    if (!selected.ok) {
+      return apiError(
+        -2011,
+        "RequestId or start/endRequestDate or start/endCreateDate is required.",
+      );
+    }
+    const { found, pageNum, pageSize } = selected;
+    const page = found.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+    return ok({
+      body: { pageNum, pageSize, totalCount: found.length, data: page.map(smsListItem) },
+    });
+  }
+
+  function listAlimtalk(query: URLSearchParams): FakeAnswer {
+    const selected = select(
+      records.filter((r) => r.product === "alimtalk"),
+      query,
+    );
+    if (!selected.ok) return apiError(-4000, "Invalid parameter");
+    const { found, pageNum, pageSize } = selected;
+    const page = found.slice((pageNum - 1) * pageSize, pageNum * pageSize);
+    return ok({
+      messageSearchResultResponse: {
+        messages: page.map((r) => alimtalkItem(r, false)),
+        totalCount: found.length,
+      },
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    received,
+    records,
+    posted,
+    failNext(kind, count = 1) {
+      for (let i = 0; i < count; i++) failures.push(kind);
+    },
+    complete(completion = {}) {
+      completeRecords(records, options, { now: new Date(), ...completion });
+    },
+    async postReports({ delayMs = 0 } = {}) {
+      const webhook = options.webhook;
+      if (webhook === undefined) throw new Error("the fake NHN has no webhook to post to");
+      if (delayMs > 0) await sleep(delayMs);
+      const statuses: number[] = [];
+      for (const product of ["sms", "alimtalk"] as const) {
+        const due = records.filter(
+          (r) => r.product === product && r.resultCode !== null && !r.reported,
+        );
+        if (due.length === 0) continue;
+        const envelope: WireHookEnvelope = {
+          hooksId: newRequestId(new Date()),
+          webhookConfigId: "fake-webhook-config",
+          productName: product === "sms" ? "SMS" : "KakaoTalk Bizmessage",
+          appKey: credentials[product].appKey,
+          event: MESSAGE_RESULT_UPDATE,
+          hooks: due.map((r) => hookOf(r, baseUrl)),
+        };
+        posted.push(envelope);
+        const response = await fetch(webhook.url, {
+          method: "POST",
+          headers: {
+            "content-type": JSON_CONTENT_TYPE,
+            "x-toast-webhook-signature": webhook.signature,
+          },
+          body: JSON.stringify(envelope),
+        });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+        if (response.ok) for (const r of due) r.reported = true;
+      }
+      return statuses;
+    },
+    async close() {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: ServerResponse, answer: FakeAnswer) {
+  res.writeHead(answer.status, { "content-type": JSON_CONTENT_TYPE });
+  res.end(JSON.stringify(answer.body));
+}

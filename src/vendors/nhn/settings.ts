@@ -1,0 +1,77 @@
+// What an NHN account is made of. SMS and Alimtalk are two NHN products, each
+// with its own appKey (in the path) and secret key (X-Secret-Key header) and
+// its own host; an account may use either or both.
+//
+// Credentials: smsAppKey, smsSecretKey, alimtalkAppKey, alimtalkSecretKey, and
+// optionally webhookSignatureKey. Settings: senderKey (the Kakao channel's
+// sender key, needed for Alimtalk), smsBaseUrl and alimtalkBaseUrl (override the
+// production hosts), timeoutMs (default 10 s), nativeFallback (read by the
+// dispatcher).
+import type { VendorAccount } from "../vendor.ts";
+import { ALIMTALK_API_PREFIX, type NhnProduct, SMS_API_PREFIX } from "./wire.ts";
+
+export const NHN_SMS_URL = "https://sms.api.nhncloudservice.com";
+export const NHN_ALIMTALK_URL = "https://kakaotalk-bizmessage.api.nhncloudservice.com";
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface ProductConfig {
+  product: NhnProduct;
+  /** Everything before the endpoint: `{baseUrl}/sms/v3.0/appKeys/{appKey}`. */
+  root: string;
+  secretKey: string;
+}
+
+export interface NhnConfig {
+  /** The product's config, or why the account cannot use it. */
+  sms: ProductConfig | string;
+  alimtalk: ProductConfig | string;
+  senderKey: string | null;
+  timeoutMs: number;
+}
+
+export const PRODUCT_LABEL: Record<NhnProduct, string> = { sms: "SMS", alimtalk: "Alimtalk" };
+
+export function configOf(account: Pick<VendorAccount, "settings" | "credentials">): NhnConfig {
+  const { settings, credentials } = account;
+  const timeoutMs = settings.timeoutMs;
+  return {
+    sms: productOf("sms", {
+      baseUrl: settings.smsBaseUrl ?? NHN_SMS_URL,
+      appKey: credentials.smsAppKey,
+      secretKey: credentials.smsSecretKey,
+    }),
+    alimtalk: productOf("alimtalk", {
+      baseUrl: settings.alimtalkBaseUrl ?? NHN_ALIMTALK_URL,
+      appKey: credentials.alimtalkAppKey,
+      secretKey: credentials.alimtalkSecretKey,
+    }),
+    senderKey:
+      typeof settings.senderKey === "string" && settings.senderKey.trim() !== ""
+        ? settings.senderKey.trim()
+        : null,
+    timeoutMs: typeof timeoutMs === "number" && timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function productOf(
+  product: NhnProduct,
+  given: { baseUrl: unknown; appKey: string | undefined; secretKey: string | undefined },
+): ProductConfig | string {
+  const keyName = `${product}AppKey`;
+  const appKey = given.appKey?.trim() ?? "";
+  const secretKey = given.secretKey?.trim() ?? "";
+  if (appKey === "" || secretKey === "") {
+    return `the NHN account has no ${PRODUCT_LABEL[product]} credentials (${keyName}, ${product}SecretKey)`;
+  }
+  const url = typeof given.baseUrl === "string" ? URL.parse(given.baseUrl) : null;
+  if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    return `settings.${product}BaseUrl is not an http(s) URL`;
+  }
+  const prefix = product === "sms" ? SMS_API_PREFIX : ALIMTALK_API_PREFIX;
+  const base = url.href.replace(/\/+$/, "");
+  return { product, root: `${base}${prefix}/${encodeURIComponent(appKey)}`, secretKey };
+}
+
+export function productConfig(config: NhnConfig, product: NhnProduct): ProductConfig | string {
+  return product === "sms" ? config.sms : config.alimtalk;
+}

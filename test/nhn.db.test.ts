@@ -1,0 +1,139 @@
+// An organization connects NHN Cloud through the API and sends an Alimtalk
+// campaign with SMS fallback end to end against a fake NHN: requests carry
+// the secret keys as NHN wants them, signed hooks posted to the account's
+// webhook URL settle the messages, and polling settles those never reported.
+import { describe, expect, it } from "vitest";
+import { runDoctor } from "../src/modules/doctor/service.ts";
+import { createTemplate } from "../src/modules/templates/service.ts";
+import {
+  FAKE_ALIMTALK,
+  FAKE_SMS,
+  type FakeNhnOptions,
+  startFakeServer,
+} from "../src/vendors/nhn/fake-server.ts";
+import { createSendingOrg } from "./app.ts";
+import { engine } from "./db.ts";
+import { startPipeline, waitForCompletion } from "./pipeline.ts";
+
+const SIGNATURE = "alimi-webhook-signature-0001";
+
+describe(`NHN Cloud end to end on ${engine}`, async () => {
+  const pipeline = await startPipeline({ reconcileAfterMs: 1_000 });
+  const { app, db } = pipeline;
+  const fakeOptions: FakeNhnOptions = { outcomes: { "alimtalk:01000000001": "3018" } };
+  const nhn = await startFakeServer(fakeOptions);
+  const shop = await createSendingOrg(db, { credits: 1000 });
+  await createTemplate(db, shop.orgId, {
+    code: "ORDER_001",
+    body: "#{name}님, 주문이 접수되었습니다.",
+    fallback: { text: "#{name}님 주문 접수" },
+  });
+  const created = await app.inject({
+    method: "POST",
+    url: "/v1/vendor-accounts",
+    headers: shop.auth,
+    payload: {
+      vendor: "nhn",
+      name: "NHN Cloud",
+      credentials: {
+        smsAppKey: FAKE_SMS.appKey,
+        smsSecretKey: FAKE_SMS.secretKey,
+        alimtalkAppKey: FAKE_ALIMTALK.appKey,
+        alimtalkSecretKey: FAKE_ALIMTALK.secretKey,
+        webhookSignatureKey: SIGNATURE,
+      },
+      settings: { smsBaseUrl: nhn.url, alimtalkBaseUrl: nhn.url, senderKey: "nhn-sender-key-01" },
+    },
+  });
+  const account = created.json();
+  // What the customer enters in NHN Cloud's console: the URL and the signature string.
+  fakeOptions.webhook = { url: account.webhookUrl, signature: SIGNATURE };
+  await app.inject({
+    method: "PUT",
+    url: `/v1/orgs/${shop.orgId}/routing`,
+    headers: shop.auth,
+    payload: { alimtalk: { primary: account.id }, sms: { primary: account.id } },
+  });
+
+  const send = async (recipients: { to: string; name: string }[]) => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        template: { code: "ORDER_001" },
+        recipients: recipients.map((r) => ({ to: r.to, variables: { name: r.name } })),
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json().campaignId as string;
+  };
+  /** Waits until no message of the campaign is queued or being sent. */
+  const untilSent = async (campaignId: string) => {
+    for (;;) {
+      const r = await db.query<{ n: number }>(
+        "select count(*)::int as n from messages where campaign_id = $1 and status in ('queued', 'sending')",
+        [campaignId],
+      );
+      if (r.rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const outcome = async (campaignId: string) =>
+    (
+      await db.query<{ to: string; type: string; status: string; charged: bigint }>(
+        `select recipient as "to", type, status, price_charged as charged from messages
+         where campaign_id = $1 order by recipient, fallback_of nulls first`,
+        [campaignId],
+      )
+    ).rows;
+
+  it("sends Alimtalk with an SMS fallback; signed hooks settle every message", async () => {
+    expect(created.statusCode).toBe(201);
+    expect(account.webhookUrl).toBe(`${pipeline.url}/webhooks/vendors/${account.id}`);
+    const campaignId = await send([
+      { to: "010-1234-5678", name: "홍길동" },
+      { to: "010-0000-0001", name: "김철수" },
+    ]);
+    // NHN delivers, then tells us; the fallback goes out, then it is told too.
+    await untilSent(campaignId);
+    nhn.complete();
+    expect(await nhn.postReports()).toEqual([200]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilSent(campaignId);
+    nhn.complete();
+    await nhn.postReports();
+    await waitForCompletion(db, campaignId);
+    const C = 1_000_000n;
+    expect(await outcome(campaignId)).toEqual([
+      { to: "+821000000001", type: "alimtalk", status: "failed", charged: 0n },
+      { to: "+821000000001", type: "sms", status: "delivered", charged: 15n * C },
+      { to: "+821012345678", type: "alimtalk", status: "delivered", charged: 8n * C },
+    ]);
+    const calls = nhn.received.filter((r) => r.method === "POST");
+    expect(
+      calls.some((r) => r.path === `/alimtalk/v2.3/appkeys/${FAKE_ALIMTALK.appKey}/raw-messages`),
+    ).toBe(true);
+    expect(calls.some((r) => r.path === `/sms/v3.0/appKeys/${FAKE_SMS.appKey}/sender/sms`)).toBe(
+      true,
+    );
+    for (const r of calls) {
+      const alimtalk = r.path.startsWith("/alimtalk");
+      expect(r.headers["x-secret-key"]).toBe(
+        alimtalk ? FAKE_ALIMTALK.secretKey : FAKE_SMS.secretKey,
+      );
+    }
+  });
+
+  it("settles by polling a message whose hook never comes", async () => {
+    const campaignId = await send([{ to: "010-2222-3333", name: "이영희" }]);
+    await untilSent(campaignId);
+    nhn.complete();
+    await waitForCompletion(db, campaignId, 20_000);
+    expect(await outcome(campaignId)).toEqual([
+      { to: "+821022223333", type: "alimtalk", status: "delivered", charged: 8_000_000n },
+    ]);
+    expect((await runDoctor(db)).violations).toEqual([]);
+    await nhn.close();
+  });
+});
