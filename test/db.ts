@@ -1,10 +1,17 @@
 // A fresh database for each test file: a new in-memory PGlite, or a new
 // PostgreSQL database copied from the migrated template.
 import { randomBytes } from "node:crypto";
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 import { type Db, openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { adminUrl, TEMPLATE_DB, withDatabase } from "./pg-url.ts";
+import { adminUrl, withDatabase } from "./pg-url.ts";
+import "./postgres-setup.ts";
+
+/** A fresh name in this run's namespace (the run's main process made the template). */
+function newDatabaseName(): string {
+  const template = inject("templateDb");
+  return `${template.replace(/template$/, "")}${randomBytes(6).toString("hex")}`;
+}
 
 export type Engine = "pglite" | "postgres";
 
@@ -17,11 +24,11 @@ export const engine: Engine = process.env.ALIMI_TEST_ENGINE === "postgres" ? "po
 export async function createTestDatabaseUrl(): Promise<string> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("this test needs TEST_DATABASE_URL");
-  const name = `alimi_test_${randomBytes(6).toString("hex")}`;
+  const name = newDatabaseName();
   const admin = openPostgres({ url: adminUrl(url), poolSize: 1 });
-  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.query(`create database "${name}" template "${inject("templateDb")}"`);
   afterAll(async () => {
-    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.close();
   });
   return withDatabase(url, name);
@@ -36,13 +43,13 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("ALIMI_TEST_ENGINE=postgres needs TEST_DATABASE_URL");
-  const name = `alimi_test_${randomBytes(6).toString("hex")}`;
+  const name = newDatabaseName();
   const admin = openPostgres({ url: adminUrl(url), poolSize: 1 });
-  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.query(`create database "${name}" template "${inject("templateDb")}"`);
   const db = openPostgres({ url: withDatabase(url, name), poolSize: options.poolSize ?? 10 });
   afterAll(async () => {
     await db.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.close();
   });
   return db;

@@ -128,6 +128,41 @@ describe(`SOLAPI end to end on ${engine}`, async () => {
     expect(solapi.posts.every((p) => p.status === 200)).toBe(true);
   });
 
+  it("sends under the organization's own KakaoTalk channel; an unregistered one is refused", async () => {
+    const channel = await app.inject({
+      method: "POST",
+      url: "/v1/kakao-channels",
+      headers: shop.auth,
+      payload: { name: "Shop channel", pfId: "KA01PF-SHOP-CHANNEL" },
+    });
+    expect(channel.statusCode).toBe(201);
+    expect(channel.json()).toMatchObject({ pfId: "KA01PF-SHOP-CHANNEL", isDefault: true });
+
+    const refused = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        template: { code: "ORDER_001" },
+        kakaoChannel: "kch_not_ours",
+        recipients: [{ to: "010-3333-4444", variables: { name: "x" } }],
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details).toEqual([
+      expect.objectContaining({ path: "/kakaoChannel", code: "SENDER_NOT_REGISTERED" }),
+    ]);
+
+    const before = solapi.requests.length;
+    const campaignId = await send([{ to: "010-3333-5555", name: "박민수" }]);
+    await waitForCompletion(db, campaignId);
+    const sent = solapi.requests
+      .slice(before)
+      .filter((r) => r.path === "/messages/v4/send-many/detail")
+      .flatMap((r) => (r.body as WireSendRequest).messages);
+    expect(sent.map((m) => m.kakaoOptions?.pfId)).toEqual(["KA01PF-SHOP-CHANNEL"]);
+  });
+
   it("settles by polling the messages whose reports never come", async () => {
     fakeOptions.webhookUrl = null;
     const campaignId = await send([{ to: "010-2222-3333", name: "이영희" }]);

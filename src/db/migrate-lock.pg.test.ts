@@ -1,7 +1,8 @@
 // Several processes starting at once against an empty database: the advisory
 // lock lets exactly one apply each migration; the others find it applied.
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import "../../test/postgres-setup.ts";
 import { adminUrl, withDatabase } from "../../test/pg-url.ts";
 import { type Db, openPostgres } from "./client.ts";
 import { isMigrated, migrate, readMigrations } from "./migrate.ts";
@@ -11,15 +12,15 @@ const PROCESSES = 5;
 describe("concurrent migrate on PostgreSQL", async () => {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("this test needs TEST_DATABASE_URL");
-  const name = `alimi_test_${randomBytes(6).toString("hex")}`;
+  const name = `${inject("templateDb").replace(/template$/, "")}empty_${randomBytes(4).toString("hex")}`;
   const admin = openPostgres({ url: adminUrl(url), poolSize: 1 });
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database "${name}"`);
   const pools: Db[] = Array.from({ length: PROCESSES }, () =>
     openPostgres({ url: withDatabase(url, name), poolSize: 2 }),
   );
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
-    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.close();
   });
 

@@ -16,7 +16,7 @@ import { creditRoutes } from "../modules/credits/routes.ts";
 import { messageRoutes } from "../modules/messages/routes.ts";
 import { orgRoutes } from "../modules/orgs/routes.ts";
 import { routingRoutes } from "../modules/routing/routes.ts";
-import { senderRoutes } from "../modules/senders/routes.ts";
+import { kakaoChannelRoutes, senderRoutes } from "../modules/senders/routes.ts";
 import { templateRoutes } from "../modules/templates/routes.ts";
 import type { VendorAccountDeps } from "../modules/vendor-accounts/manage.ts";
 import { vendorAccountRoutes } from "../modules/vendor-accounts/routes.ts";
@@ -122,6 +122,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   campaignRoutes(app, deps);
   creditRoutes(app, deps);
   senderRoutes(app, deps);
+  kakaoChannelRoutes(app, deps);
   templateRoutes(app, deps);
   orgRoutes(app, deps);
   auditRoutes(app, deps);

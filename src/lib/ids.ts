@@ -18,7 +18,8 @@ export type IdPrefix =
   | "req"
   | "vac"
   | "wrk"
-  | "aud";
+  | "aud"
+  | "kch";
 
 function encodeTime(ms: number): string {
   let out = "";

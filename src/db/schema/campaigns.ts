@@ -36,6 +36,8 @@ export interface CampaignContent {
   text: string | null;
   subject: string | null;
   variables: Record<string, string>;
+  /** The KakaoTalk channel Alimtalk goes out under; null: the vendor account's own. */
+  kakaoChannel?: { id: string; senderKey: string | null; pfId: string | null } | null;
 }
 
 /** One send request. A single API send is a campaign of one. */

@@ -23,3 +23,27 @@ export const senders = pgTable(
     check("senders_default_verified_check", sql`not ${t.isDefault} or ${t.status} = 'verified'`),
   ],
 );
+
+/**
+ * An organization's KakaoTalk channels (the sender profile Alimtalk goes out
+ * under): NHN and Aligo call its id a sender key, SOLAPI a pfId. A branch
+ * without its own uses its nearest ancestor's default channel.
+ */
+export const kakaoChannels = pgTable(
+  "kakao_channels",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    name: text("name").notNull(),
+    senderKey: text("sender_key"),
+    pfId: text("pf_id"),
+    isDefault: boolean("is_default").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("kakao_channels_single_default_key").on(t.orgId).where(sql`is_default`),
+    check("kakao_channels_id_check", sql`${t.senderKey} is not null or ${t.pfId} is not null`),
+  ],
+);

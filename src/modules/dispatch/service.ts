@@ -60,6 +60,26 @@ const ROUTE_DOWN_RETRY_MS = 5_000;
 /** Outcomes that say the vendor is unreachable rather than that it refused. */
 const OUTAGE_CODES = new Set(["TIMEOUT", "VENDOR_UNAVAILABLE"]);
 
+type KakaoChannel = { id: string; senderKey: string | null; pfId: string | null };
+
+/**
+ * The account as the adapter should see it for one KakaoTalk channel: the
+ * organization's channel replaces the account's own (`senderKey` for NHN and
+ * Aligo, `pfId` for SOLAPI), so a shared vendor account sends each
+ * organization's Alimtalk under that organization's channel.
+ */
+function withChannel(account: VendorAccount, channel: KakaoChannel | null): VendorAccount {
+  if (!channel) return account;
+  return {
+    ...account,
+    settings: {
+      ...account.settings,
+      ...(channel.senderKey ? { senderKey: channel.senderKey } : {}),
+      ...(channel.pfId ? { pfId: channel.pfId } : {}),
+    },
+  };
+}
+
 interface Group {
   account: VendorAccount;
   reason: string;
@@ -73,7 +93,10 @@ export function createDispatcher(options: DispatcherOptions) {
   const claimSize = options.claimSize ?? 1000;
   const breakers = createBreakers({ now: () => now().getTime(), policy: options.breakerPolicy });
   // Campaign content is frozen at acceptance, so compiled content can be kept.
-  const campaigns = new Map<string, { from: string; content: CompiledContent }>();
+  const campaigns = new Map<
+    string,
+    { from: string; content: CompiledContent; channel: KakaoChannel | null }
+  >();
 
   async function loadCampaigns(ids: string[]) {
     const missing = ids.filter((id) => !campaigns.has(id));
@@ -82,7 +105,11 @@ export function createDispatcher(options: DispatcherOptions) {
     await markCampaignsSending(db, missing);
     if (campaigns.size + missing.length > CAMPAIGN_CACHE_MAX) campaigns.clear();
     for (const c of await findCampaignsForDispatch(db, missing)) {
-      campaigns.set(c.id, { from: c.fromNumber ?? "", content: compileContent(c.content) });
+      campaigns.set(c.id, {
+        from: c.fromNumber ?? "",
+        content: compileContent(c.content),
+        channel: c.content.kakaoChannel ?? null,
+      });
     }
   }
 
@@ -97,11 +124,12 @@ export function createDispatcher(options: DispatcherOptions) {
     const choices = new Map<string, { account: VendorAccount; reason: string } | null>();
     const waiting: Retry[] = [];
     const at = now();
-    const add = (account: VendorAccount, reason: string, m: ClaimedMessage) => {
-      const key = `${account.id}\u0000${reason}`;
+    const add = (chosen: VendorAccount, reason: string, m: ClaimedMessage) => {
+      const channel = m.type === "alimtalk" ? (campaigns.get(m.campaignId)?.channel ?? null) : null;
+      const key = `${chosen.id}\u0000${reason}\u0000${channel?.id ?? ""}`;
       const g = groups.get(key);
       if (g) g.messages.push(m);
-      else groups.set(key, { account, reason, messages: [m] });
+      else groups.set(key, { account: withChannel(chosen, channel), reason, messages: [m] });
     };
     for (const m of claimed) {
       if (m.lastError === "TIMEOUT" && m.lastAccountId) {

@@ -48,6 +48,7 @@ export const SendBody = Type.Object(
       { maxItems: MAX_RECIPIENTS },
     ),
     sendAt: Type.Optional(Type.String({ maxLength: 40 })),
+    kakaoChannel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     advertising: Type.Optional(Type.Boolean()),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 50 })),
   },

@@ -7,13 +7,16 @@ import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement, findWallet } from "../credits/queries.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
+import { findOrg } from "../orgs/queries.ts";
 import { findOrgPrices } from "../plans/queries.ts";
-import { listSenders } from "../senders/queries.ts";
+import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/queries.ts";
 import { findTemplateByCode, type TemplateRow } from "../templates/queries.ts";
 import { copyMessages, insertCampaign } from "./queries.ts";
 
 export interface SendRequest extends SendInput {
   metadata?: Record<string, unknown>;
+  /** A KakaoTalk channel of the organization (or an ancestor); default: the nearest default. */
+  kakaoChannel?: string;
 }
 
 export interface RejectionView {
@@ -39,7 +42,36 @@ export interface EstimateResponse {
 }
 
 /** Validates, routes and prices a request against the organization's prices, senders and template. */
-async function planForOrg(q: Queryable, orgId: string, input: SendInput, now: Date) {
+/**
+ * The KakaoTalk channel of a send with an Alimtalk path: the one named, which
+ * must be the organization's or an ancestor's (checked before any vendor
+ * sees it), else the nearest default; null leaves it to the vendor account.
+ */
+async function resolveKakaoChannel(
+  q: Queryable,
+  orgId: string,
+  plan: Extract<SendPlan, { ok: true }>,
+  id: string | undefined,
+): Promise<KakaoChannelRow | null> {
+  if (plan.content.alimtalk === null) return null;
+  const org = await findOrg(q, orgId);
+  if (!org) throw new AppError("NOT_FOUND", "organization not found");
+  const channel = await findUsableKakaoChannel(q, { orgPath: org.path, id: id ?? null });
+  if (id !== undefined && !channel) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `no KakaoTalk channel ${id} registered for this organization`,
+      {
+        details: [
+          { path: "/kakaoChannel", code: "SENDER_NOT_REGISTERED", message: "not registered" },
+        ],
+      },
+    );
+  }
+  return channel;
+}
+
+async function planForOrg(q: Queryable, orgId: string, input: SendRequest, now: Date) {
   const code = input.template?.code;
   // One after another: inside a transaction they share one connection.
   const prices = await findOrgPrices(q, orgId);
@@ -52,7 +84,8 @@ async function planForOrg(q: Queryable, orgId: string, input: SendInput, now: Da
       details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
     });
   }
-  return { plan, template, prices };
+  const kakaoChannel = await resolveKakaoChannel(q, orgId, plan, input.kakaoChannel);
+  return { plan, template, prices, kakaoChannel };
 }
 
 function describeErrors(errors: number, rejected: Rejection[]): string {
@@ -88,7 +121,7 @@ function insufficient(required: bigint, available: bigint): AppError {
 /** Prices a request without storing anything. */
 export async function estimateSend(
   db: Db,
-  options: { orgId: string; input: SendInput; now: Date },
+  options: { orgId: string; input: SendRequest; now: Date },
 ): Promise<EstimateResponse> {
   const { plan } = await planForOrg(db, options.orgId, options.input, options.now);
   const wallet = await findWallet(db, options.orgId);
@@ -121,7 +154,7 @@ export async function acceptSend(
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
-    const { plan, template, prices } = await planForOrg(q, orgId, input, now);
+    const { plan, template, prices, kakaoChannel } = await planForOrg(q, orgId, input, now);
     const wallet = await findWallet(q, orgId);
     const available = wallet ? wallet.balance - wallet.held : 0n;
     if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
@@ -135,7 +168,7 @@ export async function acceptSend(
       type: plan.type,
       strategy: plan.strategy,
       fromNumber: plan.from || null,
-      content: contentOf(input, plan, template),
+      content: contentOf(input, plan, template, kakaoChannel),
       advertising: input.advertising ?? false,
       metadata: input.metadata ?? null,
       sendAt: plan.sendAt,
@@ -183,6 +216,7 @@ function contentOf(
   input: SendInput,
   plan: Extract<SendPlan, { ok: true }>,
   template: TemplateRow | null,
+  kakaoChannel: KakaoChannelRow | null,
 ): CampaignContent {
   return {
     templateCode: template?.code ?? null,
@@ -191,5 +225,8 @@ function contentOf(
     text: plan.content.text,
     subject: plan.content.subject,
     variables: input.template?.variables ?? {},
+    kakaoChannel: kakaoChannel
+      ? { id: kakaoChannel.id, senderKey: kakaoChannel.senderKey, pfId: kakaoChannel.pfId }
+      : null,
   };
 }

@@ -79,3 +79,60 @@ export async function findSender(q: Queryable, id: string): Promise<SenderRow | 
   const r = await q.query<SenderRow>(`select ${SENDER_COLUMNS} from senders where id = $1`, [id]);
   return r.rows[0] ?? null;
 }
+
+export interface KakaoChannelRow {
+  id: string;
+  orgId: string;
+  name: string;
+  senderKey: string | null;
+  pfId: string | null;
+  isDefault: boolean;
+  createdAt: Date;
+}
+
+const CHANNEL_COLUMNS = `id, org_id as "orgId", name, sender_key as "senderKey", pf_id as "pfId",
+  is_default as "isDefault", created_at as "createdAt"`;
+
+/** Adds a channel; an organization's first channel becomes its default. */
+export async function insertKakaoChannel(
+  q: Queryable,
+  c: { id: string; orgId: string; name: string; senderKey: string | null; pfId: string | null },
+): Promise<KakaoChannelRow> {
+  const r = await q.query<KakaoChannelRow>(
+    `insert into kakao_channels (id, org_id, name, sender_key, pf_id, is_default)
+     values ($1, $2, $3, $4, $5,
+       not exists (select 1 from kakao_channels where org_id = $2 and is_default))
+     returning ${CHANNEL_COLUMNS}`,
+    [c.id, c.orgId, c.name, c.senderKey, c.pfId],
+  );
+  return r.rows[0]!;
+}
+
+export async function listKakaoChannels(q: Queryable, orgId: string): Promise<KakaoChannelRow[]> {
+  const r = await q.query<KakaoChannelRow>(
+    `select ${CHANNEL_COLUMNS} from kakao_channels where org_id = $1 order by id`,
+    [orgId],
+  );
+  return r.rows;
+}
+
+/**
+ * The channel a send of the organization at `orgPath` goes out under: the one
+ * named (only if it is the organization's own or an ancestor's), else the
+ * nearest default up the tree; null when there is none.
+ */
+export async function findUsableKakaoChannel(
+  q: Queryable,
+  options: { orgPath: string; id: string | null },
+): Promise<KakaoChannelRow | null> {
+  const r = await q.query<KakaoChannelRow>(
+    `select c.id, c.org_id as "orgId", c.name, c.sender_key as "senderKey", c.pf_id as "pfId",
+       c.is_default as "isDefault", c.created_at as "createdAt"
+     from kakao_channels c join orgs o on o.id = c.org_id
+     where $1 like o.path || '%'
+       and (case when $2::text is null then c.is_default else c.id = $2 end)
+     order by o.depth desc limit 1`,
+    [options.orgPath, options.id],
+  );
+  return r.rows[0] ?? null;
+}

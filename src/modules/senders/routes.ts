@@ -4,7 +4,15 @@ import { principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findSenderInSubtree, listSenders, type SenderRow } from "./queries.ts";
+import { newId } from "../../lib/ids.ts";
+import {
+  findSenderInSubtree,
+  insertKakaoChannel,
+  type KakaoChannelRow,
+  listKakaoChannels,
+  listSenders,
+  type SenderRow,
+} from "./queries.ts";
 import { markSenderVerified, registerSender } from "./service.ts";
 
 const Sender = Type.Object({
@@ -88,5 +96,84 @@ export function senderRoutes(app: App, deps: RouteDeps) {
       }
       return senderView(await markSenderVerified(deps.db, found.id));
     },
+  );
+}
+
+const KakaoChannel = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  senderKey: Nullable(Type.String()),
+  pfId: Nullable(Type.String()),
+  isDefault: Type.Boolean(),
+  createdAt: IsoTime,
+});
+
+const channelView = (c: KakaoChannelRow) => ({
+  id: c.id,
+  name: c.name,
+  senderKey: c.senderKey,
+  pfId: c.pfId,
+  isDefault: c.isDefault,
+  createdAt: c.createdAt.toISOString(),
+});
+
+/**
+ * KakaoTalk channels (Alimtalk sender profiles). Registering one here does
+ * not register it with Kakao: the vendor does that; this records which
+ * channel the organization's Alimtalk goes out under.
+ */
+export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
+  app.post(
+    "/v1/kakao-channels",
+    {
+      config: { scope: "manage" },
+      schema: {
+        tags: ["senders"],
+        summary: "Register a KakaoTalk channel (sender key for NHN/Aligo, pfId for SOLAPI)",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            senderKey: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            pfId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: KakaoChannel, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { name, senderKey, pfId } = request.body;
+      if (!senderKey && !pfId) {
+        throw new AppError("VALIDATION_FAILED", "give the channel's senderKey, its pfId, or both", {
+          details: [
+            { path: "/senderKey", code: "REQUIRED", message: "senderKey or pfId is required" },
+          ],
+        });
+      }
+      const row = await insertKakaoChannel(deps.db, {
+        id: newId("kch"),
+        orgId: principalOf(request).orgId,
+        name,
+        senderKey: senderKey ?? null,
+        pfId: pfId ?? null,
+      });
+      return reply.status(201).send(channelView(row));
+    },
+  );
+
+  app.get(
+    "/v1/kakao-channels",
+    {
+      config: { scope: "read" },
+      schema: {
+        tags: ["senders"],
+        summary: "The organization's KakaoTalk channels",
+        response: { 200: Type.Object({ data: Type.Array(KakaoChannel), nextCursor: Type.Null() }) },
+      },
+    },
+    async (request) => ({
+      data: (await listKakaoChannels(deps.db, principalOf(request).orgId)).map(channelView),
+      nextCursor: null,
+    }),
   );
 }
