@@ -8,7 +8,8 @@ import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
 
 describe(`a lost vendor answer on ${engine}`, async () => {
-  const pipeline = await startPipeline({ delayMs: 20 });
+  // One dispatcher, so the three messages go in one request: the one whose answer is lost.
+  const pipeline = await startPipeline({ delayMs: 20, dispatchConcurrency: 1 });
   const { app, db, sandbox } = pipeline;
   // Give up on a silent vendor quickly.
   await db.query("update vendor_accounts set settings = $2 where id = $1", [
