@@ -1,5 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
-import { copyLine } from "../../db/copy-text.ts";
+import { copyLine, escapeCopyText } from "../../db/copy-text.ts";
 import type { CampaignContent, CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
 import type { PlannedMessage, Prices } from "../../domain/send-plan.ts";
@@ -86,6 +86,17 @@ export async function copyMessages(
 ): Promise<void> {
   const { orgId, campaignId, status, messages } = batch;
   const runAt = batch.runAt.toISOString();
+  // What every message of the campaign shares is encoded once; per message
+  // only its own fields are, and only free text needs escaping (ids, E.164
+  // numbers, types and prices cannot hold a tab or a backslash).
+  const shared = copyLine([orgId, campaignId, status, runAt]).slice(0, -1);
+  const price = {
+    alimtalk: String(batch.prices.alimtalk),
+    sms: String(batch.prices.sms),
+    lms: String(batch.prices.lms),
+    mms: String(batch.prices.mms),
+  };
+  const NULL = "\\N";
   function* chunks() {
     for (let start = 0; start < messages.length; start += COPY_CHUNK) {
       const end = Math.min(start + COPY_CHUNK, messages.length);
@@ -93,22 +104,12 @@ export async function copyMessages(
       let text = "";
       for (let i = start; i < end; i++) {
         const m = messages[i]!;
-        text += copyLine([
-          ids[i - start],
-          orgId,
-          campaignId,
-          status,
-          runAt,
-          m.index,
-          m.to,
-          m.name,
-          variablesJson(batch.variablesOf(m)),
-          m.type,
-          m.fallbackType,
-          batch.priority,
-          batch.prices[m.type],
-          m.held,
-        ]);
+        const variables = variablesJson(batch.variablesOf(m));
+        text += `${ids[i - start]}\t${shared}\t${m.index}\t${m.to}\t${
+          m.name === null ? NULL : escapeCopyText(m.name)
+        }\t${variables === null ? NULL : escapeCopyText(variables)}\t${m.type}\t${
+          m.fallbackType ?? NULL
+        }\t${batch.priority}\t${price[m.type]}\t${m.held}\n`;
       }
       yield text;
     }
