@@ -66,6 +66,20 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     }),
   );
 
+  // Single sends and fallbacks have a loop of their own: a bulk round in
+  // progress never delays them.
+  const express = startLoop({
+    name: "dispatcher-express",
+    intervalMs: IDLE_MS,
+    logger,
+    async tick() {
+      const round = await dispatcher.dispatchOnce("express");
+      if (round.sent > 0) bus.wake("reports");
+      if (round.failed > 0) bus.wake("settle");
+      return round.claimed > 0;
+    },
+  });
+
   const applier = startLoop({
     name: "report-applier",
     intervalMs: IDLE_MS,
@@ -122,9 +136,10 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
   });
 
   bus.on("dispatch", () => {
+    express.wake();
     for (const loop of dispatchLoops) loop.wake();
   });
   bus.on("reports", () => applier.wake());
   bus.on("settle", () => settler.wake());
-  return [...dispatchLoops, applier, settler, reconciler];
+  return [...dispatchLoops, express, applier, settler, reconciler];
 }

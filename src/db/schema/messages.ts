@@ -81,6 +81,11 @@ export const messages = pgTable(
     index("messages_campaign_idx").on(t.campaignId, t.status),
     // The dispatcher's lanes: per organization, priority first, then due time.
     index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(sql`status = 'queued'`),
+    // The express lane: single sends and fallbacks only, so that finding them
+    // never walks past a bulk campaign's queue (and bulk inserts skip it).
+    index("messages_express_idx")
+      .on(t.orgId, t.runAt)
+      .where(sql`status = 'queued' and priority = 0`),
     index("messages_lease_idx").on(t.lockedUntil).where(sql`status = 'sending'`),
     uniqueIndex("messages_vendor_key")
       .on(t.vendorAccountId, t.vendorMessageId)

@@ -62,6 +62,22 @@ describe(`claiming the queue on ${engine}`, async () => {
     expect(mine.map((m) => m.campaignId)).toContain(single.body.campaignId);
   });
 
+  it("the express lane claims single sends and fallbacks only", async () => {
+    const e = await createSendingOrg(db, { credits: 100_000, name: "E" });
+    const f = await createSendingOrg(db, { credits: 100, name: "F" });
+    await send(e.orgId, 2000, 3600);
+    const single = await send(f.orgId, 1, 3700);
+    const now = new Date();
+    const claimed = await claimMessages(db, {
+      workerId: "express",
+      now,
+      leaseUntil: new Date(now.getTime() + 60_000),
+      limit: 100,
+      expressOnly: true,
+    });
+    expect(claimed.map((m) => m.campaignId)).toEqual([single.body.campaignId]);
+  });
+
   it("hands a dead worker's batch back once its lease has expired", async () => {
     await db.query("update messages set status = 'queued', locked_by = null, locked_until = null");
     const d = await createSendingOrg(db, { credits: 1000, name: "D" });

@@ -34,15 +34,24 @@ export interface ClaimedMessage {
  */
 export async function claimMessages(
   q: Queryable,
-  options: { workerId: string; now: Date; leaseUntil: Date; limit: number },
+  options: {
+    workerId: string;
+    now: Date;
+    leaseUntil: Date;
+    limit: number;
+    /** Only priority 0 (single sends, fallbacks), through messages_express_idx. */
+    expressOnly?: boolean;
+  },
 ): Promise<ClaimedMessage[]> {
+  // Spelled out rather than a parameter so that the planner picks the partial index.
+  const lane = options.expressOnly ? "and priority = 0" : "";
   const r = await q.query<ClaimedMessage>(
     `with recursive lanes(org_id) as (
        (select org_id from messages
-        where status = 'queued' and run_at <= $1 order by org_id limit 1)
+        where status = 'queued' ${lane} and run_at <= $1 order by org_id limit 1)
        union all
        select (select m.org_id from messages m
-               where m.status = 'queued' and m.run_at <= $1 and m.org_id > lanes.org_id
+               where m.status = 'queued' ${lane} and m.run_at <= $1 and m.org_id > lanes.org_id
                order by m.org_id limit 1)
        from lanes where lanes.org_id is not null
      ),
@@ -51,7 +60,7 @@ export async function claimMessages(
      picked as (
        select p.id from active a cross join lateral (
          select m.id from messages m
-         where m.org_id = a.org_id and m.status = 'queued' and m.run_at <= $1
+         where m.org_id = a.org_id and m.status = 'queued' ${lane} and m.run_at <= $1
          order by m.priority, m.run_at
          limit (select n from share)
          for update skip locked

@@ -55,6 +55,7 @@ export interface DispatchRound {
 }
 
 const CAMPAIGN_CACHE_MAX = 1000;
+const EXPRESS_CLAIM = 100;
 /** When every account of a route is unavailable, its messages wait this long. */
 const ROUTE_DOWN_RETRY_MS = 5_000;
 /** Outcomes that say the vendor is unreachable rather than that it refused. */
@@ -242,14 +243,19 @@ export function createDispatcher(options: DispatcherOptions) {
   }
 
   return {
-    /** Claims one batch and sends it; resolves when its outcomes are recorded. */
-    async dispatchOnce(): Promise<DispatchRound> {
+    /**
+     * Claims one batch and sends it; resolves when its outcomes are recorded.
+     * The express lane claims only single sends and fallbacks, in small
+     * batches, so they never wait behind a round of bulk work.
+     */
+    async dispatchOnce(lane: "all" | "express" = "all"): Promise<DispatchRound> {
       const at = now();
       const claimed = await claimMessages(db, {
         workerId,
         now: at,
         leaseUntil: new Date(at.getTime() + leaseMs),
-        limit: claimSize,
+        limit: lane === "express" ? EXPRESS_CLAIM : claimSize,
+        expressOnly: lane === "express",
       });
       const round: DispatchRound = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
       if (claimed.length === 0) return round;

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_express_idx" ON "messages" USING btree ("org_id","run_at") WHERE status = 'queued' and priority = 0;
