@@ -24,7 +24,8 @@ async function run(open: () => Promise<BenchDb>) {
   const { db } = bench;
   const pipeline = await createPipeline(db, {
     delayMs: 0,
-    dispatchConcurrency: bench.engine === "postgres" ? 4 : 1,
+    dispatchConcurrency: bench.engine === "postgres" ? 6 : 1,
+    claimSize: 500,
     directoryTtlMs: 30_000,
   });
   try {

@@ -19,7 +19,9 @@ async function ourPipeline(bench: BenchDb): Promise<number> {
   const { db } = bench;
   const pipeline = await createPipeline(db, {
     delayMs: 0,
-    dispatchConcurrency: bench.engine === "postgres" ? 4 : 1,
+    dispatchConcurrency:
+      bench.engine === "postgres" ? Number(process.env.BENCH_DISPATCHERS ?? 6) : 1,
+    claimSize: Number(process.env.BENCH_CLAIM ?? 500),
     directoryTtlMs: 30_000,
   });
   try {

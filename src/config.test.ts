@@ -56,7 +56,7 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({
       kind: "postgres",
       url,
-      poolSize: 10,
+      poolSize: 20,
     });
     expect(
       loadConfig({ DATABASE_URL: "postgresql://db/alimi", ALIMI_DB_POOL_SIZE: "25" }).database,

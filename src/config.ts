@@ -15,7 +15,7 @@ const EnvSchema = Type.Object({
     Type.String({ pattern: "^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$" }),
   ),
   ALIMI_PUBLIC_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
-  ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
   ALIMI_SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 200 }),
   ALIMI_RECONCILE_AFTER: Type.String({ default: "24h" }),
   ALIMI_LEASE: Type.String({ default: "60s" }),

@@ -191,7 +191,11 @@ export async function serve(
           workerId: newId("wrk"),
           reconcileAfterMs: config.reconcileAfterMs,
           leaseMs: config.leaseMs,
-          dispatchConcurrency: embedded ? 1 : 2,
+          // Measured with bench:pipeline on PostgreSQL: six loops claiming 500 at a time
+          // overlap vendor calls with database work best (8.5 s per 100,000 messages
+          // against 9.9 s for four loops of 1,000); PGlite has one connection.
+          dispatchConcurrency: embedded ? 1 : 6,
+          claimSize: 500,
         }),
       );
     }
