@@ -2,22 +2,18 @@
 // Alimtalk campaign with SMS fallback, and polling settles every message.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
 import { startFakeServer } from "../src/vendors/aligo/fake-server.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
+import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`Aligo end to end on ${engine}`, async () => {
   const pipeline = await startPipeline({ reconcileAfterMs: 500 });
   const { app, db } = pipeline;
   const aligo = await startFakeServer({ behaviours: { "01000000001": "notKakao" } });
   const shop = await createSendingOrg(db, { credits: 1000 });
-  await createTemplate(db, shop.orgId, {
-    code: "ORDER_001",
-    body: "#{name}님, 주문이 접수되었습니다.",
-    fallback: { text: "#{name}님 주문 접수" },
-  });
+  await createOrderTemplate(db, shop.orgId);
 
   it("connects (no webhook: Aligo is polled) and settles a campaign by polling", async () => {
     const created = await app.inject({
@@ -34,35 +30,18 @@ describe(`Aligo end to end on ${engine}`, async () => {
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ vendor: "aligo", webhookUrl: null });
     const account = created.json().id as string;
-    await app.inject({
-      method: "PUT",
-      url: `/v1/orgs/${shop.orgId}/routing`,
-      headers: shop.auth,
-      payload: { alimtalk: { primary: account }, sms: { primary: account } },
-    });
+    await routeAllTo(app, shop.auth, shop.orgId, account);
 
-    const res = await app.inject({
-      method: "POST",
-      url: "/v1/messages",
-      headers: shop.auth,
-      payload: {
-        template: { code: "ORDER_001" },
-        recipients: [
-          { to: "010-1234-5678", variables: { name: "홍길동" } },
-          { to: "010-0000-0001", variables: { name: "김철수" } },
-        ],
-      },
-    });
-    expect(res.statusCode).toBe(202);
-    const campaignId = res.json().campaignId as string;
+    const campaignId = await orderSender(
+      app,
+      shop.auth,
+    )([
+      { to: "010-1234-5678", name: "홍길동" },
+      { to: "010-0000-0001", name: "김철수" },
+    ]);
     await waitForCompletion(db, campaignId, 30_000);
 
-    const rows = await db.query<{ to: string; type: string; status: string; charged: bigint }>(
-      `select recipient as "to", type, status, price_charged as charged from messages
-       where campaign_id = $1 order by recipient, fallback_of nulls first`,
-      [campaignId],
-    );
-    expect(rows.rows).toEqual([
+    expect(await outcomesOf(db, campaignId)).toEqual([
       { to: "+821000000001", type: "alimtalk", status: "failed", charged: 0n },
       { to: "+821000000001", type: "sms", status: "delivered", charged: 15_000_000n },
       { to: "+821012345678", type: "alimtalk", status: "delivered", charged: 8_000_000n },

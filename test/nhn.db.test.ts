@@ -4,7 +4,6 @@
 // webhook URL settle the messages, and polling settles those never reported.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
 import {
   FAKE_ALIMTALK,
   FAKE_SMS,
@@ -14,6 +13,7 @@ import {
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
+import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 const SIGNATURE = "alimi-webhook-signature-0001";
 
@@ -23,11 +23,7 @@ describe(`NHN Cloud end to end on ${engine}`, async () => {
   const fakeOptions: FakeNhnOptions = { outcomes: { "alimtalk:01000000001": "3018" } };
   const nhn = await startFakeServer(fakeOptions);
   const shop = await createSendingOrg(db, { credits: 1000 });
-  await createTemplate(db, shop.orgId, {
-    code: "ORDER_001",
-    body: "#{name}님, 주문이 접수되었습니다.",
-    fallback: { text: "#{name}님 주문 접수" },
-  });
+  await createOrderTemplate(db, shop.orgId);
   const created = await app.inject({
     method: "POST",
     url: "/v1/vendor-accounts",
@@ -48,26 +44,9 @@ describe(`NHN Cloud end to end on ${engine}`, async () => {
   const account = created.json();
   // What the customer enters in NHN Cloud's console: the URL and the signature string.
   fakeOptions.webhook = { url: account.webhookUrl, signature: SIGNATURE };
-  await app.inject({
-    method: "PUT",
-    url: `/v1/orgs/${shop.orgId}/routing`,
-    headers: shop.auth,
-    payload: { alimtalk: { primary: account.id }, sms: { primary: account.id } },
-  });
+  await routeAllTo(app, shop.auth, shop.orgId, account.id);
 
-  const send = async (recipients: { to: string; name: string }[]) => {
-    const res = await app.inject({
-      method: "POST",
-      url: "/v1/messages",
-      headers: shop.auth,
-      payload: {
-        template: { code: "ORDER_001" },
-        recipients: recipients.map((r) => ({ to: r.to, variables: { name: r.name } })),
-      },
-    });
-    expect(res.statusCode).toBe(202);
-    return res.json().campaignId as string;
-  };
+  const send = orderSender(app, shop.auth);
   /** Waits until no message of the campaign is queued or being sent. */
   const untilSent = async (campaignId: string) => {
     for (;;) {
@@ -79,14 +58,7 @@ describe(`NHN Cloud end to end on ${engine}`, async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const outcome = async (campaignId: string) =>
-    (
-      await db.query<{ to: string; type: string; status: string; charged: bigint }>(
-        `select recipient as "to", type, status, price_charged as charged from messages
-         where campaign_id = $1 order by recipient, fallback_of nulls first`,
-        [campaignId],
-      )
-    ).rows;
+  const outcome = (campaignId: string) => outcomesOf(db, campaignId);
 
   it("sends Alimtalk with an SMS fallback; signed hooks settle every message", async () => {
     expect(created.statusCode).toBe(201);

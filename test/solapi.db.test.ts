@@ -4,7 +4,6 @@
 // the messages, and polling settles those whose reports never come.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
 import {
   FAKE_API_KEY,
   FAKE_API_SECRET,
@@ -15,6 +14,7 @@ import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
+import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`SOLAPI end to end on ${engine}`, async () => {
   const pipeline = await startPipeline({ reconcileAfterMs: 1_500 });
@@ -25,11 +25,7 @@ describe(`SOLAPI end to end on ${engine}`, async () => {
   };
   const solapi = await startFakeServer(fakeOptions);
   const shop = await createSendingOrg(db, { credits: 1000 });
-  await createTemplate(db, shop.orgId, {
-    code: "ORDER_001",
-    body: "#{name}님, 주문이 접수되었습니다.",
-    fallback: { text: "#{name}님 주문 접수" },
-  });
+  await createOrderTemplate(db, shop.orgId);
 
   const created = await app.inject({
     method: "POST",
@@ -49,34 +45,10 @@ describe(`SOLAPI end to end on ${engine}`, async () => {
   const account = created.json();
   // What the customer pastes into SOLAPI's console.
   fakeOptions.webhookUrl = account.webhookUrl;
-  await app.inject({
-    method: "PUT",
-    url: `/v1/orgs/${shop.orgId}/routing`,
-    headers: shop.auth,
-    payload: { alimtalk: { primary: account.id }, sms: { primary: account.id } },
-  });
+  await routeAllTo(app, shop.auth, shop.orgId, account.id);
 
-  const send = async (recipients: { to: string; name: string }[]) => {
-    const res = await app.inject({
-      method: "POST",
-      url: "/v1/messages",
-      headers: shop.auth,
-      payload: {
-        template: { code: "ORDER_001" },
-        recipients: recipients.map((r) => ({ to: r.to, variables: { name: r.name } })),
-      },
-    });
-    expect(res.statusCode).toBe(202);
-    return res.json().campaignId as string;
-  };
-  const outcome = async (campaignId: string) =>
-    (
-      await db.query<{ to: string; type: string; status: string; charged: bigint }>(
-        `select recipient as "to", type, status, price_charged as charged from messages
-         where campaign_id = $1 order by recipient, fallback_of nulls first`,
-        [campaignId],
-      )
-    ).rows;
+  const send = orderSender(app, shop.auth);
+  const outcome = (campaignId: string) => outcomesOf(db, campaignId);
 
   it("connects with a tested, path-token webhook URL", () => {
     expect(created.statusCode).toBe(201);
