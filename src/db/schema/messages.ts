@@ -24,7 +24,6 @@ export const MESSAGE_STATUSES = [
   "expired",
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-export const FINAL_MESSAGE_STATUSES = ["delivered", "failed", "canceled", "expired"] as const;
 
 /**
  * One recipient of one campaign on one channel. Messages are also the work

@@ -63,11 +63,6 @@ export async function findPlatformOrg(q: Queryable): Promise<OrgRow | null> {
   return r.rows[0] ?? null;
 }
 
-export async function countOrgs(q: Queryable): Promise<number> {
-  const r = await q.query<{ n: number }>("select count(*)::int as n from orgs");
-  return r.rows[0]?.n ?? 0;
-}
-
 /** A page of the organizations in the subtree at `scopePath`, by id. */
 export async function listOrgs(
   q: Queryable,
