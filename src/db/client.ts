@@ -74,6 +74,19 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
     const r = await client.query(text, params as unknown[]);
     return { rows: r.rows as T[], affectedRows: r.rowCount ?? 0 };
   };
+  // A connection the server drops while we hold it (between two statements of
+  // a transaction) reports through an 'error' event; unheard, it would crash
+  // the process. The statement in progress fails on its own.
+  const ignore = () => {};
+  const checkout = async () => {
+    const client = await pool.connect();
+    client.on("error", ignore);
+    return client;
+  };
+  const giveBack = (client: pg.PoolClient) => {
+    client.off("error", ignore);
+    client.release();
+  };
   const copy = async (client: pg.PoolClient, target: CopyTarget, chunks: Iterable<string>) => {
     await pipeline(
       Readable.from(chunks),
@@ -89,15 +102,15 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
     engine: "postgres",
     query: (text, params) => run(pool, text, params),
     async copyFrom(target, chunks) {
-      const client = await pool.connect();
+      const client = await checkout();
       try {
         await copy(client, target, chunks);
       } finally {
-        client.release();
+        giveBack(client);
       }
     },
     async tx(fn) {
-      const client = await pool.connect();
+      const client = await checkout();
       try {
         await client.query("begin");
         const result = await fn(wrap(client));
@@ -107,28 +120,54 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
         await client.query("rollback").catch(() => {});
         throw err;
       } finally {
-        client.release();
+        giveBack(client);
       }
     },
     async session(fn) {
-      const client = await pool.connect();
+      const client = await checkout();
       try {
         return await fn(wrap(client));
       } finally {
-        client.release();
+        giveBack(client);
       }
     },
+    /**
+     * LISTENs on a dedicated connection. If the server drops it (restart,
+     * failover), the error must not crash the process: the connection is
+     * discarded and LISTEN is set up again on a new one, once a second until
+     * it works. Wake-ups missed meanwhile are covered by the workers' polling.
+     */
     async listen(channel, onNotify) {
-      const client = await pool.connect();
+      let closed = false;
+      let client: pg.PoolClient | null = null;
       const handler = (msg: pg.Notification) => {
         if (msg.channel === channel) onNotify(msg.payload ?? "");
       };
-      client.on("notification", handler);
-      await client.query(`listen ${quoteIdent(channel)}`);
+      const connect = async (): Promise<void> => {
+        const c = await pool.connect();
+        c.on("notification", handler);
+        c.once("error", (err) => {
+          c.off("notification", handler);
+          c.release(err);
+          if (client === c) client = null;
+          if (!closed) setTimeout(() => void retry(), 1000);
+        });
+        await c.query(`listen ${quoteIdent(channel)}`);
+        client = c;
+      };
+      const retry = async () => {
+        if (closed) return;
+        await connect().catch(() => setTimeout(() => void retry(), 1000));
+      };
+      await connect();
       return async () => {
-        client.off("notification", handler);
-        await client.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
-        client.release();
+        closed = true;
+        const c = client;
+        client = null;
+        if (!c) return;
+        c.off("notification", handler);
+        await c.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+        c.release();
       };
     },
     async notify(channel, payload) {

@@ -1,17 +1,10 @@
 import type { Queryable } from "../../db/client.ts";
 import { FINAL_STATUSES } from "../../domain/message-status.ts";
+import type { Settled } from "../messages/transitions.ts";
 
 // Spelled out in the SQL (not a parameter) so the planner can use the partial
 // index messages_settle_idx, whose predicate names the same statuses.
 const FINAL_LIST = FINAL_STATUSES.map((s) => `'${s}'`).join(", ");
-
-export interface SettledGroup {
-  orgId: string;
-  campaignId: string;
-  messages: number;
-  charged: bigint;
-  released: bigint;
-}
 
 /**
  * Settles up to `limit` messages that reached a final status, in one
@@ -23,8 +16,8 @@ export interface SettledGroup {
 export async function settleFinalMessages(
   q: Queryable,
   options: { now: Date; limit: number },
-): Promise<SettledGroup[]> {
-  const r = await q.query<SettledGroup>(
+): Promise<Settled[]> {
+  const r = await q.query<Settled>(
     `with s as (
        select id from messages
        where settled_at is null and status in (${FINAL_LIST})

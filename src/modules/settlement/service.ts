@@ -1,14 +1,53 @@
 // Settlement: final messages capture or release their holds, batched into
 // ledger entries per campaign and settlement batch, in one transaction with
-// the messages' own settled amounts.
-import type { Db } from "../../db/client.ts";
+// the messages' own settled amounts. Deliveries settle as their report is
+// applied; everything else that ends (failed, expired) is settled here.
+import type { Db, Queryable } from "../../db/client.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement } from "../credits/queries.ts";
+import type { Settled } from "../messages/transitions.ts";
 import { completeCampaigns, settleFinalMessages } from "./queries.ts";
 
 export interface SettleRound {
   messages: number;
   completed: string[];
+}
+
+/**
+ * Books what a batch of messages settled: per campaign one capture (the
+ * delivered prices) and one release (the rest of the holds), then completes
+ * the campaigns that have nothing left in flight. Runs in the caller's
+ * transaction, the one that marked the messages settled.
+ */
+export async function bookSettlement(
+  q: Queryable,
+  groups: readonly Settled[],
+  now: Date,
+): Promise<string[]> {
+  if (groups.length === 0) return [];
+  const batch = newId("led");
+  for (const g of groups) {
+    const movements = [
+      { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
+      { kind: "release" as const, amount: g.released, balanceDelta: 0n },
+    ];
+    for (const m of movements) {
+      if (m.amount === 0n) continue;
+      const entry = await applyMovement(q, {
+        id: newId("led"),
+        orgId: g.orgId,
+        kind: m.kind,
+        balanceDelta: m.balanceDelta,
+        heldDelta: -m.amount,
+        idempotencyKey: `${m.kind}:${g.campaignId}:${batch}`,
+        campaignId: g.campaignId,
+        memo: `${g.messages} messages`,
+      });
+      // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
+      if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
+    }
+  }
+  return completeCampaigns(q, [...new Set(groups.map((g) => g.campaignId))], now);
 }
 
 export async function settleOnce(
@@ -18,33 +57,7 @@ export async function settleOnce(
   const { now } = options;
   return db.tx(async (q) => {
     const groups = await settleFinalMessages(q, { now, limit: options.limit ?? 5000 });
-    const batch = newId("led");
-    for (const g of groups) {
-      const movements = [
-        { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
-        { kind: "release" as const, amount: g.released, balanceDelta: 0n },
-      ];
-      for (const m of movements) {
-        if (m.amount === 0n) continue;
-        const entry = await applyMovement(q, {
-          id: newId("led"),
-          orgId: g.orgId,
-          kind: m.kind,
-          balanceDelta: m.balanceDelta,
-          heldDelta: -m.amount,
-          idempotencyKey: `${m.kind}:${g.campaignId}:${batch}`,
-          campaignId: g.campaignId,
-          memo: `${g.messages} messages`,
-        });
-        // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
-        if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
-      }
-    }
-    const completed = await completeCampaigns(
-      q,
-      groups.map((g) => g.campaignId),
-      now,
-    );
+    const completed = await bookSettlement(q, groups, now);
     return { messages: groups.reduce((n, g) => n + g.messages, 0), completed };
   });
 }
