@@ -160,51 +160,26 @@ export interface Settled {
   released: bigint;
 }
 
-/**
- * Applies `sent` and `delivered` reports, each only from the statuses it may
- * follow. A delivery settles in the same statement — its own type's price is
- * captured, the rest of its hold released — so the common case writes each
- * message once; the caller books the returned sums in the same transaction.
- */
-export async function markProgress(
-  q: Queryable,
-  items: Progress[],
-  now: Date,
-): Promise<{ moved: number; settled: Settled[] }> {
-  if (items.length === 0) return { moved: 0, settled: [] };
-  const r = await q.query<Settled & { delivered: boolean }>(
-    `with u as (
-       update messages m set status = u.status,
-         sent_at = coalesce(m.sent_at, u.at),
-         delivered_at = case when u.status = 'delivered' then u.at else m.delivered_at end,
-         settled_at = case when u.status = 'delivered' then $6 else m.settled_at end,
-         price_charged = case when u.status = 'delivered'
-           then least(m.unit_price, m.price_held) else m.price_charged end,
-         price_released = case when u.status = 'delivered'
-           then m.price_held - least(m.unit_price, m.price_held) else m.price_released end,
-         locked_by = null, locked_until = null
-       from unnest($1::text[], $2::text[], $3::timestamptz[]) as u(id, status, at)
-       where m.id = u.id
-         and m.status = any(case u.status when 'sent' then $4::text[] else $5::text[] end)
-       returning m.org_id, m.campaign_id, m.status, m.price_charged, m.price_released
-     )
-     select org_id as "orgId", campaign_id as "campaignId", status = 'delivered' as delivered,
-       count(*)::int as messages, sum(price_charged)::bigint as charged,
-       sum(price_released)::bigint as released
-     from u group by org_id, campaign_id, status`,
+/** Applies `sent` and `delivered` reports, each only from the statuses it may follow. */
+export async function markProgress(q: Queryable, items: Progress[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const r = await q.query(
+    `update messages m set status = u.status,
+       sent_at = coalesce(m.sent_at, u.at),
+       delivered_at = case when u.status = 'delivered' then u.at else m.delivered_at end,
+       locked_by = null, locked_until = null
+     from unnest($1::text[], $2::text[], $3::timestamptz[]) as u(id, status, at)
+     where m.id = u.id
+       and m.status = any(case u.status when 'sent' then $4::text[] else $5::text[] end)`,
     [
       items.map((i) => i.id),
       items.map((i) => i.status),
       items.map((i) => i.at),
       SENT_FROM,
       DELIVERED_FROM,
-      now,
     ],
   );
-  return {
-    moved: r.rows.reduce((n, row) => n + row.messages, 0),
-    settled: r.rows.filter((row) => row.delivered).map(({ delivered: _, ...group }) => group),
-  };
+  return r.affectedRows;
 }
 
 /** Sent messages whose final result never came: `expired`, to be released. */

@@ -7,7 +7,6 @@ import { retryTransient } from "../../db/retry.ts";
 import { furthest } from "../../domain/message-status.ts";
 import type { DeliveryReport } from "../../vendors/vendor.ts";
 import { markFailed, markProgress } from "../messages/transitions.ts";
-import { bookSettlement } from "../settlement/service.ts";
 import {
   claimPendingReports,
   deferReports,
@@ -36,9 +35,10 @@ interface Applicable {
 /**
  * Moves messages by their reports. Reports about one message fold into the
  * one that moves it furthest, and every move is forward-only in SQL, so
- * duplicates and any order give the same result. A delivery is settled and
- * booked here, in the same transaction; returns how many messages failed
- * (the settler's work).
+ * duplicates and any order give the same result. Returns how many messages
+ * reached a final status (the settler's work). Settling here instead would
+ * put the wallet's row lock in every report transaction, and concurrent
+ * report deliveries for one busy organization would queue on it.
  */
 async function applyToMessages(q: Queryable, reports: Applicable[], now: Date): Promise<number> {
   const perMessage = new Map<string, Applicable[]>();
@@ -65,10 +65,8 @@ async function applyToMessages(q: Queryable, reports: Applicable[], now: Date): 
   failures.sort((a, b) => (a.id < b.id ? -1 : 1));
   progress.sort((a, b) => (a.id < b.id ? -1 : 1));
   const failed = await markFailed(q, failures, now);
-  const { settled } = await markProgress(q, progress, now);
-  await bookSettlement(q, settled, now);
-  // Deliveries are settled already; failures are left to the settler.
-  return failed.failed.length;
+  await markProgress(q, progress);
+  return failed.failed.length + progress.filter((p) => p.status === "delivered").length;
 }
 
 export interface IngestResult {

@@ -1,7 +1,6 @@
 // Settlement: final messages capture or release their holds, batched into
 // ledger entries per campaign and settlement batch, in one transaction with
-// the messages' own settled amounts. Deliveries settle as their report is
-// applied; everything else that ends (failed, expired) is settled here.
+// the messages' own settled amounts.
 import type { Db, Queryable } from "../../db/client.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement } from "../credits/queries.ts";
