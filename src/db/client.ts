@@ -139,21 +139,33 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
      */
     async listen(channel, onNotify) {
       let closed = false;
-      let client: pg.PoolClient | null = null;
+      let current: { client: pg.PoolClient; onError: (err: Error) => void } | null = null;
       const handler = (msg: pg.Notification) => {
         if (msg.channel === channel) onNotify(msg.payload ?? "");
       };
       const connect = async (): Promise<void> => {
-        const c = await pool.connect();
-        c.on("notification", handler);
-        c.once("error", (err) => {
-          c.off("notification", handler);
-          c.release(err);
-          if (client === c) client = null;
+        const client = await pool.connect();
+        const onError = (err: Error) => {
+          client.off("notification", handler);
+          // Only the connection in use is ours to give back (and to replace).
+          if (current?.client !== client) return;
+          current = null;
+          client.release(err);
           if (!closed) setTimeout(() => void retry(), 1000);
-        });
-        await c.query(`listen ${quoteIdent(channel)}`);
-        client = c;
+        };
+        client.on("notification", handler);
+        client.once("error", onError);
+        current = { client, onError };
+        try {
+          await client.query(`listen ${quoteIdent(channel)}`);
+        } catch (err) {
+          if (current?.client === client) {
+            current = null;
+            client.off("error", onError);
+            client.release(err as Error);
+          }
+          throw err;
+        }
       };
       const retry = async () => {
         if (closed) return;
@@ -162,12 +174,13 @@ export function openPostgres(options: { url: string; poolSize?: number }): Db {
       await connect();
       return async () => {
         closed = true;
-        const c = client;
-        client = null;
-        if (!c) return;
-        c.off("notification", handler);
-        await c.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
-        c.release();
+        const held = current;
+        current = null;
+        if (!held) return;
+        held.client.off("notification", handler);
+        await held.client.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+        held.client.off("error", held.onError);
+        held.client.release();
       };
     },
     async notify(channel, payload) {
