@@ -9,16 +9,14 @@
 // with the cause in the message ("포인트가 부족합니다.", "인증오류입니다." …).
 // So: the code when we know it, else the message's keywords, else UNKNOWN
 // and permanent (retrying what we do not understand could loop forever).
+
+import { type MappedError, transportFailure } from "../transport.ts";
 import type { DeliveryReport, VendorError, VendorErrorCode } from "../vendor.ts";
 import type { AligoSettings } from "./settings.ts";
 import type { KakaoDetailItem } from "./wire.ts";
 import { intOf, textOf } from "./wire.ts";
 
-export interface MappedError {
-  error: VendorError;
-  /** Whether sending the same message again later may succeed. */
-  retryable: boolean;
-}
+export type { MappedError } from "../transport.ts";
 
 interface Rule {
   pattern: RegExp;
@@ -86,19 +84,7 @@ export function mapHttpFailure(status: number): MappedError {
  * sent twice. The dispatcher's contract (transport trouble → retry) accepts that.
  */
 export function mapTransportFailure(err: unknown): MappedError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "TimeoutError") {
-    return {
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "Aligo did not answer in time" },
-      retryable: true,
-    };
-  }
-  const rawCode = e?.cause?.code ?? "network";
-  const detail = e?.cause?.message ?? e?.message ?? String(err);
-  return {
-    error: { code: "VENDOR_UNAVAILABLE", rawCode, message: `cannot reach Aligo: ${detail}` },
-    retryable: true,
-  };
+  return transportFailure(err, "Aligo");
 }
 
 export const UNREADABLE_ANSWER: MappedError = {

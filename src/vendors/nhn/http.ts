@@ -1,6 +1,8 @@
 // One call to NHN: the product's appKey is in the path (ProductConfig.root),
 // its secret key in the X-Secret-Key header; JSON both ways; a timeout on
 // every call. Never throws: a call that got no answer is a mapped failure.
+
+import { parseJson } from "../transport.ts";
 import { type MappedError, mapAnswerFailure, mapTransportFailure } from "./map.ts";
 import type { ProductConfig } from "./settings.ts";
 import { headerOf, JSON_CONTENT_TYPE, SECRET_KEY_HEADER } from "./wire.ts";
@@ -41,14 +43,6 @@ export async function callNhn(
     return { ok: true, status: response.status, body: parseJson(text) };
   } catch (err) {
     return { ok: false, failure: mapTransportFailure(err) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }
 

@@ -7,14 +7,12 @@
 //   before sending. [TOAST-DOCS/SMS ko/error-code.md; Alimtalk ko/error-code.md]
 // - SMS delivery result codes (strings, carriers' answer): "1000" delivered.
 // - Kakao delivery result codes (strings): "1000" delivered.
+
+import { type MappedError, transportFailure } from "../transport.ts";
 import type { VendorError, VendorErrorCode } from "../vendor.ts";
 import { headerOf, type NhnProduct } from "./wire.ts";
 
-export interface MappedError {
-  error: VendorError;
-  /** Whether sending the same message again later may succeed. */
-  retryable: boolean;
-}
+export type { MappedError } from "../transport.ts";
 
 type Entry = readonly [VendorErrorCode, string];
 type ApiEntry = readonly [VendorErrorCode, boolean, string];
@@ -347,17 +345,5 @@ export function mapAnswerFailure(product: NhnProduct, status: number, body: unkn
 
 /** A request that got no answer: retryable (timeout or network). */
 export function mapTransportFailure(err: unknown): MappedError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "TimeoutError") {
-    return {
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "NHN did not answer in time" },
-      retryable: true,
-    };
-  }
-  const rawCode = e?.cause?.code ?? "network";
-  const detail = e?.cause?.message ?? e?.message ?? String(err);
-  return {
-    error: { code: "VENDOR_UNAVAILABLE", rawCode, message: `cannot reach NHN: ${detail}` },
-    retryable: true,
-  };
+  return transportFailure(err, "NHN");
 }

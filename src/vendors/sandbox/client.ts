@@ -5,6 +5,7 @@
 // itself when embedded), `timeoutMs` (default 10 s), `nativeFallback` (let the
 // sandbox send the SMS/LMS itself when Alimtalk fails). Credentials: `apiKey`.
 import { AppError } from "../../lib/errors.ts";
+import { parseJson } from "../transport.ts";
 import type {
   DeliveryReport,
   OutboundMessage,
@@ -89,14 +90,6 @@ async function call(
     return { ok: true, status: response.status, body: parseJson(text) };
   } catch (err) {
     return { ok: false, failure: mapTransportFailure(err) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }
 

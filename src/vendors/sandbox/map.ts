@@ -1,7 +1,9 @@
 // The sandbox's own vocabulary (its "API reference": statuses and error codes)
 // and how each maps to ours. Pure: the adapter decides retry-or-reject from this
 // table and nothing else, so the classification lives in one place.
-import type { DeliveryReport, VendorError, VendorErrorCode } from "../vendor.ts";
+
+import { type MappedError, transportFailure } from "../transport.ts";
+import type { DeliveryReport, VendorErrorCode } from "../vendor.ts";
 
 /** Statuses the sandbox reports for a message (webhook) or answers to a poll. */
 export type SandboxStatus = "SENT" | "DELIVERED" | "FAILED";
@@ -69,11 +71,7 @@ export const SANDBOX_ERRORS: Readonly<Record<SandboxErrorCode, SandboxErrorEntry
   },
 };
 
-export interface MappedError {
-  error: VendorError;
-  /** Whether sending the same message again later may succeed. */
-  retryable: boolean;
-}
+export type { MappedError } from "../transport.ts";
 
 const isSandboxErrorCode = (code: string): code is SandboxErrorCode =>
   Object.hasOwn(SANDBOX_ERRORS, code);
@@ -133,19 +131,7 @@ export function mapHttpFailure(status: number, body: unknown): MappedError {
  * dedupes by our message id, so a message it did accept is not sent twice.
  */
 export function mapTransportFailure(err: unknown): MappedError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "TimeoutError") {
-    return {
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "the sandbox did not answer in time" },
-      retryable: true,
-    };
-  }
-  const rawCode = e?.cause?.code ?? "network";
-  const detail = e?.cause?.message ?? e?.message ?? String(err);
-  return {
-    error: { code: "VENDOR_UNAVAILABLE", rawCode, message: `cannot reach the sandbox: ${detail}` },
-    retryable: true,
-  };
+  return transportFailure(err, "the sandbox");
 }
 
 function errorBodyOf(body: unknown): { errorCode: string; errorMessage: string | null } | null {

@@ -15,6 +15,7 @@
 // merely lacks some results is completed from the group's message list rather
 // than resent.
 import { AppError } from "../../lib/errors.ts";
+import { parseJson } from "../transport.ts";
 import type {
   DeliveryReport,
   OutboundMessage,
@@ -124,14 +125,6 @@ async function call(
     return { ok: true, status: response.status, body: parseJson(text) };
   } catch (err) {
     return { ok: false, failure: mapTransportFailure(err) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }
 

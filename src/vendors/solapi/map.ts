@@ -6,7 +6,8 @@
 // 2000 accepted, other 2xxx platform errors, 3000 handed to the carrier,
 // other 3xxx carrier or Kakao errors, 4000 delivered (SMS and Alimtalk alike).
 import type { MessageType } from "../../domain/message-content.ts";
-import type { DeliveryReport, VendorError, VendorErrorCode } from "../vendor.ts";
+import { type MappedError, transportFailure } from "../transport.ts";
+import type { DeliveryReport, VendorErrorCode } from "../vendor.ts";
 import type { SolapiType } from "./wire.ts";
 
 interface StatusEntry {
@@ -88,10 +89,7 @@ export const SOLAPI_STATUS_CODES: Readonly<Record<string, StatusEntry>> = {
   "3108": entry("CONTENT_REJECTED", "Outside the allowed sending hours."),
 };
 
-export interface MappedError {
-  error: VendorError;
-  retryable: boolean;
-}
+export type { MappedError } from "../transport.ts";
 
 /**
  * A failure status code (and the text SOLAPI sent with it) as ours. Codes not
@@ -190,19 +188,7 @@ export function mapHttpFailure(status: number, body: unknown): MappedError {
  * retry sends those messages a second time.
  */
 export function mapTransportFailure(err: unknown): MappedError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "TimeoutError") {
-    return {
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "SOLAPI did not answer in time" },
-      retryable: true,
-    };
-  }
-  const rawCode = e?.cause?.code ?? "network";
-  const detail = e?.cause?.message ?? e?.message ?? String(err);
-  return {
-    error: { code: "VENDOR_UNAVAILABLE", rawCode, message: `cannot reach SOLAPI: ${detail}` },
-    retryable: true,
-  };
+  return transportFailure(err, "SOLAPI");
 }
 
 function errorBodyOf(body: unknown): { errorCode: string; errorMessage: string | null } | null {
