@@ -43,8 +43,19 @@ export interface OutboundMessage {
    * fails, when the account uses the vendor's native fallback.
    */
   nativeFallback: { type: "sms" | "lms"; text: string; subject: string | null } | null;
+  /** MMS only: the attached images, in order (at most 3 JPEG of at most 300 KB each). */
+  images: OutboundImage[];
   /** 1 on the first attempt. */
   attempt: number;
+}
+
+/** An image attached to an MMS, as uploaded with POST /v1/files. */
+export interface OutboundImage {
+  /** Our file id ("fil_…"): stable, so an adapter may cache the vendor's own id for it. */
+  fileId: string;
+  name: string;
+  mime: "image/jpeg";
+  data: Buffer;
 }
 
 /** Normalized error codes, the same for every vendor. */

@@ -84,6 +84,7 @@ export function renderMessage(
           subject: null,
           alimtalk: { templateCode: content.templateCode, buttons: content.buttons },
           nativeFallback: fallback,
+          images: [],
           attempt: m.attempts,
         },
       };
@@ -100,6 +101,7 @@ export function renderMessage(
         subject: m.type === "sms" ? null : render(content.subject, content, own),
         alimtalk: null,
         nativeFallback: null,
+        images: [],
         attempt: m.attempts,
       },
     };

@@ -51,6 +51,7 @@ export function outbound(
     subject: type === "lms" || type === "mms" ? "알림" : null,
     alimtalk: type === "alimtalk" ? { templateCode: "TA_0001", buttons: [] } : null,
     nativeFallback: null,
+    images: [],
     attempt: 1,
     ...overrides,
   };

@@ -63,6 +63,7 @@ function sms(id: string, overrides: Partial<OutboundMessage> = {}): OutboundMess
     subject: null,
     alimtalk: null,
     nativeFallback: null,
+    images: [],
     attempt: 1,
     ...overrides,
   };

@@ -152,6 +152,7 @@ function message(
       alimtalk && options.fallback
         ? { type: options.fallback, text: "안녕하세요", subject: null }
         : null,
+    images: [],
     attempt: options.attempt ?? 1,
   };
 }

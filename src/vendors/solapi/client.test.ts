@@ -63,6 +63,7 @@ function sms(to: string, overrides: Partial<OutboundMessage> = {}): OutboundMess
     subject: null,
     alimtalk: null,
     nativeFallback: null,
+    images: [],
     attempt: 1,
     ...overrides,
   };
@@ -74,6 +75,7 @@ function alimtalk(to: string, fallback: OutboundMessage["nativeFallback"] = null
     text: "홍길동님, 가입을 환영합니다.",
     alimtalk: { templateCode: "WELCOME_001", buttons: [] },
     nativeFallback: fallback,
+    images: [],
   });
 }
 

@@ -21,6 +21,7 @@ function message(overrides: Partial<OutboundMessage>): OutboundMessage {
     subject: null,
     alimtalk: null,
     nativeFallback: null,
+    images: [],
     attempt: 1,
     ...overrides,
   };
