@@ -1,13 +1,13 @@
 // The `alimi` command line: serve, migrate, and the operator's commands.
 import { parseArgs } from "node:util";
-import pino from "pino";
 import { type Args, type CommandName, commands } from "./cli/commands.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { migrate } from "./db/migrate.ts";
+import { describeFailure } from "./cli/failure.ts";
+import { createLogger } from "./cli/logger.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { isMigrated, migrate } from "./db/migrate.ts";
 import { readAdminToken, readLockHolder } from "./lib/data-dir.ts";
-import { AppError } from "./lib/errors.ts";
+import { AppError, SetupError } from "./lib/errors.ts";
 import {
-  DataDirBusyError,
   demoFile,
   openDatabase,
   type Role,
@@ -28,8 +28,11 @@ const USAGE = `Usage: alimi <command> [options]
                         register a verified caller number
   doctor [--json]       check the credit invariants; exit 1 on a violation
 
+  --verbose             print the stack trace of a failure
+
 Environment: DATABASE_URL (unset: embedded PGlite in ALIMI_DATA_DIR, default ./.alimi),
-PORT (3000), HOST (127.0.0.1), ALIMI_SECRET_KEY, ALIMI_SANDBOX_DELAY_MS, ALIMI_RECONCILE_AFTER, LOG_LEVEL.`;
+PORT (3000), HOST (127.0.0.1), ALIMI_SECRET_KEY, LOG_LEVEL; the README's configuration
+table lists every setting.`;
 
 const OPTIONS = {
   name: { type: "string" },
@@ -45,6 +48,7 @@ const OPTIONS = {
   migrate: { type: "boolean" },
   demo: { type: "boolean" },
   json: { type: "boolean" },
+  verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -63,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "serve") return runServe(config, values);
   if (command === "migrate") return runCommand(config, "migrate", values);
   if (Object.hasOwn(commands, command)) return runCommand(config, command as CommandName, values);
-  console.error(`unknown command: ${command}\n\n${USAGE}`);
+  console.error(`alimi: unknown command "${command}" (alimi --help lists the commands)`);
   return 2;
 }
 
@@ -73,7 +77,7 @@ async function runServe(config: Config, values: Args): Promise<number> {
     console.error("--role must be api, worker or all");
     return 2;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   const running = await serve(config, {
     role,
     logger,
@@ -148,6 +152,9 @@ async function execute(config: Config, name: CommandName, args: Args): Promise<u
   const opened = await openDatabase(config);
   try {
     if (config.database.kind === "pglite" && name !== "migrate") await migrate(opened.db);
+    else if (name !== "migrate" && !(await isMigrated(opened.db))) {
+      throw new SetupError("the database is not migrated", { hint: "run `alimi migrate` first" });
+    }
     return await commands[name](opened.db, args);
   } finally {
     await opened.close();
@@ -203,15 +210,15 @@ function printResult(name: CommandName, result: unknown) {
   }
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    const expected =
-      err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof AppError;
-    // Unexpected errors keep their stack: they are bugs to report.
-    console.error(expected ? `alimi: ${err.message}` : err);
-    process.exitCode = 1;
+    const told = describeFailure(err);
+    console.error(`alimi: ${told.line}`);
+    if (argv.includes("--verbose")) console.error(err);
+    process.exitCode = told.exitCode;
   },
 );

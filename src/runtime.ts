@@ -19,7 +19,7 @@ import {
   readOrCreateSecretKey,
   writeDemoCredentials,
 } from "./lib/data-dir.ts";
-import { AppError } from "./lib/errors.ts";
+import { AppError, SetupError } from "./lib/errors.ts";
 import { newId } from "./lib/ids.ts";
 import { createMetrics } from "./lib/metrics.ts";
 import { createSecretBox } from "./lib/secret-box.ts";
@@ -33,12 +33,13 @@ import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import { createWakeBus, type WakeBus } from "./workers/wake.ts";
 
-export class DataDirBusyError extends Error {
+export class DataDirBusyError extends SetupError {
   readonly holder: LockHolder;
   constructor(dir: string, holder: LockHolder) {
     super(
       `the data directory ${dir} is in use by process ${holder.pid}` +
         (holder.adminUrl ? ` (alimi serve, ${holder.adminUrl})` : ""),
+      { hint: "stop that server first, or give this one another ALIMI_DATA_DIR" },
     );
     this.holder = holder;
   }
@@ -95,7 +96,10 @@ export async function serve(
   const embedded = config.database.kind === "pglite";
   const secretKey = config.secretKey ?? (embedded ? readOrCreateSecretKey(config.dataDir) : null);
   if (!secretKey) {
-    throw new Error("ALIMI_SECRET_KEY is required with DATABASE_URL (64 hex characters or base64)");
+    throw new SetupError("ALIMI_SECRET_KEY is required with DATABASE_URL", {
+      hint: "set it to 32 random bytes, e.g. `openssl rand -hex 32`, the same in every process",
+      exitCode: 2,
+    });
   }
   const box = createSecretBox(secretKey);
   const opened = await openDatabase(config);
@@ -124,7 +128,9 @@ export async function serve(
       const result = await migrate(db);
       if (result.applied.length > 0) logger.info({ applied: result.applied }, "migrations applied");
     } else if (!(await isMigrated(db))) {
-      throw new Error("the database is not migrated: run `alimi migrate` first");
+      throw new SetupError("the database is not migrated", {
+        hint: "run `alimi migrate` first, or start with `alimi serve --migrate`",
+      });
     }
     await ensurePlatform(db);
     await ensurePlatformSandbox(db, box);

@@ -18,15 +18,17 @@ export type Engine = "pglite" | "postgres";
 export const engine: Engine = process.env.ALIMI_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
 
 /**
- * A new PostgreSQL database copied from the migrated template, for tests that
- * hand its URL to other processes. Dropped after the test file.
+ * A new PostgreSQL database copied from the migrated template (or an empty
+ * one), for tests that hand its URL to other processes. Dropped after the
+ * test file.
  */
-export async function createTestDatabaseUrl(): Promise<string> {
+export async function createTestDatabaseUrl(options: { migrated?: boolean } = {}): Promise<string> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("this test needs TEST_DATABASE_URL");
   const name = newDatabaseName();
   const admin = openPostgres({ url: adminUrl(url), poolSize: 1 });
-  await admin.query(`create database "${name}" template "${inject("templateDb")}"`);
+  const template = options.migrated === false ? "template0" : inject("templateDb");
+  await admin.query(`create database "${name}" template "${template}"`);
   afterAll(async () => {
     await admin.query(`drop database if exists "${name}" with (force)`);
     await admin.close();

@@ -50,3 +50,20 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not
 
 export const validationFailed = (message: string, details: ErrorDetail[]) =>
   new AppError("VALIDATION_FAILED", message, { details });
+
+/**
+ * The installation is not ready for what was asked (a missing secret, an
+ * unmigrated database): a mistake of setup, not a bug, with the fix to make.
+ */
+export class SetupError extends Error {
+  readonly hint: string;
+  /** 2 for a missing or wrong setting (as for usage errors), 1 otherwise. */
+  readonly exitCode: 1 | 2;
+
+  constructor(message: string, options: { hint: string; exitCode?: 1 | 2; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = "SetupError";
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}

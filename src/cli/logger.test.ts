@@ -1,0 +1,29 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./logger.ts";
+
+function collect(pretty: boolean): string {
+  const out = new PassThrough();
+  let text = "";
+  out.on("data", (chunk: Buffer) => {
+    text += chunk.toString("utf8");
+  });
+  const logger = createLogger({ level: "info", pretty, destination: out });
+  logger.info({ campaign: "cmp_1" }, "campaigns completed");
+  logger.flush();
+  return text;
+}
+
+describe("createLogger", () => {
+  it("writes one JSON object per line when nobody is watching", () => {
+    const line = JSON.parse(collect(false).trim());
+    expect(line).toMatchObject({ level: 30, msg: "campaigns completed", campaign: "cmp_1" });
+  });
+
+  it("writes readable lines in a terminal", () => {
+    const text = collect(true);
+    expect(text).toMatch(/INFO.*campaigns completed/);
+    expect(text).toContain('campaign: "cmp_1"');
+    expect(() => JSON.parse(text)).toThrow();
+  });
+});
