@@ -27,7 +27,8 @@ function recipients(n: number) {
 
 async function timeAccept(db: Db): Promise<number> {
   const { apiKey } = await benchOrg(db, BigInt(N) * 100n * MICRO_PER_CREDIT);
-  const { app, url } = await benchServer(db);
+  const server = await benchServer(db);
+  const { url } = server;
   const body = JSON.stringify({
     template: { code: "WELCOME_001", variables: { shop: "Alimi" } },
     recipients: recipients(N),
@@ -46,7 +47,7 @@ async function timeAccept(db: Db): Promise<number> {
     }
     return ms;
   } finally {
-    await app.close();
+    await server.close();
   }
 }
 

@@ -5,15 +5,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
+import { createAlimi } from "../src/app.ts";
 import { type Db, openPglite, openPostgres } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
-import { buildServer } from "../src/http/server.ts";
 import type { App } from "../src/http/types.ts";
-import { createMetrics } from "../src/lib/metrics.ts";
+import { createSecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
 import { createTemplate } from "../src/modules/templates/service.ts";
+import { createWakeBus } from "../src/workers/wake.ts";
 
 export interface BenchDb {
   engine: "pglite" | "postgres";
@@ -65,17 +66,29 @@ export async function benchOrg(db: Db, credits: bigint) {
   return { orgId: org.id, apiKey };
 }
 
-export async function benchServer(db: Db): Promise<{ app: App; url: string }> {
-  const app = await buildServer({
+/** The HTTP API over `db` (no workers, no sandbox), listening on a free port. */
+export async function benchServer(
+  db: Db,
+): Promise<{ app: App; url: string; close(): Promise<void> }> {
+  const bus = await createWakeBus(db);
+  const alimi = createAlimi({
     db,
-    now: () => new Date(),
+    box: createSecretBox(randomBytes(32)),
     logger: pino({ level: "warn" }),
-    metrics: createMetrics(),
-    isReady: () => true,
-    onAccepted: () => {},
+    now: () => new Date(),
+    bus,
+    publicUrl: () => url,
   });
+  const app = await alimi.buildHttp();
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
-  return { app, url };
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await bus.close();
+    },
+  };
 }
 
 export const fmt = (n: number, digits = 0) =>

@@ -7,13 +7,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { isMigrated, migrate } from "./db/migrate.ts";
 import { readAdminToken, readLockHolder } from "./lib/data-dir.ts";
 import { AppError, SetupError } from "./lib/errors.ts";
-import {
-  demoFile,
-  openDatabase,
-  type Role,
-  saveDemoCredentials,
-  serve,
-} from "./runtime.ts";
+import { demoFile, openDatabase, type Role, saveDemoCredentials, serve } from "./runtime.ts";
 
 const USAGE = `Usage: alimi <command> [options]
 

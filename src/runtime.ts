@@ -1,14 +1,11 @@
 // Opening the configured database and running `alimi serve`: the API, the
 // workers, or both, in one process, with a graceful drain on SIGTERM.
-import { timingSafeEqual } from "node:crypto";
 import path from "node:path";
 import type { FastifyBaseLogger } from "fastify";
-import Type from "typebox";
-import { type Args, commands, isCommandName } from "./cli/commands.ts";
+import { createAlimi } from "./app.ts";
 import type { Config } from "./config.ts";
 import { type Db, openPglite, openPostgres } from "./db/client.ts";
 import { isMigrated, migrate } from "./db/migrate.ts";
-import { buildServer } from "./http/server.ts";
 import type { App } from "./http/types.ts";
 import {
   type DataDirLock,
@@ -19,17 +16,13 @@ import {
   readOrCreateSecretKey,
   writeDemoCredentials,
 } from "./lib/data-dir.ts";
-import { AppError, SetupError } from "./lib/errors.ts";
+import { SetupError } from "./lib/errors.ts";
 import { newId } from "./lib/ids.ts";
-import { createMetrics } from "./lib/metrics.ts";
 import { createSecretBox } from "./lib/secret-box.ts";
 import { bootstrapDemo, type DemoBootstrap } from "./modules/orgs/bootstrap.ts";
 import { ensurePlatform } from "./modules/orgs/service.ts";
-import { reportRoutes } from "./modules/reports/routes.ts";
-import { createVendorDirectory, ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
-import { adapters } from "./vendors/registry.ts";
-import { createSandbox, registerSandboxRoutes } from "./vendors/sandbox/server.ts";
-import { startDeliveryWorkers } from "./workers/delivery.ts";
+import { ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
+import { createSandbox } from "./vendors/sandbox/server.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import { createWakeBus, type WakeBus } from "./workers/wake.ts";
 
@@ -136,47 +129,25 @@ export async function serve(
     await ensurePlatformSandbox(db, box);
     const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
 
-    const now = () => new Date();
     bus = await createWakeBus(db);
-    const wake = bus;
     let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
-    const directory = createVendorDirectory({ db, box, publicUrl: () => publicUrl });
-    // Routing or an account changed (here or in another process): forget the caches.
-    bus.on("config", () => directory.invalidate());
+    const alimi = createAlimi({
+      db,
+      box,
+      logger,
+      now: () => new Date(),
+      bus,
+      publicUrl: () => publicUrl,
+    });
 
     if (role !== "worker") {
-      const metrics = createMetrics();
-      const adminToken = embedded ? readOrCreateAdminToken(config.dataDir) : null;
-      app = await buildServer({
-        db,
-        now,
-        logger,
-        metrics,
+      const http = await alimi.buildHttp({
         isReady: () => ready,
-        onAccepted: () => wake.wake("dispatch"),
-        vendors: {
-          db,
-          box,
-          adapters,
-          publicUrl: () => publicUrl,
-          onChanged: () => wake.wake("config"),
-        },
-        extraRoutes: async (a) => {
-          await reportRoutes(a, {
-            db,
-            now,
-            directory,
-            adapters,
-            onIngested: (r) => {
-              if (r.pending > 0) wake.wake("reports");
-              if (r.finals > 0) wake.wake("settle");
-            },
-          });
-          if (sandbox) registerSandboxRoutes(a, sandbox);
-          if (adminToken) adminRoutes(a, db, adminToken);
-        },
+        sandbox,
+        adminToken: embedded ? readOrCreateAdminToken(config.dataDir) : null,
       });
-      await app.listen({ port: config.port, host: config.host });
+      app = http;
+      await http.listen({ port: config.port, host: config.host });
     }
 
     const address = app?.server.address();
@@ -187,13 +158,7 @@ export async function serve(
     if (url && !config.publicUrl) publicUrl = url;
     if (role !== "api") {
       workers.push(
-        ...startDeliveryWorkers({
-          db,
-          bus,
-          directory,
-          adapters,
-          logger,
-          now,
+        ...alimi.startWorkers({
           workerId: newId("wrk"),
           reconcileAfterMs: config.reconcileAfterMs,
           leaseMs: config.leaseMs,
@@ -221,35 +186,4 @@ export function demoFile(config: Config): string {
 
 export function saveDemoCredentials(config: Config, demo: DemoBootstrap & { created: true }) {
   return writeDemoCredentials(config.dataDir, { orgId: demo.orgId, apiKey: demo.apiKey });
-}
-
-/**
- * The local admin endpoint: the CLI sends its command here when this server
- * holds the embedded data directory. Only from loopback, with the token from
- * the data directory.
- */
-function adminRoutes(app: App, db: Db, token: string) {
-  const expected = Buffer.from(`Bearer ${token}`);
-  app.post(
-    "/_admin/cli",
-    {
-      schema: {
-        hide: true,
-        body: Type.Object({
-          command: Type.String(),
-          args: Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean()])),
-        }),
-      },
-    },
-    async (request) => {
-      const given = Buffer.from(request.headers.authorization ?? "");
-      const loopback = ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(request.ip);
-      if (!loopback || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new AppError("UNAUTHORIZED", "admin token required");
-      }
-      const { command, args } = request.body;
-      if (!isCommandName(command)) throw new AppError("NOT_FOUND", `unknown command ${command}`);
-      return { result: await commands[command](db, args as Args) };
-    },
-  );
 }

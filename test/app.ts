@@ -1,19 +1,19 @@
 // A real Fastify app over a fresh test database, driven with app.inject().
 import { randomBytes } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll } from "vitest";
+import { createAlimi } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
-import { buildServer } from "../src/http/server.ts";
 import type { App } from "../src/http/types.ts";
-import { createMetrics } from "../src/lib/metrics.ts";
 import { createSecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg, ensurePlatform, issueApiKey } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
 import { createTemplate } from "../src/modules/templates/service.ts";
 import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
-import { adapters } from "../src/vendors/registry.ts";
+import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
 
 export interface TestApp {
@@ -24,23 +24,29 @@ export interface TestApp {
   accepted: string[];
 }
 
-export async function createTestApp(options: { db?: Db } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { db?: Db; logger?: FastifyBaseLogger } = {},
+): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = { now: new Date() };
   const accepted: string[] = [];
   const box = createSecretBox(randomBytes(32));
   await ensurePlatform(db);
   await ensurePlatformSandbox(db, box);
-  const app = await buildServer({
+  const bus = await createWakeBus(db);
+  const alimi = createAlimi({
     db,
+    box,
+    logger: options.logger ?? pino({ level: "silent" }),
     now: () => clock.now,
-    logger: pino({ level: "silent" }),
-    metrics: createMetrics(),
-    isReady: () => true,
-    onAccepted: (campaign) => accepted.push(campaign.id),
-    vendors: { db, box, adapters, publicUrl: () => "http://127.0.0.1:9", onChanged: () => {} },
+    bus,
+    publicUrl: () => "http://127.0.0.1:9",
   });
-  afterAll(() => app.close());
+  const app = await alimi.buildHttp({ onAccepted: (campaign) => accepted.push(campaign.id) });
+  afterAll(async () => {
+    await app.close();
+    await bus.close();
+  });
   return { app, db, clock, accepted };
 }
 

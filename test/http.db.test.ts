@@ -4,9 +4,7 @@
 import { Writable } from "node:stream";
 import type { InjectOptions } from "fastify";
 import pino from "pino";
-import { afterAll, describe, expect, it } from "vitest";
-import { buildServer } from "../src/http/server.ts";
-import { createMetrics } from "../src/lib/metrics.ts";
+import { describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/modules/orgs/service.ts";
 import { createSendingOrg, createTestApp } from "./app.ts";
 import { engine } from "./db.ts";
@@ -217,8 +215,6 @@ describe(`the HTTP shell on ${engine}`, async () => {
 });
 
 describe(`request logs on ${engine}`, async () => {
-  const { db } = await createTestApp();
-  const shop = await createSendingOrg(db, { credits: 1000 });
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -226,15 +222,8 @@ describe(`request logs on ${engine}`, async () => {
       done();
     },
   });
-  const app = await buildServer({
-    db,
-    now: () => new Date(),
-    logger: pino({ level: "trace" }, sink),
-    metrics: createMetrics(),
-    isReady: () => true,
-    onAccepted: () => {},
-  });
-  afterAll(() => app.close());
+  const { app, db } = await createTestApp({ logger: pino({ level: "trace" }, sink) });
+  const shop = await createSendingOrg(db, { credits: 1000 });
   await app.ready();
 
   const requestLines = async (request: InjectOptions) => {

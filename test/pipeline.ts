@@ -5,26 +5,17 @@ import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll, expect } from "vitest";
+import { createAlimi } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import type { BreakerPolicy } from "../src/domain/circuit-breaker.ts";
-import { buildServer } from "../src/http/server.ts";
 import type { App } from "../src/http/types.ts";
-import { createMetrics } from "../src/lib/metrics.ts";
 import { createSecretBox } from "../src/lib/secret-box.ts";
 import { ensurePlatform } from "../src/modules/orgs/service.ts";
-import { reportRoutes } from "../src/modules/reports/routes.ts";
 import {
-  createVendorDirectory,
   ensurePlatformSandbox,
   type VendorDirectory,
 } from "../src/modules/vendor-accounts/service.ts";
-import { adapters } from "../src/vendors/registry.ts";
-import {
-  createSandbox,
-  registerSandboxRoutes,
-  type Sandbox,
-} from "../src/vendors/sandbox/server.ts";
-import { startDeliveryWorkers } from "../src/workers/delivery.ts";
+import { createSandbox, type Sandbox } from "../src/vendors/sandbox/server.ts";
 import type { WorkerLoop } from "../src/workers/loop.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
@@ -74,47 +65,23 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
   const logger = options.logger ?? pino({ level: "silent" });
   const bus = await createWakeBus(db);
   let url = "";
-  const directory = createVendorDirectory({
+  const now = () => new Date();
+  const alimi = createAlimi({
     db,
     box,
+    logger,
+    now,
+    bus,
     publicUrl: () => url,
-    ttlMs: options.directoryTtlMs ?? 0,
+    directoryTtlMs: options.directoryTtlMs ?? 0,
   });
   const sandbox = createSandbox({ delayMs: options.delayMs ?? 20, logger });
-  const app = await buildServer({
-    db,
-    now: () => new Date(),
-    logger,
-    metrics: createMetrics(),
-    isReady: () => true,
-    onAccepted: () => bus.wake("dispatch"),
-    vendors: { db, box, adapters, publicUrl: () => url, onChanged: () => bus.wake("config") },
-    extraRoutes: async (a) => {
-      await reportRoutes(a, {
-        db,
-        now: () => new Date(),
-        directory,
-        adapters,
-        onIngested: (r) => {
-          if (r.pending > 0) bus.wake("reports");
-          if (r.finals > 0) bus.wake("settle");
-        },
-      });
-      registerSandboxRoutes(a, sandbox);
-    },
-  });
+  const app = await alimi.buildHttp({ sandbox });
   url = await app.listen({ port: 0, host: "127.0.0.1" });
-  bus.on("config", () => directory.invalidate());
 
   let workers: WorkerLoop[] = [];
   const startWorkers = () => {
-    workers = startDeliveryWorkers({
-      db,
-      bus,
-      directory,
-      adapters,
-      logger,
-      now: () => new Date(),
+    workers = alimi.startWorkers({
       workerId: `wrk_test_${randomBytes(3).toString("hex")}`,
       reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
       dispatchConcurrency: options.dispatchConcurrency ?? 2,
@@ -135,7 +102,17 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     await app.close();
     await bus.close();
   };
-  return { app, db, url, sandbox, sandboxAccountId, directory, stopWorkers, startWorkers, close };
+  return {
+    app,
+    db,
+    url,
+    sandbox,
+    sandboxAccountId,
+    directory: alimi.directory,
+    stopWorkers,
+    startWorkers,
+    close,
+  };
 }
 
 /** Waits until the campaign is completed (or fails the test after `timeoutMs`). */

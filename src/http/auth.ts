@@ -1,16 +1,21 @@
-// Bearer API keys on /v1: the key names an organization, and the request may
-// reach that organization and its subtree with the key's scopes.
+// Who is calling /v1: the server asks an injected authenticator (API keys
+// live in their module) and checks the route's scope. A principal may reach
+// its organization and that organization's subtree.
 import type { FastifyRequest } from "fastify";
-import type { Queryable } from "../db/client.ts";
+import type { OrgKind } from "../db/schema/orgs.ts";
+import type { Scope } from "../domain/scopes.ts";
 import { AppError } from "../lib/errors.ts";
-import {
-  findPrincipalByHash,
-  type KeyPrincipal,
-  touchApiKey,
-} from "../modules/api-keys/queries.ts";
-import { hashApiKeySecret, type Scope } from "../modules/api-keys/secret.ts";
 
-export type Principal = KeyPrincipal;
+export interface Principal {
+  keyId: string;
+  scopes: string[];
+  orgId: string;
+  orgKind: OrgKind;
+  orgPath: string;
+}
+
+/** Resolves the request's credentials to a principal, or throws UNAUTHORIZED. */
+export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -20,34 +25,6 @@ declare module "fastify" {
     /** The scope a key needs for this route. */
     scope?: Scope;
   }
-}
-
-const CACHE_TTL_MS = 10_000;
-const CACHE_MAX = 10_000;
-
-/**
- * Resolves keys to principals, caching hits briefly so that a burst of
- * requests does not look the same key up each time. Revocation takes effect
- * within the cache's lifetime.
- */
-export function createAuthenticator(db: Queryable, now: () => number = Date.now) {
-  const cache = new Map<string, { principal: Principal; expires: number }>();
-  return async function authenticate(request: FastifyRequest): Promise<Principal> {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) {
-      throw new AppError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
-    }
-    const hash = hashApiKeySecret(match[1]);
-    const cached = cache.get(hash);
-    if (cached && cached.expires > now()) return cached.principal;
-    const principal = await findPrincipalByHash(db, hash);
-    if (!principal) throw new AppError("UNAUTHORIZED", "the API key is not valid");
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(hash, { principal, expires: now() + CACHE_TTL_MS });
-    touchApiKey(db, principal.keyId).catch((err) => request.log.warn({ err }, "touch api key"));
-    return principal;
-  };
 }
 
 export function requireScope(principal: Principal, scope: Scope | undefined): void {

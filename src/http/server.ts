@@ -1,5 +1,6 @@
-// The HTTP API: infrastructure first (errors, request ids, metrics, docs),
-// then authentication for /v1, then the routes of each module.
+// The HTTP server's infrastructure: errors, request ids, metrics, docs,
+// health, and authentication for /v1 (injected). The routes are mounted by
+// the composition root (src/app.ts): nothing here knows a module.
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -10,29 +11,19 @@ import type { Registry } from "prom-client";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import type { Metrics } from "../lib/metrics.ts";
-import { auditRoutes } from "../modules/audit/routes.ts";
-import { campaignRoutes } from "../modules/campaigns/routes.ts";
-import { creditRoutes } from "../modules/credits/routes.ts";
-import { messageRoutes } from "../modules/messages/routes.ts";
-import { orgRoutes } from "../modules/orgs/routes.ts";
-import { routingRoutes } from "../modules/routing/routes.ts";
-import { kakaoChannelRoutes, senderRoutes } from "../modules/senders/routes.ts";
-import { templateRoutes } from "../modules/templates/routes.ts";
-import type { VendorAccountDeps } from "../modules/vendor-accounts/manage.ts";
-import { vendorAccountRoutes } from "../modules/vendor-accounts/routes.ts";
-import { createAuthenticator, requireScope } from "./auth.ts";
+import { type Authenticate, requireScope } from "./auth.ts";
 import { sendError } from "./errors.ts";
-import type { App, RouteDeps } from "./types.ts";
+import type { App } from "./types.ts";
 
-export interface ServerOptions extends RouteDeps {
+export interface ServerOptions {
   logger: FastifyBaseLogger;
   metrics: Metrics;
   /** Whether the service is ready to take work (database migrated, workers running). */
   isReady: () => boolean;
-  /** Vendor accounts and routing management (absent: those routes are not mounted). */
-  vendors?: VendorAccountDeps;
-  /** Routes mounted by the caller: vendor webhooks, the sandbox vendor, the local admin endpoint. */
-  extraRoutes?: (app: App) => Promise<void> | void;
+  /** Who is calling /v1 (API keys, in their module). */
+  authenticate: Authenticate;
+  /** The routes: every module's, mounted by the composition root (src/app.ts). */
+  routes: (app: App) => Promise<void> | void;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -102,35 +93,13 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 
-  const authenticate = createAuthenticator(options.db);
   app.addHook("onRequest", async (request) => {
     if (!request.url.startsWith("/v1/")) return;
-    const principal = await authenticate(request);
+    const principal = await options.authenticate(request);
     requireScope(principal, request.routeOptions.config.scope);
     request.principal = principal;
   });
-
-  const deps: RouteDeps = {
-    db: options.db,
-    now: options.now,
-    onAccepted(campaign) {
-      options.metrics.messagesAccepted.inc(campaign.accepted);
-      options.onAccepted(campaign);
-    },
-  };
-  messageRoutes(app, deps);
-  campaignRoutes(app, deps);
-  creditRoutes(app, deps);
-  senderRoutes(app, deps);
-  kakaoChannelRoutes(app, deps);
-  templateRoutes(app, deps);
-  orgRoutes(app, deps);
-  auditRoutes(app, deps);
-  if (options.vendors) {
-    vendorAccountRoutes(app, options.vendors);
-    routingRoutes(app, { db: options.db, onChanged: options.vendors.onChanged });
-  }
-  await options.extraRoutes?.(app);
+  await options.routes(app);
 
   return app;
 }

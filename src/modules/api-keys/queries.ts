@@ -1,13 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
-import type { OrgKind } from "../../db/schema/orgs.ts";
-
-export interface KeyPrincipal {
-  keyId: string;
-  scopes: string[];
-  orgId: string;
-  orgKind: OrgKind;
-  orgPath: string;
-}
+import type { Principal } from "../../http/auth.ts";
 
 export async function insertApiKey(
   q: Queryable,
@@ -31,8 +23,8 @@ export async function insertApiKey(
 export async function findPrincipalByHash(
   q: Queryable,
   secretHash: string,
-): Promise<KeyPrincipal | null> {
-  const r = await q.query<KeyPrincipal>(
+): Promise<Principal | null> {
+  const r = await q.query<Principal>(
     `select k.id as "keyId", k.scopes, o.id as "orgId", o.kind as "orgKind", o.path as "orgPath"
      from api_keys k join orgs o on o.id = k.org_id
      where k.secret_hash = $1 and k.revoked_at is null`,

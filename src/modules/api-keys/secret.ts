@@ -14,6 +14,3 @@ export function hashApiKeySecret(secret: string): string {
 export function apiKeyPrefix(secret: string): string {
   return secret.slice(0, 8);
 }
-
-export const SCOPES = ["send", "read", "manage"] as const;
-export type Scope = (typeof SCOPES)[number];

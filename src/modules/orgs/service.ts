@@ -1,14 +1,10 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import { ORG_KINDS, type OrgKind } from "../../db/schema/orgs.ts";
+import type { Scope } from "../../domain/scopes.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { insertApiKey } from "../api-keys/queries.ts";
-import {
-  apiKeyPrefix,
-  generateApiKeySecret,
-  hashApiKeySecret,
-  type Scope,
-} from "../api-keys/secret.ts";
+import { apiKeyPrefix, generateApiKeySecret, hashApiKeySecret } from "../api-keys/secret.ts";
 import { applyMovement } from "../credits/queries.ts";
 import { ensureDefaultPlan } from "../plans/queries.ts";
 import { findOrg, findPlatformOrg, insertOrg, type OrgRow } from "./queries.ts";

@@ -1,0 +1,135 @@
+// The composition root: the one place where Alimi's parts are put together —
+// the HTTP API with every module's routes, the vendor webhooks, the sandbox
+// vendor and the local admin endpoint, and the delivery workers. `alimi serve`
+// (runtime.ts), the test harness and the benchmarks all build Alimi here, so
+// what they exercise is what users run.
+import type { FastifyBaseLogger } from "fastify";
+import { adminRoutes } from "./cli/admin-routes.ts";
+import type { Db } from "./db/client.ts";
+import type { BreakerPolicy } from "./domain/circuit-breaker.ts";
+import { buildServer } from "./http/server.ts";
+import type { App, RouteDeps } from "./http/types.ts";
+import { createMetrics, type Metrics } from "./lib/metrics.ts";
+import type { SecretBox } from "./lib/secret-box.ts";
+import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
+import { auditRoutes } from "./modules/audit/routes.ts";
+import { campaignRoutes } from "./modules/campaigns/routes.ts";
+import { creditRoutes } from "./modules/credits/routes.ts";
+import { messageRoutes } from "./modules/messages/routes.ts";
+import { orgRoutes } from "./modules/orgs/routes.ts";
+import { reportRoutes } from "./modules/reports/routes.ts";
+import { routingRoutes } from "./modules/routing/routes.ts";
+import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
+import { templateRoutes } from "./modules/templates/routes.ts";
+import { vendorAccountRoutes } from "./modules/vendor-accounts/routes.ts";
+import { createVendorDirectory, type VendorDirectory } from "./modules/vendor-accounts/service.ts";
+import { adapters as knownAdapters } from "./vendors/registry.ts";
+import { registerSandboxRoutes, type Sandbox } from "./vendors/sandbox/server.ts";
+import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
+import { startDeliveryWorkers } from "./workers/delivery.ts";
+import type { WorkerLoop } from "./workers/loop.ts";
+import type { WakeBus } from "./workers/wake.ts";
+
+export interface AlimiDeps {
+  db: Db;
+  /** Seals and opens stored secrets (vendor credentials); the same key in every process. */
+  box: SecretBox;
+  logger: FastifyBaseLogger;
+  now: () => Date;
+  bus: WakeBus;
+  /** Where vendors and customers reach this server: webhook URLs and the sandbox's address. */
+  publicUrl: () => string;
+  /** The vendor adapters (default: every vendor this build knows). */
+  adapters?: Record<VendorName, VendorAdapter | undefined>;
+  /** How long vendor accounts and routing are cached (default 30 s). */
+  directoryTtlMs?: number;
+}
+
+export interface HttpOptions {
+  metrics?: Metrics;
+  /** Whether /health says ready (default: always). */
+  isReady?: () => boolean;
+  /** The sandbox vendor, served at /sandbox/v1 (absent: not served by this process). */
+  sandbox?: Sandbox | null;
+  /** The embedded data directory's admin token: the CLI's commands come in with it. */
+  adminToken?: string | null;
+  /** Told of each accepted campaign after it is committed (the workers are woken anyway). */
+  onAccepted?: (campaign: { id: string; accepted: number }) => void;
+}
+
+export interface WorkerOptions {
+  workerId: string;
+  reconcileAfterMs: number;
+  leaseMs?: number;
+  dispatchConcurrency?: number;
+  claimSize?: number;
+  breakerPolicy?: BreakerPolicy;
+}
+
+export interface Alimi {
+  directory: VendorDirectory;
+  adapters: Record<VendorName, VendorAdapter | undefined>;
+  /** The HTTP API with every route; not yet listening. */
+  buildHttp(options?: HttpOptions): Promise<App>;
+  startWorkers(options: WorkerOptions): WorkerLoop[];
+}
+
+export function createAlimi(deps: AlimiDeps): Alimi {
+  const { db, box, bus, now, logger, publicUrl } = deps;
+  const adapters = deps.adapters ?? knownAdapters;
+  const directory = createVendorDirectory({ db, box, publicUrl, ttlMs: deps.directoryTtlMs });
+  // Routing or an account changed (here or in another process): forget the caches.
+  bus.on("config", () => directory.invalidate());
+
+  async function buildHttp(options: HttpOptions = {}): Promise<App> {
+    const metrics = options.metrics ?? createMetrics();
+    const routeDeps: RouteDeps = {
+      db,
+      now,
+      onAccepted(campaign) {
+        metrics.messagesAccepted.inc(campaign.accepted);
+        bus.wake("dispatch");
+        options.onAccepted?.(campaign);
+      },
+    };
+    const vendorDeps = { db, box, adapters, publicUrl, onChanged: () => bus.wake("config") };
+    return buildServer({
+      logger,
+      metrics,
+      isReady: options.isReady ?? (() => true),
+      authenticate: createKeyAuthenticator(db),
+      async routes(app) {
+        messageRoutes(app, routeDeps);
+        campaignRoutes(app, routeDeps);
+        creditRoutes(app, routeDeps);
+        senderRoutes(app, routeDeps);
+        kakaoChannelRoutes(app, routeDeps);
+        templateRoutes(app, routeDeps);
+        orgRoutes(app, routeDeps);
+        auditRoutes(app, routeDeps);
+        vendorAccountRoutes(app, vendorDeps);
+        routingRoutes(app, { db, onChanged: vendorDeps.onChanged });
+        await reportRoutes(app, {
+          db,
+          now,
+          directory,
+          adapters,
+          onIngested: (r) => {
+            if (r.pending > 0) bus.wake("reports");
+            if (r.finals > 0) bus.wake("settle");
+          },
+        });
+        if (options.sandbox) registerSandboxRoutes(app, options.sandbox);
+        if (options.adminToken) adminRoutes(app, db, options.adminToken);
+      },
+    });
+  }
+
+  return {
+    directory,
+    adapters,
+    buildHttp,
+    startWorkers: (options) =>
+      startDeliveryWorkers({ db, bus, directory, adapters, logger, now, ...options }),
+  };
+}
