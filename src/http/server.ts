@@ -13,6 +13,7 @@ import type { Metrics } from "../lib/metrics.ts";
 import { auditRoutes } from "../modules/audit/routes.ts";
 import { campaignRoutes } from "../modules/campaigns/routes.ts";
 import { creditRoutes } from "../modules/credits/routes.ts";
+import { fileRoutes } from "../modules/files/routes.ts";
 import { messageRoutes } from "../modules/messages/routes.ts";
 import { orgRoutes } from "../modules/orgs/routes.ts";
 import { routingRoutes } from "../modules/routing/routes.ts";
@@ -120,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   };
   messageRoutes(app, deps);
   campaignRoutes(app, deps);
+  fileRoutes(app, deps);
   creditRoutes(app, deps);
   senderRoutes(app, deps);
   kakaoChannelRoutes(app, deps);
