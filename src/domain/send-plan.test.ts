@@ -1204,6 +1204,16 @@ describe("planSend: the content resolved for dispatch", () => {
   );
 });
 
+it("refuses an MMS by cost_optimized: its Alimtalk's fallback would be SMS or LMS", () => {
+  const plan = planSend(
+    { strategy: "cost_optimized", type: "mms", text: SHORT_TEXT, recipients: ONE },
+    context({ template: null }),
+  );
+  expect(errorsOf(plan).map((error) => [error.path, error.code])).toEqual([
+    ["/strategy", "INVALID_VALUE"],
+  ]);
+});
+
 describe("planSend: MMS images", () => {
   const JPEG = { id: "fil_a", mime: "image/jpeg", size: 100_000 };
   const images = [

@@ -58,6 +58,16 @@ export function checkStrategy(
     });
     return false;
   }
+  if (type === "mms" && strategy === "cost_optimized") {
+    // Its Alimtalk would fall back to SMS/LMS; an MMS has no cheaper stand-in.
+    errors.push({
+      path: "/strategy",
+      code: "INVALID_VALUE",
+      message:
+        'Strategy "cost_optimized" chooses between Alimtalk and SMS/LMS; send an MMS with "sms_only".',
+    });
+    return false;
+  }
   if (type === "alimtalk" && strategy === "sms_only") {
     errors.push({
       path: "/strategy",
