@@ -52,6 +52,24 @@ describe(`sending on ${engine}`, async () => {
     expect(campaigns.rows).toHaveLength(0);
   });
 
+  it.each([
+    ["fallback.type lms forces an LMS fallback", { fallback: { type: "lms" } }, "90.00", "lms"],
+    [
+      "cost_optimized keeps Alimtalk's SMS fallback",
+      { strategy: "cost_optimized" },
+      "30.00",
+      "sms",
+    ],
+  ])("estimates: %s", async (_, extra, held, fallbackType) => {
+    const res = await post("/v1/messages/estimate", { ...welcome, ...extra });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().cost).toMatchObject({
+      held,
+      byType: { alimtalk: "0.00", [fallbackType]: held },
+      expected: { total: "16.00" },
+    });
+  });
+
   it("accepts a send: campaign, messages and hold in one go", async () => {
     const res = await post("/v1/messages", {
       ...welcome,
