@@ -100,6 +100,28 @@ describe(`campaign views on ${engine}`, async () => {
     expect((await get(`/v1/messages/${failed?.id}`)).json().price.heldBy).toBe(fallback?.id);
   });
 
+  it("cost_optimized: a recipient without KakaoTalk gets the SMS fallback", async () => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        strategy: "cost_optimized",
+        template: { code: "WELCOME_001", variables: { shop: "Alimi" } },
+        recipients: [{ to: "010-0000-0001", variables: { name: "김철수" } }],
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    const campaignId = res.json().campaignId as string;
+    await waitForHolds(campaignId, 2, 0);
+    const messages = (await get(`/v1/campaigns/${campaignId}/messages`)).json()
+      .data as MessageView[];
+    expect(messages.map((m) => [m.type, m.status, m.price.charged])).toEqual([
+      ["alimtalk", "failed", "0.00"],
+      ["sms", "delivered", "15.00"],
+    ]);
+  });
+
   it("shows local times in the organization's time zone beside the ISO ones", async () => {
     await db.query("update orgs set timezone = 'America/New_York' where id = $1", [shop.orgId]);
     const sendAt = "2026-12-25T10:00:00+09:00";
