@@ -111,13 +111,14 @@ export async function findFilesForDispatch(
     [campaignIds],
   );
   const byCampaign = new Map<string, OutboundImage[]>();
+  // Campaigns of one schedule share their images: one copy each in the dispatcher's cache.
+  const byFile = new Map<string, OutboundImage>();
   for (const row of r.rows) {
-    const image: OutboundImage = {
-      fileId: row.id,
-      name: row.name,
-      mime: "image/jpeg",
-      data: toBuffer(row.data),
-    };
+    let image = byFile.get(row.id);
+    if (image === undefined) {
+      image = { fileId: row.id, name: row.name, mime: "image/jpeg", data: toBuffer(row.data) };
+      byFile.set(row.id, image);
+    }
     const list = byCampaign.get(row.campaignId);
     if (list) list.push(image);
     else byCampaign.set(row.campaignId, [image]);
