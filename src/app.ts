@@ -15,6 +15,7 @@ import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { campaignRoutes } from "./modules/campaigns/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
+import { fileRoutes } from "./modules/files/routes.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
@@ -101,6 +102,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       async routes(app) {
         messageRoutes(app, routeDeps);
         campaignRoutes(app, routeDeps);
+        fileRoutes(app, routeDeps);
         creditRoutes(app, routeDeps);
         senderRoutes(app, routeDeps);
         kakaoChannelRoutes(app, routeDeps);

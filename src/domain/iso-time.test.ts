@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOffsetDateTime } from "./iso-time.ts";
+import { formatLocalTime, parseOffsetDateTime } from "./iso-time.ts";
 
 describe("parseOffsetDateTime", () => {
   it.each([
@@ -39,5 +39,21 @@ describe("parseOffsetDateTime", () => {
     "1766624400000",
   ])("rejects %j", (text) => {
     expect(parseOffsetDateTime(text)).toBeNull();
+  });
+});
+
+describe("formatLocalTime", () => {
+  it.each([
+    ["2026-12-01T12:05:00.000Z", "Asia/Seoul", "2026-12-01T21:05:00+09:00"],
+    ["2026-12-01T15:30:59.999Z", "Asia/Seoul", "2026-12-02T00:30:59+09:00"],
+    ["2026-12-01T12:05:00.000Z", "UTC", "2026-12-01T12:05:00+00:00"],
+    ["2026-07-01T12:00:00.000Z", "America/New_York", "2026-07-01T08:00:00-04:00"],
+    ["2026-01-01T12:00:00.000Z", "America/New_York", "2026-01-01T07:00:00-05:00"],
+    ["2026-06-01T00:00:00.000Z", "Asia/Kolkata", "2026-06-01T05:30:00+05:30"],
+    ["2026-03-08T06:59:59.000Z", "America/New_York", "2026-03-08T01:59:59-05:00"],
+    ["2026-03-08T07:00:00.000Z", "America/New_York", "2026-03-08T03:00:00-04:00"],
+  ])("%s in %s → %s", (iso, zone, local) => {
+    expect(formatLocalTime(new Date(iso), zone)).toBe(local);
+    expect(parseOffsetDateTime(local)?.getTime()).toBe(Math.floor(Date.parse(iso) / 1000) * 1000);
   });
 });

@@ -36,3 +36,48 @@ function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+
+const LOCAL_PARTS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The instant as the wall-clock time of a time zone, with that zone's offset then:
+ * "2026-12-01T21:05:00+09:00" for 12:05Z in Asia/Seoul. Seconds, no fraction: for people.
+ */
+export function formatLocalTime(at: Date, timeZone: string): string {
+  let format = LOCAL_PARTS.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    LOCAL_PARTS.set(timeZone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(at)) parts[part.type] = part.value;
+  const year = Number(parts.year);
+  const wall = Date.UTC(
+    year,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  const seconds = Math.floor(at.getTime() / 1000) * 1000;
+  const offsetMinutes = Math.round((wall - seconds) / 60_000);
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const date = `${String(year).padStart(4, "0")}-${parts.month}-${parts.day}`;
+  return `${date}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}

@@ -18,6 +18,19 @@ describe("checkTextContent accepts", () => {
     ["explicit lms for short text", { text: "hi", type: "lms" }, "lms", 2],
     ["explicit mms", { text: "a".repeat(2000), subject: hangul(20), type: "mms" }, "mms", 2000],
     ["crlf as two bytes", { text: `${"a".repeat(88)}\r\n`, type: "auto" }, "sms", 90],
+    [
+      "by_text: a subject alone keeps sms",
+      { text: "hi", subject: "제목", type: "by_text" },
+      "sms",
+      2,
+    ],
+    ["by_text: 90 bytes as sms", { text: hangul(45), subject: "제목", type: "by_text" }, "sms", 90],
+    [
+      "by_text: 91 bytes as lms",
+      { text: "a".repeat(91), subject: "제목", type: "by_text" },
+      "lms",
+      91,
+    ],
   ])("%s", (_, input, type, bytes) => {
     expect(checkTextContent(input)).toEqual({ ok: true, type, bytes });
   });
@@ -167,7 +180,7 @@ describe("pickTextType agrees with checkTextContent", () => {
     "똠 hi",
   ];
   const subjects = [null, "", "  ", "제목", hangul(20), `${hangul(20)}a`, "뷁"];
-  const types = ["auto", "sms", "lms", "mms"] as const;
+  const types = ["auto", "by_text", "sms", "lms", "mms"] as const;
   const cases = texts.flatMap((text) =>
     subjects.flatMap((subject) => types.map((type) => [text, subject, type] as const)),
   );

@@ -11,6 +11,12 @@ export const LIMITS = {
 
 export type MessageType = "alimtalk" | "sms" | "lms" | "mms";
 export type TextType = "sms" | "lms" | "mms";
+/**
+ * How a text's type is chosen: a fixed type; "auto", by the text's bytes and a subject (a
+ * subject means LMS); or "by_text", by the text's bytes alone, the subject riding along only
+ * when the text needs LMS anyway (an Alimtalk fallback: a subject must not triple its price).
+ */
+export type TextTypeChoice = TextType | "auto" | "by_text";
 
 export type ContentError = {
   code:
@@ -27,7 +33,7 @@ export interface TextContentInput {
   text: string;
   /** A blank subject ("" or spaces) counts as no subject. */
   subject?: string | null;
-  type: TextType | "auto";
+  type: TextTypeChoice;
   textPath?: string;
   subjectPath?: string;
 }
@@ -68,14 +74,13 @@ export function checkTextContent(input: TextContentInput): TextContentResult {
       errors.push(...checkSubject(subject, subjectPath));
     }
   }
-  const type: TextType =
-    input.type !== "auto"
-      ? input.type
-      : text.bytes <= LIMITS.smsBytes && !hasSubject
-        ? "sms"
-        : "lms";
+  const type = chooseType(input.type, text.bytes, hasSubject);
   if (!textBlank) {
-    const tooLong = checkTextBytes(type, input.type === "auto", text.bytes);
+    const tooLong = checkTextBytes(
+      type,
+      input.type === "auto" || input.type === "by_text",
+      text.bytes,
+    );
     if (tooLong !== null) errors.push({ code: "TEXT_TOO_LONG", path: textPath, message: tooLong });
   }
   return errors.length === 0 ? { ok: true, type, bytes: text.bytes } : { ok: false, errors };
@@ -88,7 +93,7 @@ export function checkTextContent(input: TextContentInput): TextContentResult {
 export function pickTextType(
   text: string,
   subject: string | null,
-  type: TextType | "auto",
+  type: TextTypeChoice,
 ): TextType | null {
   const bytes = countSupportedSmsBytes(text);
   if (bytes < 0 || BLANK.test(text)) return null;
@@ -98,8 +103,14 @@ export function pickTextType(
     const subjectBytes = countSupportedSmsBytes(subject);
     if (subjectBytes < 0 || subjectBytes > LIMITS.subjectBytes) return null;
   }
-  const picked = type !== "auto" ? type : bytes <= LIMITS.smsBytes && !hasSubject ? "sms" : "lms";
+  const picked = chooseType(type, bytes, hasSubject);
   return bytes <= (picked === "sms" ? LIMITS.smsBytes : LIMITS.lmsBytes) ? picked : null;
+}
+
+function chooseType(choice: TextTypeChoice, bytes: number, hasSubject: boolean): TextType {
+  if (choice === "auto") return bytes <= LIMITS.smsBytes && !hasSubject ? "sms" : "lms";
+  if (choice === "by_text") return bytes <= LIMITS.smsBytes ? "sms" : "lms";
+  return choice;
 }
 
 /** Checks an LMS/MMS subject: EUC-KR characters only, at most 40 bytes. */

@@ -1,7 +1,13 @@
 // Which texts a send carries (Alimtalk body, SMS text or fallback, subject), where each comes
 // from, and the checks that can be made once for the whole request.
 import { countCharacters } from "./characters.ts";
-import { type ContentError, checkTextContent, LIMITS, type TextType } from "./message-content.ts";
+import {
+  type ContentError,
+  checkTextContent,
+  LIMITS,
+  type TextType,
+  type TextTypeChoice,
+} from "./message-content.ts";
 import type { RequestedType, SendInput, Strategy, TemplateInfo } from "./send-plan.ts";
 import { type CompiledTemplate, compileTemplate, type FieldError } from "./template.ts";
 
@@ -19,7 +25,7 @@ export interface ContentPiece {
 export interface TextContent {
   text: ContentPiece;
   subject: ContentPiece | null;
-  type: TextType | "auto";
+  type: TextTypeChoice;
   /** Set when neither text nor subject has variables: checked once, valid for everyone. */
   constant: { type: TextType; bytes: number } | null;
 }
@@ -63,7 +69,15 @@ export function resolveSendContent(options: {
     }
   }
   const text = options.usesText
-    ? resolveTextContent({ input, template, alimtalk, strategy, type: options.type, errors })
+    ? resolveTextContent({
+        input,
+        template,
+        alimtalk,
+        strategy,
+        type: options.type,
+        fallback: options.usesAlimtalk,
+        errors,
+      })
     : null;
   const names = new Set(alimtalk?.variables);
   for (const name of text?.text.compiled.variables ?? []) names.add(name);
@@ -77,6 +91,8 @@ function resolveTextContent(options: {
   alimtalk: CompiledTemplate | null;
   strategy: Strategy;
   type: RequestedType;
+  /** The text is (or may be) an Alimtalk fallback. */
+  fallback: boolean;
   errors: FieldError[];
 }): TextContent | null {
   const { input, template, alimtalk, strategy, errors } = options;
@@ -127,22 +143,23 @@ function resolveTextContent(options: {
     });
     return null;
   }
-  const subjectSource = pickSource([
-    ...ownSubjects,
-    {
-      value: template?.fallbackSubject,
-      path: "/template/code",
-      label: "the template's fallback subject",
-      fromTemplate: true,
-    },
-  ]);
+  const type = chooseTextType(options);
+  // A forced SMS fallback has no subject, wherever one came from.
+  const subjectSource =
+    type === "sms" && options.fallback
+      ? null
+      : pickSource([
+          ...ownSubjects,
+          {
+            value: template?.fallbackSubject,
+            path: "/template/code",
+            label: "the template's fallback subject",
+            fromTemplate: true,
+          },
+        ]);
   const reuseBody = alimtalk !== null && textSource.value === alimtalk.body;
   const text = toPiece(textSource, reuseBody ? alimtalk : null);
   const subject = subjectSource === null ? null : toPiece(subjectSource, null);
-  const type: TextType | "auto" =
-    !fallbackFirst && (options.type === "sms" || options.type === "lms" || options.type === "mms")
-      ? options.type
-      : "auto";
   const checked = checkTextContent({
     text: text.compiled.body,
     subject: subject?.compiled.body ?? null,
@@ -170,6 +187,24 @@ function resolveTextContent(options: {
       ? { type: checked.type, bytes: checked.bytes }
       : null;
   return { text, subject, type, constant };
+}
+
+/**
+ * A fallback goes by its text's bytes (its subject only rides along on an LMS) unless
+ * fallback.type says; an SMS send's text by its type, "auto" reading bytes, subject and images.
+ */
+function chooseTextType(options: {
+  input: SendInput;
+  strategy: Strategy;
+  type: RequestedType;
+  fallback: boolean;
+}): TextTypeChoice {
+  const { input, strategy, type } = options;
+  if (strategy === "alimtalk_first") return input.fallback?.type ?? "by_text";
+  if (type === "sms" || type === "lms" || type === "mms") return type;
+  if ((input.imageIds?.length ?? 0) > 0) return "mms";
+  if (options.fallback) return input.fallback?.type ?? "by_text";
+  return "auto";
 }
 
 function pickSource(sources: Source[]): (Source & { value: string }) | null {

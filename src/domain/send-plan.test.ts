@@ -549,8 +549,14 @@ describe("planSend: channels and held credits", () => {
       [["alimtalk", "lms", L]],
     ],
     [
-      "alimtalk_first, a subject forces LMS",
+      "alimtalk_first, a subject alone does not make a short fallback LMS",
       { template: { code: "WELCOME_001" }, subject: "환영", recipients: ONE_NAMED },
+      {},
+      [["alimtalk", "sms", S]],
+    ],
+    [
+      "alimtalk_first, fallback.type lms forces LMS",
+      { template: { code: "WELCOME_001" }, fallback: { type: "lms" }, recipients: ONE_NAMED },
       {},
       [["alimtalk", "lms", L]],
     ],
@@ -597,10 +603,32 @@ describe("planSend: channels and held credits", () => {
       [["sms", null, S]],
     ],
     [
-      "cost_optimized with a template: Alimtalk is cheapest",
+      "cost_optimized with a template: Alimtalk is cheapest and keeps its SMS fallback",
       { strategy: "cost_optimized", template: { code: "WELCOME_001" }, recipients: ONE_NAMED },
       {},
-      [["alimtalk", null, A]],
+      [["alimtalk", "sms", S]],
+    ],
+    [
+      "cost_optimized: Alimtalk keeps an LMS fallback for a long text",
+      {
+        strategy: "cost_optimized",
+        template: { code: "WELCOME_001" },
+        text: LONG_TEXT,
+        recipients: ONE_NAMED,
+      },
+      {},
+      [["alimtalk", "lms", L]],
+    ],
+    [
+      "cost_optimized: a subject alone does not make the fallback LMS",
+      {
+        strategy: "cost_optimized",
+        template: { code: "WELCOME_001" },
+        subject: "환영",
+        recipients: ONE_NAMED,
+      },
+      {},
+      [["alimtalk", "sms", S]],
     ],
     [
       "cost_optimized without a template",
@@ -623,13 +651,13 @@ describe("planSend: channels and held credits", () => {
         recipients: ONE_NAMED,
       },
       { prices: { alimtalk: 20_000_000n, sms: S, lms: L, mms: M } },
-      [["alimtalk", null, 20_000_000n]],
+      [["alimtalk", "lms", L]],
     ],
     [
       "cost_optimized ties go to Alimtalk",
       { strategy: "cost_optimized", template: { code: "WELCOME_001" }, recipients: ONE_NAMED },
       { prices: { alimtalk: S, sms: S, lms: L, mms: M } },
-      [["alimtalk", null, S]],
+      [["alimtalk", "sms", S]],
     ],
     [
       "cost_optimized, a template text SMS cannot carry leaves Alimtalk",
@@ -662,10 +690,11 @@ describe("planSend: channels and held credits", () => {
     expect(plan.cost).toEqual({
       held: S + L + S,
       byType: { alimtalk: 0n, sms: S + S, lms: L, mms: 0n },
+      expected: { total: S + L + S, byType: { alimtalk: 0n, sms: S + S, lms: L, mms: 0n } },
     });
   });
 
-  it("groups alimtalk_first holds under alimtalk", () => {
+  it("books an alimtalk_first hold under its dearer fallback, and expects Alimtalk", () => {
     const plan = accepted(
       planSend(
         {
@@ -684,8 +713,26 @@ describe("planSend: channels and held credits", () => {
     ]);
     expect(plan.cost).toEqual({
       held: S + L,
-      byType: { alimtalk: S + L, sms: 0n, lms: 0n, mms: 0n },
+      byType: { alimtalk: 0n, sms: S, lms: L, mms: 0n },
+      expected: { total: A + A, byType: { alimtalk: A + A, sms: 0n, lms: 0n, mms: 0n } },
     });
+  });
+
+  it.each<[string, Partial<SendContext>, Record<string, bigint>, bigint]>([
+    ["the fallback is dearer", {}, { alimtalk: 0n, sms: S }, A],
+    [
+      "Alimtalk is dearer than its fallback",
+      { prices: { alimtalk: 20_000_000n, sms: S, lms: L, mms: M } },
+      { alimtalk: 20_000_000n, sms: 0n },
+      20_000_000n,
+    ],
+  ])("books the worst case under the type that costs it when %s", (_, ctx, worst, expected) => {
+    const plan = accepted(
+      planSend({ template: { code: "WELCOME_001" }, recipients: ONE_NAMED }, context(ctx)),
+    );
+    expect(plan.cost.byType).toMatchObject(worst);
+    expect(plan.cost.held).toBe((worst.alimtalk ?? 0n) + (worst.sms ?? 0n));
+    expect(plan.cost.expected.total).toBe(expected);
   });
 });
 
@@ -704,9 +751,22 @@ describe("planSend: fallback text precedence", () => {
     ["the body when nothing else", {}, {}, "sms"],
     ["a long body when nothing else", {}, { body: `#{name} ${LONG_TEXT}` }, "lms"],
     ["an empty fallback.text is no fallback text", { fallback: { text: "" } }, {}, "sms"],
-    ["fallback.subject forces lms", { fallback: { subject: "제목" } }, {}, "lms"],
-    ["subject forces lms", { subject: "제목" }, {}, "lms"],
-    ["the template's subject forces lms", {}, { fallbackSubject: "제목" }, "lms"],
+    ["fallback.subject alone keeps a short text sms", { fallback: { subject: "제목" } }, {}, "sms"],
+    ["subject alone keeps a short text sms", { subject: "제목" }, {}, "sms"],
+    ["the template's subject alone keeps sms", {}, { fallbackSubject: "제목" }, "sms"],
+    [
+      "a subject rides along when the text needs lms",
+      { text: LONG_TEXT, subject: "제목" },
+      {},
+      "lms",
+    ],
+    ["fallback.type lms forces lms", { fallback: { type: "lms" } }, {}, "lms"],
+    [
+      "fallback.type sms drops the template's subject",
+      { fallback: { type: "sms" } },
+      { fallbackSubject: "제목" },
+      "sms",
+    ],
   ])("%s", (_, extra, template, fallbackType) => {
     const input: SendInput = { template: { code: "WELCOME_001" }, recipients: ONE_NAMED, ...extra };
     const plan = accepted(planSend(input, context(withTemplate({ body, ...template }))));
@@ -1017,7 +1077,7 @@ describe("planSend: recipients", () => {
     );
     expect(summary(plan)).toEqual([
       ["sms", null, S],
-      ["alimtalk", null, A],
+      ["alimtalk", "sms", S],
     ]);
   });
 
@@ -1083,7 +1143,11 @@ describe("planSend: 100,000 recipients", () => {
     });
     expect(plan.cost).toEqual({
       held: 100_000n * S,
-      byType: { alimtalk: 100_000n * S, sms: 0n, lms: 0n, mms: 0n },
+      byType: { alimtalk: 0n, sms: 100_000n * S, lms: 0n, mms: 0n },
+      expected: {
+        total: 100_000n * A,
+        byType: { alimtalk: 100_000n * A, sms: 0n, lms: 0n, mms: 0n },
+      },
     });
   });
 
@@ -1106,31 +1170,31 @@ describe("planSend: the content resolved for dispatch", () => {
         recipients: ONE_NAMED,
       },
       {},
-      { alimtalk: TEMPLATE.body, text: "대체 #{name}", subject: null },
+      { alimtalk: TEMPLATE.body, text: "대체 #{name}", subject: null, imageIds: [] },
     ],
     [
       "alimtalk_first: the template's fallback before its body",
       { template: tpl, recipients: ONE_NAMED },
       withTemplate({ fallbackText: "#{name}님 환영", fallbackSubject: "환영" }),
-      { alimtalk: TEMPLATE.body, text: "#{name}님 환영", subject: "환영" },
+      { alimtalk: TEMPLATE.body, text: "#{name}님 환영", subject: "환영", imageIds: [] },
     ],
     [
       "alimtalk_first: the body itself without any fallback",
       { template: tpl, recipients: ONE_NAMED },
       {},
-      { alimtalk: TEMPLATE.body, text: TEMPLATE.body, subject: null },
+      { alimtalk: TEMPLATE.body, text: TEMPLATE.body, subject: null, imageIds: [] },
     ],
     [
       "alimtalk_only: no text path",
       { template: tpl, strategy: "alimtalk_only", recipients: ONE_NAMED },
       {},
-      { alimtalk: TEMPLATE.body, text: null, subject: null },
+      { alimtalk: TEMPLATE.body, text: null, subject: null, imageIds: [] },
     ],
     [
       "sms_only: the text itself",
       { type: "lms", text: "공지", subject: "제목", recipients: ONE },
       { template: null },
-      { alimtalk: null, text: "공지", subject: "제목" },
+      { alimtalk: null, text: "공지", subject: "제목", imageIds: [] },
     ],
   ] as [string, SendInput, Partial<SendContext>, unknown][])(
     "%s",
@@ -1138,4 +1202,84 @@ describe("planSend: the content resolved for dispatch", () => {
       expect(accepted(planSend(input, context(ctx))).content).toEqual(expected);
     },
   );
+});
+
+it("refuses an MMS by cost_optimized: its Alimtalk's fallback would be SMS or LMS", () => {
+  const plan = planSend(
+    { strategy: "cost_optimized", type: "mms", text: SHORT_TEXT, recipients: ONE },
+    context({ template: null }),
+  );
+  expect(errorsOf(plan).map((error) => [error.path, error.code])).toEqual([
+    ["/strategy", "INVALID_VALUE"],
+  ]);
+});
+
+describe("planSend: MMS images", () => {
+  const JPEG = { id: "fil_a", mime: "image/jpeg", size: 100_000 };
+  const images = [
+    JPEG,
+    { id: "fil_b", mime: "image/jpeg", size: 50_000 },
+    { id: "fil_c", mime: "image/jpeg", size: 300 * 1024 },
+    { id: "fil_d", mime: "image/jpeg", size: 1_000 },
+    { id: "fil_png", mime: "image/png", size: 1_000 },
+    { id: "fil_big", mime: "image/jpeg", size: 300 * 1024 + 1 },
+  ];
+  const ctx = context({ template: null, images });
+
+  it.each<[string, Partial<SendInput>, string]>([
+    ["auto with an image picks mms", { imageIds: ["fil_a"] }, "mms"],
+    ["auto with a long text and images picks mms", { text: LONG_TEXT, imageIds: ["fil_a"] }, "mms"],
+    ["three images of at most 300 KB", { imageIds: ["fil_a", "fil_b", "fil_c"] }, "mms"],
+    ["mms without images is a text-only MMS", { type: "mms" }, "mms"],
+    ["auto without images stays sms", {}, "sms"],
+  ])("%s", (_, extra, type) => {
+    const plan = accepted(planSend({ text: SHORT_TEXT, recipients: ONE, ...extra }, ctx));
+    expect(plan.messages.map((message) => message.type)).toEqual([type]);
+    expect(plan.content.imageIds).toEqual(extra.imageIds ?? []);
+  });
+
+  it.each<[string, Partial<SendInput>, [string, string][]]>([
+    ["an unknown file", { imageIds: ["fil_a", "fil_nope"] }, [["/imageIds/1", "FILE_NOT_FOUND"]]],
+    ["a PNG", { imageIds: ["fil_png"] }, [["/imageIds/0", "UNSUPPORTED_IMAGE"]]],
+    [
+      "a JPEG over 300 KB",
+      { imageIds: ["fil_a", "fil_big"] },
+      [["/imageIds/1", "IMAGE_TOO_LARGE"]],
+    ],
+    [
+      "the same image twice",
+      { imageIds: ["fil_a", "fil_a"] },
+      [["/imageIds/1", "DUPLICATE_IMAGE"]],
+    ],
+    [
+      "four images",
+      { imageIds: ["fil_a", "fil_b", "fil_c", "fil_d"] },
+      [["/imageIds", "TOO_MANY_IMAGES"]],
+    ],
+    [
+      "images on an lms",
+      { type: "lms", imageIds: ["fil_a"] },
+      [["/imageIds", "IMAGES_NOT_ALLOWED"]],
+    ],
+    [
+      "images on an sms",
+      { type: "sms", imageIds: ["fil_a"] },
+      [["/imageIds", "IMAGES_NOT_ALLOWED"]],
+    ],
+  ])("refuses %s", (_, extra, expected) => {
+    const errors = errorsOf(planSend({ text: SHORT_TEXT, recipients: ONE, ...extra }, ctx));
+    expect(errors.map((error) => [error.path, error.code])).toEqual(expected);
+  });
+
+  it("refuses images on an Alimtalk send (its fallback is SMS or LMS)", () => {
+    const errors = errorsOf(
+      planSend(
+        { template: { code: "WELCOME_001" }, imageIds: ["fil_a"], recipients: ONE_NAMED },
+        context({ images }),
+      ),
+    );
+    expect(errors.map((error) => [error.path, error.code])).toEqual([
+      ["/imageIds", "IMAGES_NOT_ALLOWED"],
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import { resolveSendContent } from "./send-content.ts";
 import { planRecipients } from "./send-recipients.ts";
 import {
   checkAdvertising,
+  checkImages,
   checkRecipientCount,
   checkStrategy,
   resolveSendAt,
@@ -41,8 +42,13 @@ export interface SendInput {
   /** SMS/LMS/MMS content, or the fallback text for Alimtalk (overrides the template's fallback). */
   text?: string;
   subject?: string;
-  /** Fallback for Alimtalk; wins over text/subject and over the template's fallback. */
-  fallback?: { text?: string; subject?: string };
+  /**
+   * Fallback for Alimtalk; wins over text/subject and over the template's fallback. Its type
+   * is chosen by the text's bytes (the subject rides along only on an LMS) unless given.
+   */
+  fallback?: { text?: string; subject?: string; type?: "sms" | "lms" };
+  /** MMS images ("fil_…"), in order: the organization's own JPEG files. */
+  imageIds?: string[];
   recipients: SendRecipientInput[];
   /** ISO 8601 with offset. */
   sendAt?: string;
@@ -65,8 +71,18 @@ export interface TemplateInfo {
   status: "approved" | "requested" | "inspecting" | "rejected";
 }
 
+/** An uploaded file, as far as a send needs to know it. */
+export interface ImageInfo {
+  id: string;
+  mime: string;
+  /** Bytes. */
+  size: number;
+}
+
 export interface SendContext {
   now: Date;
+  /** The organization's files among input.imageIds (others are not found). */
+  images?: ImageInfo[];
   prices: Prices;
   senders: SenderInfo[];
   /** The template looked up by input.template.code; null if none or not found. */
@@ -110,7 +126,14 @@ export type SendPlan =
       sendAt: Date | null;
       messages: PlannedMessage[];
       rejected: Rejection[];
-      cost: { held: bigint; byType: Record<MessageType, bigint> };
+      cost: {
+        /** The worst case, held at acceptance. */
+        held: bigint;
+        /** The worst case by the type that costs it; sums to held. */
+        byType: Record<MessageType, bigint>;
+        /** Every message delivered on its first channel. */
+        expected: { total: bigint; byType: Record<MessageType, bigint> };
+      };
       /** The texts to render at dispatch, with their #{var} placeholders, as resolved here. */
       content: ResolvedContent;
     }
@@ -122,6 +145,8 @@ export interface ResolvedContent {
   /** The SMS/LMS/MMS text, or the Alimtalk fallback text, when a text path is possible. */
   text: string | null;
   subject: string | null;
+  /** MMS images, in order. */
+  imageIds: string[];
 }
 
 const DEFAULT_MAX_RECIPIENTS = 100_000;
@@ -165,6 +190,13 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     maxAheadMs: ctx.maxScheduleAheadMs ?? DEFAULT_MAX_SCHEDULE_AHEAD_MS,
     errors,
   });
+  checkImages({
+    ids: input.imageIds ?? [],
+    found: ctx.images ?? [],
+    type,
+    strategy,
+    errors,
+  });
   if (input.advertising === true) {
     checkAdvertising({ usesAlimtalk, text: content?.text?.text ?? null, errors });
   }
@@ -175,7 +207,7 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
   });
   if (errors.length > 0 || content === null) return { ok: false, errors, rejected: [] };
 
-  const { messages, rejected, byType } = planRecipients({
+  const { messages, rejected, cost } = planRecipients({
     recipients: input.recipients,
     templateVariables: input.template?.variables,
     content,
@@ -195,11 +227,12 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
       rejected,
     };
   }
-  const held = byType.alimtalk + byType.sms + byType.lms + byType.mms;
+  const held = sumCost(cost.worstCase);
   const resolved: ResolvedContent = {
     alimtalk: content.alimtalk?.body ?? null,
     text: content.text?.text.compiled.body ?? null,
     subject: content.text?.subject?.compiled.body ?? null,
+    imageIds: input.imageIds ?? [],
   };
   return {
     ok: true,
@@ -209,7 +242,15 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     sendAt,
     messages,
     rejected,
-    cost: { held, byType },
+    cost: {
+      held,
+      byType: cost.worstCase,
+      expected: { total: sumCost(cost.expected), byType: cost.expected },
+    },
     content: resolved,
   };
+}
+
+function sumCost(byType: Record<MessageType, bigint>): bigint {
+  return byType.alimtalk + byType.sms + byType.lms + byType.mms;
 }

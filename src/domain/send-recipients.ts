@@ -24,7 +24,17 @@ import type { CompiledTemplate } from "./template.ts";
 type Variables = Readonly<Record<string, string>>;
 type Failure = { code: string; message: string };
 /** A planned channel; one shared object per (type, fallbackType). */
-type Channel = { type: MessageType; fallbackType: TextType | null; held: bigint; slot: number };
+type Channel = {
+  type: MessageType;
+  fallbackType: TextType | null;
+  /** The worst case: the dearer of the type and its fallback. */
+  held: bigint;
+  /** The type whose price is held. */
+  worstType: MessageType;
+  /** The price if the first channel delivers. */
+  expected: bigint;
+  slot: number;
+};
 
 const NO_VARIABLES: Variables = Object.freeze({});
 // Texts that fail tend to fail for everyone alike; distinct ones beyond this are not kept.
@@ -36,7 +46,7 @@ export function planRecipients(options: {
   content: SendContent;
   strategy: Strategy;
   prices: Prices;
-}): { messages: PlannedMessage[]; rejected: Rejection[]; byType: Record<MessageType, bigint> } {
+}): { messages: PlannedMessage[]; rejected: Rejection[]; cost: PlannedCost } {
   const { recipients, content } = options;
   const given = options.templateVariables;
   const shared = given !== undefined && Object.keys(given).length > 0 ? { ...given } : NO_VARIABLES;
@@ -97,31 +107,58 @@ export function planRecipients(options: {
     });
   }
   // Summed per channel rather than per message: 100,000 bigint additions are not free.
-  const byType: Record<MessageType, bigint> = { alimtalk: 0n, sms: 0n, lms: 0n, mms: 0n };
+  const worstCase = noCost();
+  const expected = noCost();
   for (const channel of channels.all) {
-    byType[channel.type] += channel.held * BigInt(counts[channel.slot] ?? 0);
+    const count = BigInt(counts[channel.slot] ?? 0);
+    worstCase[channel.worstType] += channel.held * count;
+    expected[channel.type] += channel.expected * count;
   }
-  return { messages, rejected, byType };
+  return { messages, rejected, cost: { worstCase, expected } };
+}
+
+/** Credits per message type: what a send may cost at worst, and what it costs if all goes well. */
+export interface PlannedCost {
+  /**
+   * What is held, booked under the type that costs it: an Alimtalk message with an SMS
+   * fallback dearer than itself is booked under "sms", since a failed Alimtalk is free.
+   */
+  worstCase: Record<MessageType, bigint>;
+  /** Every message delivered on its first channel, at that channel's price. */
+  expected: Record<MessageType, bigint>;
+}
+
+function noCost(): Record<MessageType, bigint> {
+  return { alimtalk: 0n, sms: 0n, lms: 0n, mms: 0n };
 }
 
 function createChannels(prices: Prices) {
   const all: Channel[] = [];
-  const make = (type: MessageType, fallbackType: TextType | null, held: bigint): Channel => {
-    const channel = { type, fallbackType, held, slot: all.length };
+  const make = (type: MessageType, fallbackType: TextType | null): Channel => {
+    // A failed message is never charged, so the worst case is the dearer of the two, not both.
+    const worstType =
+      fallbackType !== null && prices[fallbackType] > prices[type] ? fallbackType : type;
+    const channel = {
+      type,
+      fallbackType,
+      held: prices[worstType],
+      worstType,
+      expected: prices[type],
+      slot: all.length,
+    };
     all.push(channel);
     return channel;
   };
   const single: Record<MessageType, Channel> = {
-    alimtalk: make("alimtalk", null, prices.alimtalk),
-    sms: make("sms", null, prices.sms),
-    lms: make("lms", null, prices.lms),
-    mms: make("mms", null, prices.mms),
+    alimtalk: make("alimtalk", null),
+    sms: make("sms", null),
+    lms: make("lms", null),
+    mms: make("mms", null),
   };
-  // A failed message is never charged, so the worst case is the dearer of the two, not both.
   const withFallback: Record<TextType, Channel> = {
-    sms: make("alimtalk", "sms", max(prices.alimtalk, prices.sms)),
-    lms: make("alimtalk", "lms", max(prices.alimtalk, prices.lms)),
-    mms: make("alimtalk", "mms", max(prices.alimtalk, prices.mms)),
+    sms: make("alimtalk", "sms"),
+    lms: make("alimtalk", "lms"),
+    mms: make("alimtalk", "mms"),
   };
   return { all, single, withFallback };
 }
@@ -159,33 +196,29 @@ function createChooser(options: {
         const type = textOf(own, rendered);
         return typeof type === "string" ? withFallback[type] : type;
       };
-    case "cost_optimized": {
-      // When Alimtalk is no dearer than any text type, the text need not even be rendered.
-      const alimtalkCheapest =
-        checkText === null ||
-        (single.alimtalk.held <= single.sms.held &&
-          single.alimtalk.held <= single.lms.held &&
-          single.alimtalk.held <= single.mms.held);
+    case "cost_optimized":
+      // The cheaper first channel by the organization's prices; Alimtalk, when chosen, keeps
+      // the text as its fallback, so a recipient without KakaoTalk still gets the message.
       return (own) => {
         const rendered = bodyOf(own);
         const alimtalkFailure = body === null ? null : checkAlimtalk(rendered);
-        const alimtalk = body !== null && alimtalkFailure === null ? single.alimtalk : null;
-        if (alimtalk !== null && alimtalkCheapest) return alimtalk;
+        const alimtalk = body !== null && alimtalkFailure === null;
         const viaText = checkText === null ? null : checkText(own, rendered);
         if (typeof viaText === "string") {
           // Ties go to Alimtalk.
-          return alimtalk !== null && alimtalk.held <= single[viaText].held
-            ? alimtalk
-            : single[viaText];
+          if (!alimtalk || single.alimtalk.expected > single[viaText].expected) {
+            return single[viaText];
+          }
+          return withFallback[viaText];
         }
-        if (alimtalk !== null) return alimtalk;
+        // A text SMS cannot carry (emoji in a template) leaves Alimtalk alone.
+        if (alimtalk) return single.alimtalk;
         // Neither channel can carry this recipient's message: give both reasons.
         const failures = [alimtalkFailure, viaText].filter((failure) => failure !== null);
         const [first] = failures;
         if (first === undefined) throw new Error("planSend: cost_optimized without a channel");
         return { code: first.code, message: failures.map((failure) => failure.message).join(" ") };
       };
-    }
   }
 }
 
@@ -266,8 +299,4 @@ function render(compiled: CompiledTemplate, shared: Variables, own: Variables | 
 
 function failWith(code: string, message: string): Failure {
   return { code, message };
-}
-
-function max(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
 }

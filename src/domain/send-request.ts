@@ -3,7 +3,7 @@ import { checkAdvertisingText } from "./advertising.ts";
 import { parseOffsetDateTime } from "./iso-time.ts";
 import { normalizeSenderNumber } from "./phone.ts";
 import type { ContentPiece } from "./send-content.ts";
-import type { RequestedType, SenderInfo, Strategy, TemplateInfo } from "./send-plan.ts";
+import type { ImageInfo, RequestedType, SenderInfo, Strategy, TemplateInfo } from "./send-plan.ts";
 import type { FieldError } from "./template.ts";
 
 /** The template a send may use, or the errors that make it unusable. */
@@ -55,6 +55,16 @@ export function checkStrategy(
       path: "/strategy",
       code: "INVALID_VALUE",
       message: `Strategy "${strategy}" sends Alimtalk; it cannot send type "${type}". Use "sms_only" or "cost_optimized".`,
+    });
+    return false;
+  }
+  if (type === "mms" && strategy === "cost_optimized") {
+    // Its Alimtalk would fall back to SMS/LMS; an MMS has no cheaper stand-in.
+    errors.push({
+      path: "/strategy",
+      code: "INVALID_VALUE",
+      message:
+        'Strategy "cost_optimized" chooses between Alimtalk and SMS/LMS; send an MMS with "sms_only".',
     });
     return false;
   }
@@ -199,4 +209,65 @@ export function checkRecipientCount(options: {
       message: `${count} recipients given; a request may have at most ${max}.`,
     });
   }
+}
+
+export const MMS_IMAGE_LIMITS = { count: 3, bytes: 300 * 1024, mime: "image/jpeg" } as const;
+
+/**
+ * MMS images: at most 3, each the organization's own JPEG of at most 300 KB (NHN Cloud, the
+ * strictest vendor, takes only JPEG), and only where the message goes as MMS.
+ */
+export function checkImages(options: {
+  ids: readonly string[];
+  found: readonly ImageInfo[];
+  type: RequestedType;
+  strategy: Strategy;
+  errors: FieldError[];
+}): void {
+  const { ids, found, type, strategy, errors } = options;
+  if (ids.length === 0) return;
+  if (strategy !== "sms_only" || (type !== "auto" && type !== "mms")) {
+    errors.push({
+      path: "/imageIds",
+      code: "IMAGES_NOT_ALLOWED",
+      message:
+        'Images go only by MMS: give type "mms" or "auto" with strategy "sms_only" (an Alimtalk fallback is SMS or LMS).',
+    });
+    return;
+  }
+  if (ids.length > MMS_IMAGE_LIMITS.count) {
+    errors.push({
+      path: "/imageIds",
+      code: "TOO_MANY_IMAGES",
+      message: `${ids.length} images given; an MMS carries at most ${MMS_IMAGE_LIMITS.count}.`,
+    });
+    return;
+  }
+  const seen = new Set<string>();
+  ids.forEach((id, index) => {
+    const path = `/imageIds/${index}`;
+    const file = found.find((candidate) => candidate.id === id);
+    if (seen.has(id)) {
+      errors.push({ path, code: "DUPLICATE_IMAGE", message: `${id} appears earlier in imageIds.` });
+    } else if (file === undefined) {
+      errors.push({
+        path,
+        code: "FILE_NOT_FOUND",
+        message: `No file ${id}; upload it with POST /v1/files.`,
+      });
+    } else if (file.mime !== MMS_IMAGE_LIMITS.mime) {
+      errors.push({
+        path,
+        code: "UNSUPPORTED_IMAGE",
+        message: `${id} is ${file.mime}; MMS images must be JPEG.`,
+      });
+    } else if (file.size > MMS_IMAGE_LIMITS.bytes) {
+      errors.push({
+        path,
+        code: "IMAGE_TOO_LARGE",
+        message: `${id} is ${file.size} bytes; an MMS image may have at most ${MMS_IMAGE_LIMITS.bytes} bytes (300 KB).`,
+      });
+    }
+    seen.add(id);
+  });
 }

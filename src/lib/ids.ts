@@ -19,7 +19,8 @@ export type IdPrefix =
   | "vac"
   | "wrk"
   | "aud"
-  | "kch";
+  | "kch"
+  | "fil";
 
 function encodeTime(ms: number): string {
   let out = "";

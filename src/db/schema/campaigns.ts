@@ -35,6 +35,8 @@ export interface CampaignContent {
   /** The SMS/LMS/MMS text, or the Alimtalk fallback text. */
   text: string | null;
   subject: string | null;
+  /** MMS images ("fil_…"), in order; absent on campaigns from before images. */
+  imageIds?: string[];
   variables: Record<string, string>;
   /** The KakaoTalk channel Alimtalk goes out under; null: the vendor account's own. */
   kakaoChannel?: { id: string; senderKey: string | null; pfId: string | null } | null;

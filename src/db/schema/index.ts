@@ -2,6 +2,7 @@ export * from "./api-keys.ts";
 export * from "./audit.ts";
 export * from "./campaigns.ts";
 export * from "./credits.ts";
+export * from "./files.ts";
 export * from "./idempotency.ts";
 export * from "./messages.ts";
 export * from "./orgs.ts";

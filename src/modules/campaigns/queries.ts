@@ -17,12 +17,15 @@ export interface CampaignRow {
   createdAt: Date;
   completedAt: Date | null;
   canceledAt: Date | null;
+  /** The organization's time zone, for the local times people read. */
+  timezone: string;
 }
 
 const CAMPAIGN_COLUMNS = `id, org_id as "orgId", status, type, strategy, from_number as "fromNumber",
   advertising, metadata, send_at as "sendAt", total_count as "totalCount",
   held_total as "heldTotal", created_at as "createdAt", completed_at as "completedAt",
-  canceled_at as "canceledAt"`;
+  canceled_at as "canceledAt",
+  (select o.timezone from orgs o where o.id = campaigns.org_id) as timezone`;
 
 const IN_SUBTREE = "org_id in (select id from orgs where path like $2 || '%')";
 
@@ -113,7 +116,12 @@ export interface MessageRow {
   attempts: number;
   priceHeld: bigint;
   priceCharged: bigint;
+  priceReleased: bigint;
   settledAt: Date | null;
+  /** The fallback message created when this one failed, if any. */
+  fallbackId: string | null;
+  /** The organization's time zone. */
+  timezone: string;
   errorCode: string | null;
   errorMessage: string | null;
   createdAt: Date;
@@ -126,7 +134,10 @@ const MESSAGE_COLUMNS = `id, org_id as "orgId", campaign_id as "campaignId", rec
   status, fallback_of as "fallbackOf", vendor_account_id as "vendorAccountId",
   (select va.vendor from vendor_accounts va where va.id = messages.vendor_account_id) as vendor,
   route_reason as "routeReason", attempts,
-  price_held as "priceHeld", price_charged as "priceCharged", settled_at as "settledAt",
+  price_held as "priceHeld", price_charged as "priceCharged",
+  price_released as "priceReleased", settled_at as "settledAt",
+  (select f.id from messages f where f.fallback_of = messages.id) as "fallbackId",
+  (select o.timezone from orgs o where o.id = messages.org_id) as timezone,
   error_code as "errorCode", error_message as "errorMessage", created_at as "createdAt",
   sent_at as "sentAt", delivered_at as "deliveredAt", failed_at as "failedAt"`;
 

@@ -4,6 +4,13 @@ import { Credits, IsoTime, Nullable } from "../../http/schemas.ts";
 
 const count = Type.Integer({ minimum: 0 });
 
+/** A time in the organization's time zone, for people: "2026-12-01T21:05:00+09:00". */
+const LocalTime = Type.String({
+  format: "date-time",
+  description: "in the organization's time zone, with its offset",
+  examples: ["2026-12-01T21:05:00+09:00"],
+});
+
 export const Campaign = Type.Object({
   id: Type.String(),
   status: Type.Enum(["scheduled", "queued", "sending", "completed", "canceled"]),
@@ -11,7 +18,9 @@ export const Campaign = Type.Object({
   strategy: Type.String(),
   from: Nullable(Type.String()),
   sendAt: Nullable(IsoTime),
+  sendAtLocal: Nullable(LocalTime),
   createdAt: IsoTime,
+  createdAtLocal: LocalTime,
   completedAt: Nullable(IsoTime),
   canceledAt: Nullable(IsoTime),
   counts: Type.Object({
@@ -42,9 +51,17 @@ export const Message = Type.Object({
   vendorAccountId: Nullable(Type.String()),
   route: Nullable(Type.String()),
   attempts: Type.Integer(),
-  price: Type.Object({ held: Credits, charged: Credits }),
+  price: Type.Object({
+    // What the message holds now: 0 once settled, or once a failed Alimtalk's hold moved to
+    // its fallback (heldBy); a campaign's held is the sum over its messages.
+    held: Credits,
+    charged: Credits,
+    released: Credits,
+    heldBy: Nullable(Type.String({ description: "The fallback message now holding this hold" })),
+  }),
   error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
   createdAt: IsoTime,
+  createdAtLocal: LocalTime,
   sentAt: Nullable(IsoTime),
   deliveredAt: Nullable(IsoTime),
   failedAt: Nullable(IsoTime),

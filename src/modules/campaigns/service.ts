@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
+import { formatLocalTime } from "../../domain/iso-time.ts";
 import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
@@ -22,7 +23,11 @@ export interface CampaignView {
   strategy: string;
   from: string | null;
   sendAt: string | null;
+  /** sendAt in the organization's time zone, with its offset. */
+  sendAtLocal: string | null;
   createdAt: string;
+  /** createdAt in the organization's time zone, with its offset. */
+  createdAtLocal: string;
   completedAt: string | null;
   canceledAt: string | null;
   counts: CampaignTally["counts"];
@@ -40,7 +45,9 @@ export function campaignView(c: CampaignRow, tally: CampaignTally): CampaignView
     strategy: c.strategy,
     from: c.fromNumber,
     sendAt: iso(c.sendAt),
+    sendAtLocal: c.sendAt ? formatLocalTime(c.sendAt, c.timezone) : null,
     createdAt: c.createdAt.toISOString(),
+    createdAtLocal: formatLocalTime(c.createdAt, c.timezone),
     completedAt: iso(c.completedAt),
     canceledAt: iso(c.canceledAt),
     counts: tally.counts,
@@ -66,9 +73,18 @@ export interface MessageView {
   /** Why the message went through its vendor account. */
   route: string | null;
   attempts: number;
-  price: { held: string; charged: string };
+  price: {
+    /** What this message holds now: 0 once settled, or once its hold moved to its fallback. */
+    held: string;
+    charged: string;
+    released: string;
+    /** The fallback message a failed Alimtalk handed its hold to. */
+    heldBy: string | null;
+  };
   error: { code: string; message: string } | null;
   createdAt: string;
+  /** createdAt in the organization's time zone, with its offset. */
+  createdAtLocal: string;
   sentAt: string | null;
   deliveredAt: string | null;
   failedAt: string | null;
@@ -87,13 +103,33 @@ export function messageView(m: MessageRow): MessageView {
     vendorAccountId: m.vendorAccountId,
     route: m.routeReason,
     attempts: m.attempts,
-    price: { held: formatCredits(m.priceHeld), charged: formatCredits(m.priceCharged) },
+    price: {
+      held: formatCredits(m.settledAt === null ? m.priceHeld : 0n),
+      charged: formatCredits(m.priceCharged),
+      released: formatCredits(m.priceReleased),
+      heldBy: holdMoved(m) ? m.fallbackId : null,
+    },
     error: m.errorCode ? { code: m.errorCode, message: m.errorMessage ?? "" } : null,
     createdAt: m.createdAt.toISOString(),
+    createdAtLocal: formatLocalTime(m.createdAt, m.timezone),
     sentAt: iso(m.sentAt),
     deliveredAt: iso(m.deliveredAt),
     failedAt: iso(m.failedAt),
   };
+}
+
+/**
+ * A failed Alimtalk hands its whole hold to its fallback: it is settled with nothing charged
+ * or released, and the fallback holds (then captures or releases) that amount instead.
+ */
+function holdMoved(m: MessageRow): boolean {
+  return (
+    m.fallbackId !== null &&
+    m.settledAt !== null &&
+    m.priceHeld > 0n &&
+    m.priceCharged === 0n &&
+    m.priceReleased === 0n
+  );
 }
 
 export async function getCampaign(

@@ -39,6 +39,7 @@ describe("renderMessage", () => {
           buttons: [{ type: "WL", name: "보기", linkMobile: "https://example.com" }],
         },
         nativeFallback: null,
+        images: [],
         attempt: 1,
       },
     });
@@ -83,5 +84,45 @@ describe("renderMessage", () => {
       { from: "", nativeFallback: false },
     );
     expect(r).toEqual({ ok: false, reason: "no value for #{name}" });
+  });
+});
+
+describe("renderMessage: MMS images", () => {
+  const images = [
+    { fileId: "fil_1", name: "a.jpg", mime: "image/jpeg" as const, data: Buffer.from([1, 2]) },
+    { fileId: "fil_2", name: "b.jpg", mime: "image/jpeg" as const, data: Buffer.from([3]) },
+  ];
+  const mms = compileContent(
+    {
+      templateCode: null,
+      alimtalk: null,
+      buttons: [],
+      text: "#{name}님 사진",
+      subject: "사진",
+      imageIds: ["fil_1", "fil_2"],
+      variables: {},
+    },
+    images,
+  );
+
+  it("attaches the campaign's images, in order, to an MMS", () => {
+    const r = renderMessage(
+      mms,
+      { ...base, type: "mms", fallbackType: null },
+      { from: "0212345678", nativeFallback: false },
+    );
+    expect(r.ok && r.message.images.map((image) => image.fileId)).toEqual(["fil_1", "fil_2"]);
+    expect(r.ok && r.message.images[0]?.data).toEqual(Buffer.from([1, 2]));
+  });
+
+  it("attaches nothing to an SMS or LMS", () => {
+    for (const type of ["sms", "lms"] as const) {
+      const r = renderMessage(
+        mms,
+        { ...base, type, fallbackType: null },
+        { from: "0212345678", nativeFallback: false },
+      );
+      expect(r.ok && r.message.images).toEqual([]);
+    }
   });
 });

@@ -3,7 +3,7 @@
 import type { CampaignContent } from "../../db/schema/campaigns.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { type CompiledTemplate, compileTemplate } from "../../domain/template.ts";
-import type { OutboundMessage } from "../../vendors/vendor.ts";
+import type { OutboundImage, OutboundMessage } from "../../vendors/vendor.ts";
 
 export interface CompiledContent {
   templateCode: string | null;
@@ -12,10 +12,18 @@ export interface CompiledContent {
   text: CompiledTemplate | null;
   subject: CompiledTemplate | null;
   variables: Record<string, string>;
+  /** The MMS images with their bytes, in the content's order. */
+  images: OutboundImage[];
 }
 
-/** Compiles a campaign's content once; its messages are rendered from it many times. */
-export function compileContent(content: CampaignContent): CompiledContent {
+/**
+ * Compiles a campaign's content once; its messages are rendered from it many times.
+ * `images` are the files of content.imageIds (findFilesForDispatch), shared by its MMS.
+ */
+export function compileContent(
+  content: CampaignContent,
+  images: OutboundImage[] = [],
+): CompiledContent {
   return {
     templateCode: content.templateCode,
     alimtalk: content.alimtalk === null ? null : compileTemplate(content.alimtalk),
@@ -23,6 +31,7 @@ export function compileContent(content: CampaignContent): CompiledContent {
     text: content.text === null ? null : compileTemplate(content.text),
     subject: content.subject === null ? null : compileTemplate(content.subject),
     variables: content.variables,
+    images,
   };
 }
 
@@ -101,7 +110,7 @@ export function renderMessage(
         subject: m.type === "sms" ? null : render(content.subject, content, own),
         alimtalk: null,
         nativeFallback: null,
-        images: [],
+        images: m.type === "mms" ? content.images : [],
         attempt: m.attempts,
       },
     };

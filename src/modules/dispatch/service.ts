@@ -14,6 +14,7 @@ import type {
   VendorAdapter,
   VendorName,
 } from "../../vendors/vendor.ts";
+import { findFilesForDispatch } from "../files/queries.ts";
 import {
   type Accepted,
   type Failure,
@@ -105,10 +106,11 @@ export function createDispatcher(options: DispatcherOptions) {
     // A campaign seen by this dispatcher is already marked as sending.
     await markCampaignsSending(db, missing);
     if (campaigns.size + missing.length > CAMPAIGN_CACHE_MAX) campaigns.clear();
+    const images = await findFilesForDispatch(db, missing);
     for (const c of await findCampaignsForDispatch(db, missing)) {
       campaigns.set(c.id, {
         from: c.fromNumber ?? "",
-        content: compileContent(c.content),
+        content: compileContent(c.content, images.get(c.id)),
         channel: c.content.kakaoChannel ?? null,
       });
     }

@@ -32,9 +32,21 @@ export const SendBody = Type.Object(
         {
           text: Type.Optional(Type.String({ maxLength: 10_000 })),
           subject: Type.Optional(Type.String({ maxLength: 200 })),
+          type: Type.Optional(
+            Type.Enum(["sms", "lms"], {
+              description:
+                "Default: by the text's EUC-KR bytes (SMS up to 90), the subject riding along on an LMS",
+            }),
+          ),
         },
         strict,
       ),
+    ),
+    imageIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        maxItems: 3,
+        description: "MMS images uploaded with POST /v1/files: up to 3 JPEG of at most 300 KB",
+      }),
     ),
     recipients: Type.Array(
       Type.Object(
@@ -72,12 +84,25 @@ export const SendResponse = Type.Object({
   cost: Type.Object({ held: Credits }),
 });
 
+const ByType = Type.Object({ alimtalk: Credits, sms: Credits, lms: Credits, mms: Credits });
+
 export const EstimateResponse = Type.Object({
   accepted: Type.Integer(),
   rejected: Rejected,
   cost: Type.Object({
     held: Credits,
-    byType: Type.Object({ alimtalk: Credits, sms: Credits, lms: Credits, mms: Credits }),
+    byType: Type.Object(ByType.properties, {
+      description:
+        "The worst case (what is held) by the type that costs it: an Alimtalk whose SMS/LMS fallback is dearer is booked under sms/lms",
+    }),
+    worstCase: Type.Object(
+      { total: Credits, byType: ByType },
+      { description: "What is held: every message on its dearest path" },
+    ),
+    expected: Type.Object(
+      { total: Credits, byType: ByType },
+      { description: "Every message delivered on its first channel" },
+    ),
   }),
   available: Credits,
 });

@@ -28,15 +28,46 @@ describe(`sending on ${engine}`, async () => {
   it("estimates without storing anything", async () => {
     const res = await post("/v1/messages/estimate", welcome);
     expect(res.statusCode).toBe(200);
-    // alimtalk_first holds the worse of Alimtalk (8) and its LMS fallback (45: it has a subject).
+    // alimtalk_first holds the worse of Alimtalk (8) and its fallback: the template's fallback
+    // text is about 34 bytes, so an SMS (15) — its subject rides along only on an LMS. The
+    // worst case is booked under sms; if every Alimtalk is delivered, 2 × 8.
     expect(res.json()).toEqual({
       accepted: 2,
       rejected: [],
-      cost: { held: "90.00", byType: { alimtalk: "90.00", sms: "0.00", lms: "0.00", mms: "0.00" } },
+      cost: {
+        held: "30.00",
+        byType: { alimtalk: "0.00", sms: "30.00", lms: "0.00", mms: "0.00" },
+        worstCase: {
+          total: "30.00",
+          byType: { alimtalk: "0.00", sms: "30.00", lms: "0.00", mms: "0.00" },
+        },
+        expected: {
+          total: "16.00",
+          byType: { alimtalk: "16.00", sms: "0.00", lms: "0.00", mms: "0.00" },
+        },
+      },
       available: "1000.00",
     });
     const campaigns = await db.query("select 1 from campaigns");
     expect(campaigns.rows).toHaveLength(0);
+  });
+
+  it.each([
+    ["fallback.type lms forces an LMS fallback", { fallback: { type: "lms" } }, "90.00", "lms"],
+    [
+      "cost_optimized keeps Alimtalk's SMS fallback",
+      { strategy: "cost_optimized" },
+      "30.00",
+      "sms",
+    ],
+  ])("estimates: %s", async (_, extra, held, fallbackType) => {
+    const res = await post("/v1/messages/estimate", { ...welcome, ...extra });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().cost).toMatchObject({
+      held,
+      byType: { alimtalk: "0.00", [fallbackType]: held },
+      expected: { total: "16.00" },
+    });
   });
 
   it("accepts a send: campaign, messages and hold in one go", async () => {
@@ -50,7 +81,7 @@ describe(`sending on ${engine}`, async () => {
       status: "queued",
       accepted: 2,
       rejected: [{ index: 2, to: "010-12", code: "INVALID_PHONE" }],
-      cost: { held: "90.00" },
+      cost: { held: "30.00" },
     });
     expect(body.campaignId).toMatch(/^cmp_/);
 
@@ -61,7 +92,7 @@ describe(`sending on ${engine}`, async () => {
       sendAt: null,
       completedAt: null,
       counts: { total: 2, queued: 2, delivered: 0, fallback: 0 },
-      cost: { held: "90.00", charged: "0.00", refunded: "0.00" },
+      cost: { held: "30.00", charged: "0.00", refunded: "0.00" },
     });
 
     const list = (await get(`/v1/campaigns/${body.campaignId}/messages?limit=1`)).json();
@@ -81,18 +112,18 @@ describe(`sending on ${engine}`, async () => {
       type: "alimtalk",
       status: "queued",
       attempts: 0,
-      price: { held: "45.00", charged: "0.00" },
+      price: { held: "15.00", charged: "0.00", released: "0.00", heldBy: null },
     });
 
     expect((await get("/v1/credits")).json()).toEqual({
       balance: "1000.00",
-      held: "90.00",
-      available: "910.00",
+      held: "30.00",
+      available: "970.00",
     });
     const ledger = (await get("/v1/credits/ledger")).json();
     expect(ledger.data[0]).toMatchObject({
       kind: "hold",
-      amount: "90.00",
+      amount: "30.00",
       balanceAfter: "1000.00",
       campaignId: body.campaignId,
     });
@@ -241,7 +272,7 @@ describe(`sending on ${engine}`, async () => {
     expect(res.json()).toMatchObject({
       accepted: 100_000,
       rejected: [],
-      cost: { held: "4500000.00" },
+      cost: { held: "1500000.00" },
     });
     const stored = await db.query<{ n: number; first: number; last: number; held: bigint }>(
       `select count(*)::int as n, min(recipient_index) as first, max(recipient_index) as last,
@@ -253,7 +284,7 @@ describe(`sending on ${engine}`, async () => {
       n: 100_000,
       first: 0,
       last: 99_999,
-      held: 4_500_000_000_000n,
+      held: 1_500_000_000_000n,
     });
     const sample = await db.query<{ recipient: string; variables: unknown }>(
       "select recipient, variables from messages where campaign_id = $1 and recipient_index = 12345",

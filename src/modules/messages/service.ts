@@ -6,6 +6,7 @@ import { planSend, type Rejection, type SendInput, type SendPlan } from "../../d
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement, findWallet } from "../credits/queries.ts";
+import { findOrgImages } from "../files/queries.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
 import { findOrg } from "../orgs/queries.ts";
 import { findOrgPrices } from "../plans/queries.ts";
@@ -34,10 +35,17 @@ export interface SendResponse {
   cost: { held: string };
 }
 
+type ByTypeView = Record<MessageType, string>;
+
 export interface EstimateResponse {
   accepted: number;
   rejected: RejectionView[];
-  cost: { held: string; byType: Record<MessageType, string> };
+  cost: {
+    held: string;
+    byType: ByTypeView;
+    worstCase: { total: string; byType: ByTypeView };
+    expected: { total: string; byType: ByTypeView };
+  };
   available: string;
 }
 
@@ -77,8 +85,9 @@ async function planForOrg(q: Queryable, orgId: string, input: SendRequest, now: 
   const prices = await findOrgPrices(q, orgId);
   const senders = await listSenders(q, orgId);
   const template = code ? await findTemplateByCode(q, orgId, code) : null;
+  const images = await findOrgImages(q, orgId, input.imageIds ?? []);
   if (!prices) throw new AppError("NOT_FOUND", "organization not found");
-  const plan = planSend(input, { now, prices, senders, template });
+  const plan = planSend(input, { now, prices, senders, template, images });
   if (!plan.ok) {
     throw new AppError("VALIDATION_FAILED", describeErrors(plan.errors.length, plan.rejected), {
       details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
@@ -125,20 +134,30 @@ export async function estimateSend(
 ): Promise<EstimateResponse> {
   const { plan } = await planForOrg(db, options.orgId, options.input, options.now);
   const wallet = await findWallet(db, options.orgId);
-  const byType = plan.cost.byType;
+  const { cost } = plan;
+  const worstCase = byTypeView(cost.byType);
   return {
     accepted: plan.messages.length,
     rejected: plan.rejected.map(rejectionView),
     cost: {
-      held: formatCredits(plan.cost.held),
-      byType: {
-        alimtalk: formatCredits(byType.alimtalk),
-        sms: formatCredits(byType.sms),
-        lms: formatCredits(byType.lms),
-        mms: formatCredits(byType.mms),
+      held: formatCredits(cost.held),
+      byType: worstCase,
+      worstCase: { total: formatCredits(cost.held), byType: worstCase },
+      expected: {
+        total: formatCredits(cost.expected.total),
+        byType: byTypeView(cost.expected.byType),
       },
     },
     available: formatCredits(wallet ? wallet.balance - wallet.held : 0n),
+  };
+}
+
+function byTypeView(byType: Record<MessageType, bigint>): ByTypeView {
+  return {
+    alimtalk: formatCredits(byType.alimtalk),
+    sms: formatCredits(byType.sms),
+    lms: formatCredits(byType.lms),
+    mms: formatCredits(byType.mms),
   };
 }
 
@@ -224,6 +243,7 @@ function contentOf(
     buttons: plan.content.alimtalk !== null ? (template?.buttons ?? []) : [],
     text: plan.content.text,
     subject: plan.content.subject,
+    imageIds: plan.content.imageIds,
     variables: input.template?.variables ?? {},
     kakaoChannel: kakaoChannel
       ? { id: kakaoChannel.id, senderKey: kakaoChannel.senderKey, pfId: kakaoChannel.pfId }

@@ -5,6 +5,11 @@ import { createTemplate } from "../templates/service.ts";
 import { createOrg } from "./service.ts";
 
 export const DEMO_SENDER = "02-1234-5678";
+/**
+ * The demo's Alimtalk template. Its fallback text is about 34 EUC-KR bytes, so a failed
+ * Alimtalk falls back to an SMS (15.00): the subject rides along only when a long name makes
+ * the text an LMS (over 90 bytes), and a send can force that with fallback.type "lms".
+ */
 export const DEMO_TEMPLATE = {
   code: "WELCOME_001",
   body: "#{name}님, #{shop}에 가입해 주셔서 감사합니다.\n회원 혜택을 지금 확인해 보세요.",

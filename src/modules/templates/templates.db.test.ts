@@ -206,7 +206,15 @@ describe(`templates on ${engine}`, async () => {
       rejected: [],
       cost: {
         held: "60.00",
-        byType: { alimtalk: "60.00", sms: "0.00", lms: "0.00", mms: "0.00" },
+        byType: { alimtalk: "0.00", sms: "15.00", lms: "45.00", mms: "0.00" },
+        worstCase: {
+          total: "60.00",
+          byType: { alimtalk: "0.00", sms: "15.00", lms: "45.00", mms: "0.00" },
+        },
+        expected: {
+          total: "16.00",
+          byType: { alimtalk: "16.00", sms: "0.00", lms: "0.00", mms: "0.00" },
+        },
       },
       available: "1000.00",
     });
