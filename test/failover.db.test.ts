@@ -12,7 +12,7 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
   const pipeline = await startPipeline({
     delayMs: 10,
     claimSize: 50,
-    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300 },
+    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300, trialMs: 5_000 },
   });
   const { app, db } = pipeline;
   // The primary is a vendor of its own: a second sandbox server.

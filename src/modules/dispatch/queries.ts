@@ -10,7 +10,10 @@ export interface ClaimedMessage {
   type: MessageType;
   fallbackType: "sms" | "lms" | null;
   variables: Record<string, string> | null;
+  /** Vendor calls made so far (this claim's not yet counted). */
   attempts: number;
+  /** Claims in a row that found no vendor account. */
+  routeMisses: number;
   /** The account and error of the previous attempt, if any. */
   lastAccountId: string | null;
   lastError: string | null;
@@ -30,12 +33,17 @@ export interface ClaimedMessage {
  * a lane priority 0 (single sends, fallbacks) goes before bulk work.
  * `for update skip locked` lets several workers claim at once without
  * waiting for each other; the lease (`locked_until`) hands a crashed
- * worker's batch back to the queue.
+ * worker's batch back to the queue. `locked_by` gets the claim's own token
+ * (fresh for every claim, not only per worker): each completion compares it,
+ * so a worker whose lease ran out and whose batch was claimed again (by
+ * another worker, or by itself) changes nothing. A claim does not count as an
+ * attempt: `attempts` grows when a vendor is called (messages/transitions).
  */
 export async function claimMessages(
   q: Queryable,
   options: {
-    workerId: string;
+    /** This claim's token, written to `locked_by`. */
+    claim: string;
     now: Date;
     leaseUntil: Date;
     limit: number;
@@ -66,28 +74,14 @@ export async function claimMessages(
          for update skip locked
        ) p
      )
-     update messages m set status = 'sending', attempts = m.attempts + 1,
-       locked_by = $3, locked_until = $4
+     update messages m set status = 'sending', locked_by = $3, locked_until = $4
      from picked where m.id = picked.id
      returning m.id, m.org_id as "orgId", m.campaign_id as "campaignId", m.recipient, m.type,
-       m.fallback_type as "fallbackType", m.variables, m.attempts,
+       m.fallback_type as "fallbackType", m.variables, m.attempts, m.route_misses as "routeMisses",
        m.vendor_account_id as "lastAccountId", m.error_code as "lastError"`,
-    [options.now, options.limit, options.workerId, options.leaseUntil],
+    [options.now, options.limit, options.claim, options.leaseUntil],
   );
   return r.rows;
-}
-
-/**
- * Messages whose worker died mid-batch (lease expired) go back to the queue.
- * Sending them again is safe: our message id is the vendor-side key.
- */
-export async function requeueExpiredLeases(q: Queryable, now: Date): Promise<number> {
-  const r = await q.query(
-    `update messages set status = 'queued', run_at = $1, locked_by = null, locked_until = null
-     where status = 'sending' and locked_until < $1`,
-    [now],
-  );
-  return r.affectedRows;
 }
 
 /** Campaigns whose first messages are being sent now show `sending`. */

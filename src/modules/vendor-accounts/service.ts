@@ -49,9 +49,16 @@ export interface Route {
   source: RouteSource;
 }
 
+/**
+ * Routing is an answer, not an exception: an organization whose routed
+ * account is disabled or gone has no route (for now), and the dispatcher
+ * decides what that means for its messages alone.
+ */
+export type RouteAnswer = { ok: true; route: Route } | { ok: false; reason: string };
+
 export interface VendorDirectory {
-  /** The accounts a message of this organization goes through on this channel. */
-  routeFor(orgId: string, channel: RoutingChannel): Promise<Route>;
+  /** The accounts a message of this organization goes through on this channel, or why none. */
+  routeFor(orgId: string, channel: RoutingChannel): Promise<RouteAnswer>;
   get(accountId: string): Promise<VendorAccount | null>;
   /** Forgets everything cached (routing or an account changed, here or elsewhere). */
   invalidate(): void;
@@ -97,13 +104,13 @@ export function createVendorDirectory(options: {
     return account;
   };
 
-  const routingOf = async (orgId: string): Promise<EffectiveRouting> => {
+  const routingOf = async (orgId: string): Promise<EffectiveRouting | string> => {
     const hit = routes.get(orgId);
     if (hit && hit.expires > Date.now()) return hit.routing;
     const org = await findOrg(db, orgId);
-    if (!org) throw new Error(`organization ${orgId} not found`);
+    if (!org) return `organization ${orgId} not found`;
     const platformDefault = await findDefaultVendorAccountId(db);
-    if (!platformDefault) throw new Error("no default vendor account");
+    if (!platformDefault) return "the platform has no default vendor account";
     const routing = resolveRouting({
       orgId,
       chain: await findRoutingChain(db, org.path),
@@ -116,11 +123,18 @@ export function createVendorDirectory(options: {
   return {
     get,
     async routeFor(orgId, channel) {
-      const route = (await routingOf(orgId))[channel];
+      const routing = await routingOf(orgId);
+      if (typeof routing === "string") return { ok: false, reason: routing };
+      const route = routing[channel];
       const primary = await get(route.primaryAccountId);
-      if (!primary) throw new Error(`vendor account ${route.primaryAccountId} is not usable`);
+      if (!primary) {
+        return {
+          ok: false,
+          reason: `vendor account ${route.primaryAccountId} (${channel}) is disabled or gone`,
+        };
+      }
       const secondary = route.secondaryAccountId ? await get(route.secondaryAccountId) : null;
-      return { primary, secondary, source: route.source };
+      return { ok: true, route: { primary, secondary, source: route.source } };
     },
     invalidate() {
       accounts.clear();
