@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSendingOrg } from "../../../test/app.ts";
 import { createTestDb, engine } from "../../../test/db.ts";
 import { acceptSend } from "../messages/service.ts";
-import { requeueExpiredLeases } from "../messages/transitions.ts";
-import { claimMessages } from "./queries.ts";
+import { claimMessages, requeueExpiredLeases } from "../messages/transitions.ts";
 
 const recipients = (n: number, prefix: number) =>
   Array.from({ length: n }, (_, i) => ({ to: `010-${prefix}-${String(i).padStart(4, "0")}` }));

@@ -22,6 +22,8 @@ import type {
 } from "../../vendors/vendor.ts";
 import {
   type Accepted,
+  type ClaimedMessage,
+  claimMessages,
   type Failure,
   markFailed,
   markRetry,
@@ -32,12 +34,7 @@ import {
 import { channelOf } from "../routing/resolve.ts";
 import type { RouteAnswer, VendorDirectory } from "../vendor-accounts/service.ts";
 import { type Choice, createBreakers } from "./breakers.ts";
-import {
-  type ClaimedMessage,
-  claimMessages,
-  findCampaignsForDispatch,
-  markCampaignsSending,
-} from "./queries.ts";
+import { findCampaignsForDispatch, markCampaignsSending } from "./queries.ts";
 import { type CompiledContent, compileContent, renderMessage } from "./render.ts";
 
 export interface DispatcherOptions {
