@@ -39,6 +39,7 @@ describe("renderMessage", () => {
           buttons: [{ type: "WL", name: "보기", linkMobile: "https://example.com" }],
         },
         nativeFallback: null,
+        images: [],
         attempt: 1,
       },
     });
