@@ -22,10 +22,12 @@ import {
 
 export { MESSAGE_STATUSES, type MessageStatus };
 
-// Partial-index predicates, built from the domain's status lists.
-const isQueued = sql.raw("status = 'queued'");
-const isSending = sql.raw("status = 'sending'");
-const isSent = sql.raw("status = 'sent'");
+// Partial-index predicates, built from the domain's statuses (a misspelt
+// status does not compile, and sqlList refuses anything else).
+const statusIs = (status: MessageStatus) => sql.raw(`status = ${sqlList([status])}`);
+const isQueued = statusIs("queued");
+const isSending = statusIs("sending");
+const isSent = statusIs("sent");
 const isFinalUnsettled = sql.raw(`settled_at is null and status in (${sqlList(FINAL_STATUSES)})`);
 
 /**
