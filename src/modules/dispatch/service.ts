@@ -158,7 +158,7 @@ export function createDispatcher(options: DispatcherOptions) {
     };
     for (const m of claimed) {
       if (m.lastError === "TIMEOUT" && m.lastAccountId) {
-        const same = await directory.get(m.lastAccountId);
+        const same = await directory.usable(m.lastAccountId);
         if (same) {
           add(
             { account: same, reason: "same account as the attempt that timed out", trial: false },

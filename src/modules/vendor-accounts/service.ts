@@ -59,7 +59,13 @@ export type RouteAnswer = { ok: true; route: Route } | { ok: false; reason: stri
 export interface VendorDirectory {
   /** The accounts a message of this organization goes through on this channel, or why none. */
   routeFor(orgId: string, channel: RoutingChannel): Promise<RouteAnswer>;
+  /**
+   * An account by id, active or disabled: a disabled account sends nothing
+   * new, but the reports and results of what it sent are still its own.
+   */
   get(accountId: string): Promise<VendorAccount | null>;
+  /** An account that may send now (active), or null. */
+  usable(accountId: string): Promise<VendorAccount | null>;
   /** Forgets everything cached (routing or an account changed, here or elsewhere). */
   invalidate(): void;
 }
@@ -78,7 +84,7 @@ export function createVendorDirectory(options: {
 }): VendorDirectory {
   const { db, box } = options;
   const ttl = options.ttlMs ?? 30_000;
-  const accounts = new Map<string, { account: VendorAccount; expires: number }>();
+  const accounts = new Map<string, { account: VendorAccount; active: boolean; expires: number }>();
   const routes = new Map<string, { routing: EffectiveRouting; expires: number }>();
 
   const toAccount = (row: VendorAccountRow): VendorAccount => {
@@ -94,14 +100,23 @@ export function createVendorDirectory(options: {
     };
   };
 
-  const get = async (id: string) => {
+  const lookup = async (id: string) => {
     const hit = accounts.get(id);
-    if (hit && hit.expires > Date.now()) return hit.account;
+    if (hit && hit.expires > Date.now()) return hit;
     const row = await findVendorAccount(db, id);
-    if (row?.status !== "active") return null;
-    const account = toAccount(row);
-    accounts.set(id, { account, expires: Date.now() + ttl });
-    return account;
+    if (!row) return null;
+    const entry = {
+      account: toAccount(row),
+      active: row.status === "active",
+      expires: Date.now() + ttl,
+    };
+    accounts.set(id, entry);
+    return entry;
+  };
+  const get = async (id: string) => (await lookup(id))?.account ?? null;
+  const usable = async (id: string) => {
+    const entry = await lookup(id);
+    return entry?.active ? entry.account : null;
   };
 
   const routingOf = async (orgId: string): Promise<EffectiveRouting | string> => {
@@ -122,18 +137,19 @@ export function createVendorDirectory(options: {
 
   return {
     get,
+    usable,
     async routeFor(orgId, channel) {
       const routing = await routingOf(orgId);
       if (typeof routing === "string") return { ok: false, reason: routing };
       const route = routing[channel];
-      const primary = await get(route.primaryAccountId);
+      const primary = await usable(route.primaryAccountId);
       if (!primary) {
         return {
           ok: false,
           reason: `vendor account ${route.primaryAccountId} (${channel}) is disabled or gone`,
         };
       }
-      const secondary = route.secondaryAccountId ? await get(route.secondaryAccountId) : null;
+      const secondary = route.secondaryAccountId ? await usable(route.secondaryAccountId) : null;
       return { ok: true, route: { primary, secondary, source: route.source } };
     },
     invalidate() {
