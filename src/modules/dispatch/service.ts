@@ -140,7 +140,7 @@ export function createDispatcher(options: DispatcherOptions) {
     const waiting: Retry[] = [];
     const noRoute: Failure[] = [];
     const at = now();
-    const add = (chosen: Omit<Choice, "reason"> & { reason: string }, m: ClaimedMessage) => {
+    const add = (chosen: Choice, m: ClaimedMessage) => {
       const channel = m.type === "alimtalk" ? (campaigns.get(m.campaignId)?.channel ?? null) : null;
       const key = `${chosen.account.id}\u0000${chosen.reason}\u0000${channel?.id ?? ""}`;
       const g = groups.get(key);
