@@ -12,7 +12,7 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
   const pipeline = await startPipeline({
     delayMs: 10,
     claimSize: 50,
-    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300 },
+    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300, trialMs: 5_000 },
   });
   const { app, db } = pipeline;
   // The primary is a vendor of its own: a second sandbox server.
@@ -123,5 +123,86 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
     }
     expect(back).toBe(true);
     await primaryVendor.close();
+  });
+});
+
+// One tenant's routed account disappears mid-campaign (behind the API's back:
+// the API refuses to disable a routed account). Another tenant's sends, in the
+// same claims, are delivered as if nothing happened; the first tenant's
+// waiting messages go back to the queue, then fail NO_ROUTE and are released,
+// while what it had sent is still delivered and charged.
+describe(`a tenant without a route stalls nobody on ${engine}`, async () => {
+  const pipeline = await startPipeline({ delayMs: 10, claimSize: 40 });
+  const { app, db } = pipeline;
+  const a = await createSendingOrg(db, { credits: 100_000, name: "A" });
+  const b = await createSendingOrg(db, { credits: 100_000, name: "B" });
+  const created = await app.inject({
+    method: "POST",
+    url: "/v1/vendor-accounts",
+    headers: a.auth,
+    payload: { vendor: "sandbox", name: "A's own", credentials: { apiKey: "a-key-0123456789" } },
+  });
+  const accountA = created.json().id as string;
+  const routed = await app.inject({
+    method: "PUT",
+    url: `/v1/orgs/${a.orgId}/routing`,
+    headers: a.auth,
+    payload: { sms: { primary: accountA } },
+  });
+  expect(routed.statusCode).toBe(200);
+  const send = async (org: { auth: { authorization: string } }, count: number, prefix: string) => {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: org.auth,
+      payload: {
+        type: "sms",
+        text: "경로 확인",
+        recipients: Array.from({ length: count }, (_, i) => ({
+          to: `010-${prefix}-${String(i).padStart(4, "0")}`,
+        })),
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    return res.json().campaignId as string;
+  };
+
+  it("delivers the other tenant's sends and fails the orphaned ones NO_ROUTE", async () => {
+    const campaignA = await send(a, 400, "8100");
+    for (;;) {
+      const r = await db.query<{ n: number }>(
+        "select count(*)::int as n from messages where campaign_id = $1 and status <> 'queued'",
+        [campaignA],
+      );
+      if ((r.rows[0]?.n ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await db.query("update vendor_accounts set status = 'disabled' where id = $1", [accountA]);
+    const campaignB = await send(b, 100, "8200");
+    await waitForCompletion(db, campaignB);
+    const ofB = await db.query<{ status: string; n: number }>(
+      "select status, count(*)::int as n from messages where campaign_id = $1 group by status",
+      [campaignB],
+    );
+    expect(ofB.rows).toEqual([{ status: "delivered", n: 100 }]);
+
+    // A's messages that had not gone out wait for a route, then fail NO_ROUTE; those it
+    // had sent are delivered: the reports of a disabled account are still its own.
+    await waitForCompletion(db, campaignA, 45_000);
+    const ofA = await db.query<{
+      status: string;
+      error: string | null;
+      attempts: number;
+      released: boolean;
+    }>(
+      `select status, error_code as error, max(attempts)::int as attempts,
+         bool_and(price_released = price_held) as released
+       from messages where campaign_id = $1 group by status, error_code order by status`,
+      [campaignA],
+    );
+    expect(ofA.rows).toEqual([
+      { status: "delivered", error: null, attempts: 1, released: false },
+      { status: "failed", error: "NO_ROUTE", attempts: 0, released: true },
+    ]);
   });
 });

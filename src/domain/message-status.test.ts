@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { furthest, isFinal, predecessorsOf } from "./message-status.ts";
+import {
+  FINAL_STATUSES,
+  furthest,
+  IN_FLIGHT_STATUSES,
+  isFinal,
+  MESSAGE_STATUSES,
+  predecessorsOf,
+  sqlList,
+} from "./message-status.ts";
 
 describe("predecessorsOf", () => {
   it.each([
@@ -38,5 +46,23 @@ describe("furthest", () => {
     const b = { status: "delivered" as const, n: 2 };
     expect(furthest([a, b])).toBe(a);
     expect(furthest([])).toBeNull();
+  });
+});
+
+describe("the status lists the schema and the SQL are built from", () => {
+  it("splits every status into in flight or final", () => {
+    expect(IN_FLIGHT_STATUSES).toEqual(["accepted", "queued", "sending", "sent"]);
+    expect([...IN_FLIGHT_STATUSES, ...FINAL_STATUSES].sort()).toEqual([...MESSAGE_STATUSES].sort());
+  });
+
+  it.each([
+    [["queued"], "'queued'"],
+    [FINAL_STATUSES, "'delivered', 'failed', 'canceled', 'expired'"],
+  ] as const)("renders %j as SQL literals", (list, sql) => {
+    expect(sqlList(list)).toBe(sql);
+  });
+
+  it("refuses anything that is not a status (nothing unknown reaches the SQL)", () => {
+    expect(() => sqlList(["queued', 'x" as never])).toThrow(/unknown status/);
   });
 });

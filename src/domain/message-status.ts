@@ -1,10 +1,35 @@
 // Statuses only move forward. These lists are what the SQL updates check in
 // their WHERE clauses, so a late or duplicate report can never move a message
-// back (a late "sent" never overwrites "delivered").
-import type { MessageStatus } from "../db/schema/messages.ts";
+// back (a late "sent" never overwrites "delivered"). This file owns the list:
+// the schema's check constraint and partial indexes are built from it.
+
+export const MESSAGE_STATUSES = [
+  "accepted",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "failed",
+  "canceled",
+  "expired",
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const FINAL_STATUSES = ["delivered", "failed", "canceled", "expired"] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+/**
+ * The statuses as SQL literals, `'a', 'b'`, for predicates that must be
+ * spelled out (partial-index predicates, and queries that want the planner
+ * to match them). Only known statuses get here, so nothing needs escaping.
+ */
+export function sqlList(statuses: readonly MessageStatus[]): string {
+  for (const s of statuses) {
+    if (!(MESSAGE_STATUSES as readonly string[]).includes(s))
+      throw new Error(`unknown status ${s}`);
+  }
+  return statuses.map((s) => `'${s}'`).join(", ");
+}
 
 const RANK: Record<MessageStatus, number> = {
   accepted: 0,
@@ -46,3 +71,8 @@ export function furthest<T extends { status: MessageStatus }>(reports: readonly 
   for (const r of reports) if (best === null || RANK[r.status] > RANK[best.status]) best = r;
   return best;
 }
+
+/** Not final yet: the message is still on its way. */
+export const IN_FLIGHT_STATUSES: readonly MessageStatus[] = MESSAGE_STATUSES.filter(
+  (s) => !isFinal(s),
+);

@@ -13,25 +13,31 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
-export const MESSAGE_STATUSES = [
-  "accepted",
-  "queued",
-  "sending",
-  "sent",
-  "delivered",
-  "failed",
-  "canceled",
-  "expired",
-] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+import {
+  FINAL_STATUSES,
+  MESSAGE_STATUSES,
+  type MessageStatus,
+  sqlList,
+} from "../../domain/message-status.ts";
+
+export { MESSAGE_STATUSES, type MessageStatus };
+
+// Partial-index predicates, built from the domain's statuses (a misspelt
+// status does not compile, and sqlList refuses anything else).
+const statusIs = (status: MessageStatus) => sql.raw(`status = ${sqlList([status])}`);
+const isQueued = statusIs("queued");
+const isSending = statusIs("sending");
+const isSent = statusIs("sent");
+const isFinalUnsettled = sql.raw(`settled_at is null and status in (${sqlList(FINAL_STATUSES)})`);
 
 /**
  * One recipient of one campaign on one channel. Messages are also the work
- * queue (status, run_at, attempts, lease). `price_held` is what acceptance
- * held for this message; `settled_at` is set exactly once, when the hold is
- * captured (`price_charged`) or released (`price_released`); a failed
- * Alimtalk message hands its whole hold to its fallback message instead
- * (settled with nothing charged or released). `variables` are the
+ * queue (status, run_at, attempts, lease). `price_held` is the hold this
+ * message carries (what acceptance held for it, or for a fallback what its
+ * Alimtalk message handed over; a failed Alimtalk message that handed its
+ * hold to its fallback keeps 0); `settled_at` is set exactly once, by
+ * settlement, when the hold is captured (`price_charged`) or released
+ * (`price_released`). `variables` are the
  * recipient's own; the campaign's shared template variables sit under them.
  */
 export const messages = pgTable(
@@ -62,7 +68,11 @@ export const messages = pgTable(
     nativeFallback: boolean("native_fallback").notNull().default(false),
     settledAt: timestamp("settled_at", { withTimezone: true }),
     runAt: timestamp("run_at", { withTimezone: true }).notNull(),
+    /** Vendor calls made for this message (claims that called no vendor do not count). */
     attempts: integer("attempts").notNull().default(0),
+    /** Claims in a row that found no vendor account to send through; too many fail it NO_ROUTE. */
+    routeMisses: integer("route_misses").notNull().default(0),
+    /** The claim holding the message: a fresh token per claim, compared by every completion. */
     lockedBy: text("locked_by"),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     vendorAccountId: text("vendor_account_id"),
@@ -79,26 +89,19 @@ export const messages = pgTable(
   (t) => [
     index("messages_campaign_idx").on(t.campaignId, t.status),
     // The dispatcher's lanes: per organization, priority first, then due time.
-    index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(sql`status = 'queued'`),
+    index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(isQueued),
     // The express lane: single sends and fallbacks only, so that finding them
     // never walks past a bulk campaign's queue (and bulk inserts skip it).
-    index("messages_express_idx")
-      .on(t.orgId, t.runAt)
-      .where(sql`status = 'queued' and priority = 0`),
-    index("messages_lease_idx").on(t.lockedUntil).where(sql`status = 'sending'`),
+    index("messages_express_idx").on(t.orgId, t.runAt).where(sql`${isQueued} and priority = 0`),
+    index("messages_lease_idx").on(t.lockedUntil).where(isSending),
     uniqueIndex("messages_vendor_key")
       .on(t.vendorAccountId, t.vendorMessageId)
       .where(sql`vendor_message_id is not null`),
     // At most one fallback per message, whoever tries to create it.
     uniqueIndex("messages_fallback_of_key").on(t.fallbackOf).where(sql`fallback_of is not null`),
-    index("messages_reconcile_idx").on(t.sentAt).where(sql`status = 'sent'`),
-    index("messages_settle_idx")
-      .on(t.id)
-      .where(sql`settled_at is null and status in ('delivered', 'failed', 'canceled', 'expired')`),
-    check(
-      "messages_status_check",
-      sql`${t.status} in ('accepted', 'queued', 'sending', 'sent', 'delivered', 'failed', 'canceled', 'expired')`,
-    ),
+    index("messages_reconcile_idx").on(t.sentAt).where(isSent),
+    index("messages_settle_idx").on(t.id).where(isFinalUnsettled),
+    check("messages_status_check", sql`${t.status} in (${sql.raw(sqlList(MESSAGE_STATUSES))})`),
     check("messages_type_check", sql`${t.type} in ('alimtalk', 'sms', 'lms', 'mms')`),
     check(
       "messages_price_check",

@@ -1,6 +1,7 @@
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
+import { IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
 
 export interface CampaignRow {
   id: string;
@@ -172,37 +173,15 @@ export async function listCampaignMessages(
   return r.rows;
 }
 
-/**
- * Cancels every message of the campaign that has not gone to a vendor yet and
- * marks it settled, returning how much their holds were; the caller releases
- * that amount in the same transaction.
- */
-export async function cancelPendingMessages(
-  q: Queryable,
-  campaignId: string,
-): Promise<{ count: number; held: bigint }> {
-  const r = await q.query<{ count: number; held: bigint }>(
-    `with c as (
-       update messages set status = 'canceled', settled_at = now(), price_released = price_held,
-         locked_by = null, locked_until = null
-       where campaign_id = $1 and status in ('accepted', 'queued') and settled_at is null
-       returning price_held
-     )
-     select count(*)::int as count, coalesce(sum(price_held), 0)::bigint as held from c`,
-    [campaignId],
-  );
-  return r.rows[0]!;
-}
-
 /** Marks a campaign canceled; it is also complete once none of its messages is in flight. */
-export async function markCampaignCanceled(q: Queryable, id: string): Promise<void> {
+export async function markCampaignCanceled(q: Queryable, id: string, now: Date): Promise<void> {
   await q.query(
-    `update campaigns set status = 'canceled', canceled_at = now(),
+    `update campaigns set status = 'canceled', canceled_at = $2::timestamptz,
        completed_at = case
          when exists (select 1 from messages where campaign_id = $1
-                      and status not in ('delivered', 'failed', 'canceled', 'expired'))
-         then null else now() end
+                      and status in (${sqlList(IN_FLIGHT_STATUSES)}))
+         then null else $2::timestamptz end
      where id = $1`,
-    [id],
+    [id, now],
   );
 }

@@ -63,6 +63,11 @@ export function campaignRoutes(app: App, deps: RouteDeps) {
         response: { 200: Campaign, ...errorResponses },
       },
     },
-    async (request) => cancelCampaign(deps.db, request.params.id, principalOf(request).orgPath),
+    async (request) =>
+      cancelCampaign(deps.db, {
+        id: request.params.id,
+        scopePath: principalOf(request).orgPath,
+        now: deps.now(),
+      }),
   );
 }

@@ -3,12 +3,12 @@ import type { MessageStatus } from "../../db/schema/messages.ts";
 import { formatLocalTime } from "../../domain/iso-time.ts";
 import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
-import { applyMovement } from "../credits/queries.ts";
+import { releaseCanceled } from "../credits/movements.ts";
+import { cancelPendingMessages } from "../messages/transitions.ts";
+import { settleFinalMessages } from "../settlement/queries.ts";
 import {
   type CampaignRow,
   type CampaignTally,
-  cancelPendingMessages,
   findCampaignInSubtree,
   lockCampaign,
   type MessageRow,
@@ -119,17 +119,12 @@ export function messageView(m: MessageRow): MessageView {
 }
 
 /**
- * A failed Alimtalk hands its whole hold to its fallback: it is settled with nothing charged
- * or released, and the fallback holds (then captures or releases) that amount instead.
+ * A failed Alimtalk hands its whole hold to its fallback when the fallback is
+ * created (messages/transitions.ts markFailed): from then on the fallback
+ * holds, then captures or releases, that amount, and the Alimtalk holds 0.
  */
 function holdMoved(m: MessageRow): boolean {
-  return (
-    m.fallbackId !== null &&
-    m.settledAt !== null &&
-    m.priceHeld > 0n &&
-    m.priceCharged === 0n &&
-    m.priceReleased === 0n
-  );
+  return m.fallbackId !== null;
 }
 
 export async function getCampaign(
@@ -144,11 +139,15 @@ export async function getCampaign(
 
 /**
  * Cancels a campaign: every message not yet handed to a vendor becomes
- * `canceled` and its hold is released, in one transaction with one ledger
- * entry. Canceling again changes nothing; a completed campaign cannot be
- * canceled.
+ * `canceled` and is settled, its hold released, in one transaction with one
+ * ledger entry (releaseCanceled, once per campaign). Canceling again changes
+ * nothing and succeeds; a completed campaign cannot be canceled.
  */
-export async function cancelCampaign(db: Db, id: string, scopePath: string): Promise<CampaignView> {
+export async function cancelCampaign(
+  db: Db,
+  options: { id: string; scopePath: string; now: Date },
+): Promise<CampaignView> {
+  const { id, scopePath, now } = options;
   const visible = await findCampaignInSubtree(db, id, scopePath);
   if (!visible) throw new AppError("NOT_FOUND", "campaign not found");
   await db.tx(async (q) => {
@@ -157,22 +156,17 @@ export async function cancelCampaign(db: Db, id: string, scopePath: string): Pro
     if (campaign.status === "completed") {
       throw new AppError("CONFLICT", "the campaign is already completed");
     }
-    const canceled = await cancelPendingMessages(q, id);
-    if (canceled.held > 0n) {
-      const releaseId = newId("led");
-      const released = await applyMovement(q, {
-        id: releaseId,
+    await cancelPendingMessages(q, id);
+    const [settled] = await settleFinalMessages(q, { now, canceledOf: id });
+    if (settled) {
+      await releaseCanceled(q, {
         orgId: campaign.orgId,
-        kind: "release",
-        balanceDelta: 0n,
-        heldDelta: -canceled.held,
-        idempotencyKey: `release:${id}:${releaseId}`,
         campaignId: id,
-        memo: `canceled ${canceled.count} messages`,
+        amount: settled.released,
+        messages: settled.messages,
       });
-      if (!released) throw new Error(`wallet of ${campaign.orgId} cannot release ${canceled.held}`);
     }
-    await markCampaignCanceled(q, id);
+    await markCampaignCanceled(q, id, now);
   });
   return getCampaign(db, id, scopePath);
 }

@@ -1,11 +1,15 @@
 // The circuit breakers of this process, one per vendor account, and the
 // choice of account for a route: the primary while its circuit lets calls
-// through, else the secondary, else nothing (the messages wait).
+// through, else the secondary, else nothing (the messages wait). Whoever is
+// given a half-open circuit's trial must report how it went (succeeded,
+// failed) or give it back (abandoned), whatever happens: see the dispatcher's
+// `finally`.
 import {
   allows,
   type BreakerPolicy,
   type BreakerState,
   CLOSED,
+  onAbandoned,
   onCall,
   onFailure,
   onSuccess,
@@ -17,18 +21,22 @@ export interface Choice {
   account: VendorAccount;
   /** Recorded on each message sent this way: the trace shows which vendor and why. */
   reason: string;
+  /** This choice holds the account's half-open trial: its outcome decides the circuit. */
+  trial: boolean;
 }
 
 export function createBreakers(options: { now: () => number; policy?: BreakerPolicy }) {
   const states = new Map<string, BreakerState>();
   const stateOf = (id: string) => states.get(id) ?? CLOSED;
 
-  function take(account: VendorAccount): boolean {
+  /** Lets a call through if the circuit allows it: null if not, else whether it is the trial. */
+  function take(account: VendorAccount): { trial: boolean } | null {
     const now = options.now();
     const state = stateOf(account.id);
-    if (!allows(state, now)) return false;
-    states.set(account.id, onCall(state, now));
-    return true;
+    if (!allows(state, now, options.policy)) return null;
+    const next = onCall(state, now, options.policy);
+    states.set(account.id, next);
+    return { trial: next.kind === "half-open" };
   }
 
   function why(account: VendorAccount): string {
@@ -38,11 +46,14 @@ export function createBreakers(options: { now: () => number; policy?: BreakerPol
 
   return {
     choose(route: Route): Choice | null {
-      if (take(route.primary)) return { account: route.primary, reason: "primary" };
-      if (route.secondary && take(route.secondary)) {
+      const primary = take(route.primary);
+      if (primary) return { account: route.primary, reason: "primary", trial: primary.trial };
+      const secondary = route.secondary ? take(route.secondary) : null;
+      if (route.secondary && secondary) {
         return {
           account: route.secondary,
           reason: `secondary: primary ${route.primary.id} unavailable (${why(route.primary)})`,
+          trial: secondary.trial,
         };
       }
       return null;
@@ -57,6 +68,10 @@ export function createBreakers(options: { now: () => number; policy?: BreakerPol
         accountId,
         onFailure(stateOf(accountId), { now: options.now(), reason, policy: options.policy }),
       );
+    },
+    /** A trial that was let through but made no call that answered: give it back. */
+    abandoned(accountId: string) {
+      states.set(accountId, onAbandoned(stateOf(accountId), options.now()));
     },
     state: stateOf,
   };

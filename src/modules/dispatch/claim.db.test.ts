@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSendingOrg } from "../../../test/app.ts";
 import { createTestDb, engine } from "../../../test/db.ts";
 import { acceptSend } from "../messages/service.ts";
-import { claimMessages, requeueExpiredLeases } from "./queries.ts";
+import { claimMessages, requeueExpiredLeases } from "../messages/transitions.ts";
 
 const recipients = (n: number, prefix: number) =>
   Array.from({ length: n }, (_, i) => ({ to: `010-${prefix}-${String(i).padStart(4, "0")}` }));
@@ -24,7 +24,7 @@ describe(`claiming the queue on ${engine}`, async () => {
     await send(b.orgId, 1, 3200);
     const now = new Date();
     const claimed = await claimMessages(db, {
-      workerId: "w1",
+      claim: "w1",
       now,
       leaseUntil: new Date(now.getTime() + 60_000),
       limit: 100,
@@ -32,10 +32,11 @@ describe(`claiming the queue on ${engine}`, async () => {
     const byOrg = (orgId: string) => claimed.filter((m) => m.orgId === orgId).length;
     expect(byOrg(b.orgId)).toBe(1);
     expect(byOrg(a.orgId)).toBe(50);
-    expect(claimed.every((m) => m.attempts === 1)).toBe(true);
+    // A claim is not an attempt: only a vendor call counts.
+    expect(claimed.every((m) => m.attempts === 0)).toBe(true);
     // A second worker never gets what the first holds.
     const second = await claimMessages(db, {
-      workerId: "w2",
+      claim: "w2",
       now,
       leaseUntil: new Date(now.getTime() + 60_000),
       limit: 100,
@@ -51,7 +52,7 @@ describe(`claiming the queue on ${engine}`, async () => {
     const single = await send(c.orgId, 1, 3400);
     const now = new Date();
     const claimed = await claimMessages(db, {
-      workerId: "w3",
+      claim: "w3",
       now,
       leaseUntil: new Date(now.getTime() + 60_000),
       limit: 10,
@@ -69,7 +70,7 @@ describe(`claiming the queue on ${engine}`, async () => {
     const single = await send(f.orgId, 1, 3700);
     const now = new Date();
     const claimed = await claimMessages(db, {
-      workerId: "express",
+      claim: "express",
       now,
       leaseUntil: new Date(now.getTime() + 60_000),
       limit: 100,
@@ -84,7 +85,7 @@ describe(`claiming the queue on ${engine}`, async () => {
     await send(d.orgId, 3, 3500);
     const now = new Date();
     const claimed = await claimMessages(db, {
-      workerId: "dead",
+      claim: "dead",
       now,
       leaseUntil: new Date(now.getTime() + 1000),
       limit: 100_000,
@@ -93,14 +94,20 @@ describe(`claiming the queue on ${engine}`, async () => {
     expect(await requeueExpiredLeases(db, new Date(now.getTime() + 500))).toBe(0);
     expect(await requeueExpiredLeases(db, new Date(now.getTime() + 1500))).toBe(claimed.length);
     const again = await claimMessages(db, {
-      workerId: "alive",
+      claim: "alive",
       now: new Date(now.getTime() + 1500),
       leaseUntil: new Date(now.getTime() + 60_000),
       limit: 100_000,
     });
     expect(again.map((m) => m.id).sort()).toEqual(claimed.map((m) => m.id).sort());
-    expect(
-      again.every((m) => m.attempts === claimed.find((c) => c.id === m.id)!.attempts + 1),
-    ).toBe(true);
+    expect(again.every((m) => m.attempts === claimed.find((c) => c.id === m.id)!.attempts)).toBe(
+      true,
+    );
+    // The second claim holds them under its own token, not the dead worker's.
+    const holders = await db.query<{ by: string }>(
+      "select distinct locked_by as by from messages where id = any($1::text[])",
+      [claimed.map((m) => m.id)],
+    );
+    expect(holders.rows).toEqual([{ by: "alive" }]);
   });
 });

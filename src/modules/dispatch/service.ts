@@ -2,7 +2,13 @@
 // (routing, circuit breakers), render them, hand each account its share in
 // the vendor's batch size, and record what the vendor said. The vendor call
 // is never inside a database transaction: a claim is committed with a lease,
-// and the outcome is recorded afterwards.
+// and the outcome is recorded afterwards, under the claim's token.
+//
+// Every claimed message leaves this round with an answer of its own: sent,
+// retried or failed. A message that cannot be routed (its organization's
+// account is disabled or gone) waits with backoff and, past its retries,
+// fails NO_ROUTE; it never holds up the rest of the batch, whoever's it is.
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { RoutingChannel } from "../../db/schema/vendors.ts";
 import { canRetry, retryDelayMs } from "../../domain/backoff.ts";
@@ -17,22 +23,19 @@ import type {
 import { findFilesForDispatch } from "../files/queries.ts";
 import {
   type Accepted,
+  type ClaimedMessage,
+  claimMessages,
   type Failure,
   markFailed,
   markRetry,
   markSent,
   type Retry,
+  requeueExpiredLeases,
 } from "../messages/transitions.ts";
 import { channelOf } from "../routing/resolve.ts";
-import type { VendorDirectory } from "../vendor-accounts/service.ts";
-import { createBreakers } from "./breakers.ts";
-import {
-  type ClaimedMessage,
-  claimMessages,
-  findCampaignsForDispatch,
-  markCampaignsSending,
-  requeueExpiredLeases,
-} from "./queries.ts";
+import type { RouteAnswer, VendorDirectory } from "../vendor-accounts/service.ts";
+import { type Choice, createBreakers } from "./breakers.ts";
+import { findCampaignsForDispatch, markCampaignsSending } from "./queries.ts";
 import { type CompiledContent, compileContent, renderMessage } from "./render.ts";
 
 export interface DispatcherOptions {
@@ -85,7 +88,15 @@ function withChannel(account: VendorAccount, channel: KakaoChannel | null): Vend
 interface Group {
   account: VendorAccount;
   reason: string;
+  /** This group holds its account's half-open trial: it must report or give it back. */
+  trial: boolean;
   messages: ClaimedMessage[];
+}
+
+/** One claimed batch on its way: the claim's token and what became of its messages. */
+interface Round {
+  claim: string;
+  counts: DispatchRound;
 }
 
 export function createDispatcher(options: DispatcherOptions) {
@@ -120,37 +131,75 @@ export function createDispatcher(options: DispatcherOptions) {
    * Sorts claimed messages into groups by the account that will send them.
    * A message whose last attempt timed out goes back to that same account:
    * the vendor may have it already, and only there does our message id
-   * deduplicate it. Routes whose accounts are all unavailable wait.
+   * deduplicate it. Routes whose accounts' circuits are all open wait; a
+   * message without a route waits with backoff, then fails NO_ROUTE. Neither
+   * counts as an attempt: no vendor was called.
    */
-  async function group(claimed: ClaimedMessage[], round: DispatchRound): Promise<Group[]> {
+  async function group(claimed: ClaimedMessage[], round: Round): Promise<Group[]> {
     const groups = new Map<string, Group>();
-    const choices = new Map<string, { account: VendorAccount; reason: string } | null>();
+    const answers = new Map<string, RouteAnswer>();
+    const choices = new Map<string, Choice | null>();
     const waiting: Retry[] = [];
+    const noRoute: Failure[] = [];
     const at = now();
-    const add = (chosen: VendorAccount, reason: string, m: ClaimedMessage) => {
+    const add = (chosen: Choice, m: ClaimedMessage) => {
       const channel = m.type === "alimtalk" ? (campaigns.get(m.campaignId)?.channel ?? null) : null;
-      const key = `${chosen.id}\u0000${reason}\u0000${channel?.id ?? ""}`;
+      const key = `${chosen.account.id}\u0000${chosen.reason}\u0000${channel?.id ?? ""}`;
       const g = groups.get(key);
-      if (g) g.messages.push(m);
-      else groups.set(key, { account: withChannel(chosen, channel), reason, messages: [m] });
+      if (g) {
+        g.messages.push(m);
+        g.trial ||= chosen.trial;
+      } else {
+        groups.set(key, {
+          account: withChannel(chosen.account, channel),
+          reason: chosen.reason,
+          trial: chosen.trial,
+          messages: [m],
+        });
+      }
     };
     for (const m of claimed) {
       if (m.lastError === "TIMEOUT" && m.lastAccountId) {
-        const same = await directory.get(m.lastAccountId);
+        const same = await directory.usable(m.lastAccountId);
         if (same) {
-          add(same, "same account as the attempt that timed out", m);
+          add(
+            { account: same, reason: "same account as the attempt that timed out", trial: false },
+            m,
+          );
           continue;
         }
       }
       const channel: RoutingChannel = channelOf(m.type);
       const key = `${m.orgId}\u0000${channel}`;
-      if (!choices.has(key))
-        choices.set(key, breakers.choose(await directory.routeFor(m.orgId, channel)));
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = await directory.routeFor(m.orgId, channel);
+        answers.set(key, answer);
+        choices.set(key, answer.ok ? breakers.choose(answer.route) : null);
+      }
       const choice = choices.get(key);
-      if (choice) add(choice.account, choice.reason, m);
+      if (!answer.ok) {
+        const misses = m.routeMisses + 1;
+        if (canRetry(misses)) {
+          waiting.push({
+            id: m.id,
+            claim: round.claim,
+            called: false,
+            unroutable: true,
+            runAt: new Date(at.getTime() + retryDelayMs(misses, random())),
+            code: "NO_ROUTE",
+            message: answer.reason,
+            vendorAccountId: null,
+          });
+        } else {
+          noRoute.push({ id: m.id, claim: round.claim, code: "NO_ROUTE", message: answer.reason });
+        }
+      } else if (choice) add(choice, m);
       else {
         waiting.push({
           id: m.id,
+          claim: round.claim,
+          called: false,
           runAt: new Date(at.getTime() + ROUTE_DOWN_RETRY_MS),
           code: "VENDOR_UNAVAILABLE",
           message: "every vendor account of this route is unavailable",
@@ -158,75 +207,141 @@ export function createDispatcher(options: DispatcherOptions) {
         });
       }
     }
-    round.retried += await markRetry(db, waiting);
+    round.counts.retried += await markRetry(db, waiting);
+    round.counts.failed += (await markFailed(db, noRoute, at)).failed.length;
     return [...groups.values()];
   }
 
-  async function sendGroup(g: Group, round: DispatchRound): Promise<void> {
-    const { account } = g;
-    const adapter = adapters[account.vendor];
-    if (!adapter) {
-      const failures = g.messages.map((m) => ({
-        id: m.id,
-        code: "NO_VENDOR",
-        message: `no adapter for ${account.vendor}`,
-      }));
-      round.failed += (await markFailed(db, failures, now())).failed.length;
-      return;
+  /**
+   * The vendor's answers for one chunk. An adapter never throws for vendor
+   * trouble; one that throws anyway is answered as an outage would be, so
+   * that the messages retry with backoff instead of waiting for their lease.
+   */
+  async function call(
+    adapter: VendorAdapter,
+    account: VendorAccount,
+    outbound: OutboundMessage[],
+  ): Promise<{ outcomes: SendOutcome[]; outage: string | null }> {
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await adapter.send(account, outbound);
+    } catch (err) {
+      const message = `the adapter failed: ${(err as Error).message}`;
+      return {
+        outcomes: outbound.map((o) => ({
+          id: o.id,
+          outcome: "retry" as const,
+          error: { code: "UNKNOWN" as const, rawCode: "ADAPTER_ERROR", message },
+        })),
+        outage: "ADAPTER_ERROR",
+      };
     }
-    const native = account.settings.nativeFallback === true;
-    for (let start = 0; start < g.messages.length; start += adapter.batchSize) {
-      const chunk = g.messages.slice(start, start + adapter.batchSize);
-      const outbound: OutboundMessage[] = [];
-      const failures: Failure[] = [];
-      for (const m of chunk) {
-        const campaign = campaigns.get(m.campaignId);
-        const rendered = campaign
-          ? renderMessage(campaign.content, m, { from: campaign.from, nativeFallback: native })
-          : { ok: false as const, reason: "campaign not found" };
-        if (rendered.ok) outbound.push(rendered.message);
-        else failures.push({ id: m.id, code: "CONTENT_REJECTED", message: rendered.reason });
+    const first = outcomes[0];
+    const outage =
+      first?.outcome === "retry" &&
+      outcomes.every((o) => o.outcome === "retry" && OUTAGE_CODES.has(o.error.code))
+        ? first.error.code
+        : null;
+    return { outcomes, outage };
+  }
+
+  async function sendGroup(g: Group, round: Round): Promise<void> {
+    const { account } = g;
+    // Whatever happens below, a trial this group holds is reported or given back.
+    let answered = false;
+    try {
+      const adapter = adapters[account.vendor];
+      if (!adapter) {
+        const failures = g.messages.map((m) => ({
+          id: m.id,
+          claim: round.claim,
+          code: "NO_VENDOR",
+          message: `no adapter for ${account.vendor}`,
+        }));
+        round.counts.failed += (await markFailed(db, failures, now())).failed.length;
+        return;
       }
-      const outcomes = outbound.length > 0 ? await adapter.send(account, outbound) : [];
-      if (outcomes.length > 0) {
-        const outage = outcomes.every(
-          (o) => o.outcome === "retry" && OUTAGE_CODES.has(o.error.code),
-        );
-        const first = outcomes[0];
-        if (outage && first?.outcome === "retry") breakers.failed(account.id, first.error.code);
-        else breakers.succeeded(account.id);
+      const native = account.settings.nativeFallback === true;
+      for (let start = 0; start < g.messages.length; start += adapter.batchSize) {
+        const chunk = g.messages.slice(start, start + adapter.batchSize);
+        const outbound: OutboundMessage[] = [];
+        const failures: Failure[] = [];
+        for (const m of chunk) {
+          const campaign = campaigns.get(m.campaignId);
+          const rendered = campaign
+            ? renderMessage(
+                campaign.content,
+                { ...m, attempts: m.attempts + 1 },
+                { from: campaign.from, nativeFallback: native },
+              )
+            : { ok: false as const, reason: "campaign not found" };
+          if (rendered.ok) outbound.push(rendered.message);
+          else {
+            failures.push({
+              id: m.id,
+              claim: round.claim,
+              code: "CONTENT_REJECTED",
+              message: rendered.reason,
+            });
+          }
+        }
+        let outcomes: SendOutcome[] = [];
+        if (outbound.length > 0) {
+          const answer = await call(adapter, account, outbound);
+          outcomes = answer.outcomes;
+          if (answer.outage) breakers.failed(account.id, answer.outage);
+          else breakers.succeeded(account.id);
+          answered = true;
+        }
+        await record({ group: g, native, chunk, outbound, outcomes, failures, round });
       }
-      await record({ group: g, native, chunk, outcomes, failures, round });
+    } finally {
+      if (g.trial && !answered) breakers.abandoned(account.id);
     }
   }
 
+  /**
+   * Records a chunk's answers under the claim. Each message handed to the
+   * vendor counts one attempt. One the vendor's answer left out is tried
+   * again at once (it is not left to its lease), while it has attempts left.
+   */
   async function record(r: {
     group: Group;
     native: boolean;
     chunk: ClaimedMessage[];
+    outbound: OutboundMessage[];
     outcomes: SendOutcome[];
     failures: Failure[];
-    round: DispatchRound;
+    round: Round;
   }) {
-    const attempts = new Map(r.chunk.map((m) => [m.id, m.attempts]));
+    const { claim } = r.round;
+    const byId = new Map(r.chunk.map((m) => [m.id, m]));
     const accepted: Accepted[] = [];
     const retries: Retry[] = [];
     const at = now();
     const accountId = r.group.account.id;
+    const answered = new Set<string>();
     for (const o of r.outcomes) {
+      const m = byId.get(o.id);
+      // Only one answer per message, and only for messages of this chunk.
+      if (!m || answered.has(o.id)) continue;
+      answered.add(o.id);
+      const attempts = m.attempts + 1;
       if (o.outcome === "accepted") {
         accepted.push({
           id: o.id,
+          claim,
           vendorAccountId: accountId,
           vendorMessageId: o.vendorMessageId,
           nativeFallback: r.native,
           routeReason: r.group.reason,
         });
-      } else if (o.outcome === "retry" && canRetry(attempts.get(o.id) ?? 1)) {
-        const delay = retryDelayMs(attempts.get(o.id) ?? 1, random());
+      } else if (o.outcome === "retry" && canRetry(attempts)) {
         retries.push({
           id: o.id,
-          runAt: new Date(at.getTime() + delay),
+          claim,
+          called: true,
+          runAt: new Date(at.getTime() + retryDelayMs(attempts, random())),
           code: o.error.code,
           message: o.error.message,
           vendorAccountId: accountId,
@@ -234,14 +349,32 @@ export function createDispatcher(options: DispatcherOptions) {
       } else {
         r.failures.push({
           id: o.id,
+          claim,
+          called: true,
           code: o.error.code,
           message: `${o.error.message} (${o.error.rawCode})`,
         });
       }
     }
-    r.round.sent += await markSent(db, accepted, at);
-    r.round.retried += await markRetry(db, retries);
-    r.round.failed += (await markFailed(db, r.failures, at)).failed.length;
+    for (const o of r.outbound) {
+      if (answered.has(o.id)) continue;
+      const m = byId.get(o.id);
+      const message = "the vendor's answer did not mention this message";
+      if (m && canRetry(m.attempts + 1)) {
+        retries.push({
+          id: o.id,
+          claim,
+          called: true,
+          runAt: at,
+          code: "NO_OUTCOME",
+          message,
+          vendorAccountId: accountId,
+        });
+      } else r.failures.push({ id: o.id, claim, called: true, code: "NO_OUTCOME", message });
+    }
+    r.round.counts.sent += await markSent(db, accepted, at);
+    r.round.counts.retried += await markRetry(db, retries);
+    r.round.counts.failed += (await markFailed(db, r.failures, at)).failed.length;
   }
 
   return {
@@ -252,19 +385,23 @@ export function createDispatcher(options: DispatcherOptions) {
      */
     async dispatchOnce(lane: "all" | "express" = "all"): Promise<DispatchRound> {
       const at = now();
+      const claim = `${workerId}:${randomUUID()}`;
       const claimed = await claimMessages(db, {
-        workerId,
+        claim,
         now: at,
         leaseUntil: new Date(at.getTime() + leaseMs),
         limit: lane === "express" ? EXPRESS_CLAIM : claimSize,
         expressOnly: lane === "express",
       });
-      const round: DispatchRound = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
-      if (claimed.length === 0) return round;
+      const round: Round = {
+        claim,
+        counts: { claimed: claimed.length, sent: 0, retried: 0, failed: 0 },
+      };
+      if (claimed.length === 0) return round.counts;
       await loadCampaigns([...new Set(claimed.map((m) => m.campaignId))]);
       const groups = await group(claimed, round);
       await Promise.all(groups.map((g) => sendGroup(g, round)));
-      return round;
+      return round.counts;
     },
 
     requeueExpiredLeases: () => requeueExpiredLeases(db, now()),

@@ -5,7 +5,8 @@ import { formatCredits } from "../../domain/money.ts";
 import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { applyMovement, findWallet } from "../credits/queries.ts";
+import { holdForCampaign } from "../credits/movements.ts";
+import { findWallet } from "../credits/queries.ts";
 import { findOrgImages } from "../files/queries.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
 import { findOrg } from "../orgs/queries.ts";
@@ -204,15 +205,7 @@ export async function acceptSend(
       priority: plan.messages.length === 1 ? 0 : 1,
       variablesOf: (m) => input.recipients[m.index]?.variables,
     });
-    const hold = await applyMovement(q, {
-      id: newId("led"),
-      orgId,
-      kind: "hold",
-      balanceDelta: 0n,
-      heldDelta: plan.cost.held,
-      idempotencyKey: `hold:${campaignId}`,
-      campaignId,
-    });
+    const hold = await holdForCampaign(q, { orgId, campaignId, amount: plan.cost.held });
     if (!hold) {
       // Another send took the credits between the check and the hold.
       const latest = await findWallet(q, orgId);

@@ -1,7 +1,26 @@
 // The moves of the message lifecycle, each one statement over a batch. Every
 // WHERE clause names the statuses a move may start from (domain/message-status),
 // so a late, repeated or reordered input can never move a message backwards.
+// Every status move of a message lives here, and each takes its time from the
+// caller's clock (no now() in the SQL).
+//
+// The claim: a dispatcher's claim writes a fresh token into `locked_by`, and
+// the moves that complete a claimed attempt (markSent, markRetry, markFailed
+// with a `claim`) change only a message whose `locked_by` is still that token,
+// as graphile/worker compares `locked_by` on completion. A worker whose lease
+// ran out and whose batch was claimed again changes nothing. Vendor reports
+// complete nobody's claim and pass none.
+//
+// `settled_at` is written in one place, the settlement statement
+// (settlement/queries.ts), and nowhere here: it is the moment a hold is turned
+// into ledger entries, so only the code that books those entries may say it
+// happened. A failed Alimtalk message that hands its hold to its fallback
+// therefore moves the amount itself (its own `price_held` becomes 0, the
+// child's is the old one) and is settled later like any other final message,
+// with nothing to charge or release; at every commit the wallet's `held`
+// still equals the sum of the unsettled messages' holds.
 import type { Queryable } from "../../db/client.ts";
+import type { MessageType } from "../../domain/message-content.ts";
 import { predecessorsOf } from "../../domain/message-status.ts";
 import { newIds } from "../../lib/ids.ts";
 
@@ -10,9 +29,94 @@ const DELIVERED_FROM = predecessorsOf("delivered");
 const FAILED_FROM = predecessorsOf("failed");
 const QUEUED_FROM = predecessorsOf("queued");
 const EXPIRED_FROM = predecessorsOf("expired");
+const CANCELED_FROM = predecessorsOf("canceled");
+
+export interface ClaimedMessage {
+  id: string;
+  orgId: string;
+  campaignId: string;
+  recipient: string;
+  type: MessageType;
+  fallbackType: "sms" | "lms" | null;
+  variables: Record<string, string> | null;
+  /** Vendor calls made so far (this claim's not yet counted). */
+  attempts: number;
+  /** Claims in a row that found no vendor account. */
+  routeMisses: number;
+  /** The account and error of the previous attempt, if any. */
+  lastAccountId: string | null;
+  lastError: string | null;
+}
+
+/**
+ * Claims up to `limit` due messages for this worker, fairly across
+ * organizations, in one statement.
+ *
+ * Why lanes: messages are claimed per organization in rotation, not in one
+ * global run_at order. A recursive CTE walks the distinct organizations that
+ * have due work (a loose index scan over messages_queue_idx: one index probe
+ * per organization, however many messages each has queued), and each lane
+ * gets an equal share of the batch. A 200,000-message campaign of one
+ * organization therefore takes at most its share of each claim while another
+ * organization's single message goes out in the very next claim, and within
+ * a lane priority 0 (single sends, fallbacks) goes before bulk work.
+ * `for update skip locked` lets several workers claim at once without
+ * waiting for each other; the lease (`locked_until`) hands a crashed
+ * worker's batch back to the queue. `locked_by` gets the claim's own token
+ * (fresh for every claim, not only per worker): each completion compares it,
+ * so a worker whose lease ran out and whose batch was claimed again (by
+ * another worker, or by itself) changes nothing. A claim does not count as an
+ * attempt: `attempts` grows when a vendor is called (messages/transitions).
+ */
+export async function claimMessages(
+  q: Queryable,
+  options: {
+    /** This claim's token, written to `locked_by`. */
+    claim: string;
+    now: Date;
+    leaseUntil: Date;
+    limit: number;
+    /** Only priority 0 (single sends, fallbacks), through messages_express_idx. */
+    expressOnly?: boolean;
+  },
+): Promise<ClaimedMessage[]> {
+  // Spelled out rather than a parameter so that the planner picks the partial index.
+  const lane = options.expressOnly ? "and priority = 0" : "";
+  const r = await q.query<ClaimedMessage>(
+    `with recursive lanes(org_id) as (
+       (select org_id from messages
+        where status = 'queued' ${lane} and run_at <= $1 order by org_id limit 1)
+       union all
+       select (select m.org_id from messages m
+               where m.status = 'queued' ${lane} and m.run_at <= $1 and m.org_id > lanes.org_id
+               order by m.org_id limit 1)
+       from lanes where lanes.org_id is not null
+     ),
+     active as (select org_id from lanes where org_id is not null),
+     share as (select greatest(1, $2::int / greatest(1, (select count(*)::int from active))) as n),
+     picked as (
+       select p.id from active a cross join lateral (
+         select m.id from messages m
+         where m.org_id = a.org_id and m.status = 'queued' ${lane} and m.run_at <= $1
+         order by m.priority, m.run_at
+         limit (select n from share)
+         for update skip locked
+       ) p
+     )
+     update messages m set status = 'sending', locked_by = $3, locked_until = $4
+     from picked where m.id = picked.id
+     returning m.id, m.org_id as "orgId", m.campaign_id as "campaignId", m.recipient, m.type,
+       m.fallback_type as "fallbackType", m.variables, m.attempts, m.route_misses as "routeMisses",
+       m.vendor_account_id as "lastAccountId", m.error_code as "lastError"`,
+    [options.now, options.limit, options.claim, options.leaseUntil],
+  );
+  return r.rows;
+}
 
 export interface Accepted {
   id: string;
+  /** The claim token the dispatcher holds the message under; absent only outside a claim (tests, tools). */
+  claim?: string;
   vendorAccountId: string;
   vendorMessageId: string;
   nativeFallback: boolean;
@@ -21,19 +125,22 @@ export interface Accepted {
 }
 
 /**
- * The vendor took these messages: `sent`, with its ids. A message whose lease
- * was lost to another worker still becomes `sent` (the vendor has it), and a
- * message already past `sent` is left alone.
+ * The vendor took these messages: `sent`, with its ids; the call counts as an
+ * attempt. A message already past `sent`, or claimed again by another worker
+ * since (its lease ran out), is left alone: the holder of the newer claim
+ * records its own answer (the vendor deduplicates by our message id).
  */
 export async function markSent(q: Queryable, items: Accepted[], now: Date): Promise<number> {
   if (items.length === 0) return 0;
   const r = await q.query(
     `update messages m set status = 'sent', vendor_account_id = u.account,
        vendor_message_id = u.vid, native_fallback = u.native, route_reason = u.reason,
-       sent_at = $5, locked_by = null, locked_until = null, error_code = null, error_message = null
-     from unnest($1::text[], $2::text[], $3::text[], $4::bool[], $7::text[])
-       as u(id, account, vid, native, reason)
-     where m.id = u.id and m.status = any($6::text[])`,
+       sent_at = $5, locked_by = null, locked_until = null, error_code = null, error_message = null,
+       attempts = m.attempts + 1, route_misses = 0
+     from unnest($1::text[], $2::text[], $3::text[], $4::bool[], $7::text[], $8::text[])
+       as u(id, account, vid, native, reason, claim)
+     where m.id = u.id and m.status = any($6::text[])
+       and (u.claim is null or m.locked_by = u.claim)`,
     [
       items.map((i) => i.id),
       items.map((i) => i.vendorAccountId),
@@ -42,6 +149,7 @@ export async function markSent(q: Queryable, items: Accepted[], now: Date): Prom
       now,
       SENT_FROM,
       items.map((i) => i.routeReason),
+      items.map((i) => i.claim ?? null),
     ],
   );
   return r.affectedRows;
@@ -49,6 +157,12 @@ export async function markSent(q: Queryable, items: Accepted[], now: Date): Prom
 
 export interface Retry {
   id: string;
+  /** The claim token the dispatcher holds the message under. */
+  claim: string;
+  /** Whether a vendor was called (counts as an attempt), or the message never left us. */
+  called: boolean;
+  /** No vendor account could take it: counted apart from attempts, until NO_ROUTE. */
+  unroutable?: boolean;
   runAt: Date;
   code: string;
   message: string;
@@ -57,18 +171,23 @@ export interface Retry {
 }
 
 /**
- * A transient error: back to the queue until `runAt`. The account is kept:
- * after a timeout the vendor may have the message, so it goes there again.
+ * A transient error, or no route for now: back to the queue until `runAt`.
+ * `attempts` counts vendor calls only; `route_misses` counts the claims in a
+ * row that found no account. The account is kept: after a timeout the vendor
+ * may have the message, so it goes there again.
  */
 export async function markRetry(q: Queryable, items: Retry[]): Promise<number> {
   if (items.length === 0) return 0;
   const r = await q.query(
     `update messages m set status = 'queued', run_at = u.run_at, error_code = u.code,
        error_message = u.msg, locked_by = null, locked_until = null,
-       vendor_account_id = coalesce(u.account, m.vendor_account_id)
-     from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $6::text[])
-       as u(id, run_at, code, msg, account)
-     where m.id = u.id and m.status = any($5::text[])`,
+       vendor_account_id = coalesce(u.account, m.vendor_account_id),
+       attempts = m.attempts + case when u.called then 1 else 0 end,
+       route_misses = case when u.unroutable then m.route_misses + 1 else 0 end
+     from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $6::text[], $7::text[],
+                 $8::bool[], $9::bool[])
+       as u(id, run_at, code, msg, account, claim, called, unroutable)
+     where m.id = u.id and m.status = any($5::text[]) and m.locked_by = u.claim`,
     [
       items.map((i) => i.id),
       items.map((i) => i.runAt),
@@ -76,6 +195,9 @@ export async function markRetry(q: Queryable, items: Retry[]): Promise<number> {
       items.map((i) => i.message),
       QUEUED_FROM,
       items.map((i) => i.vendorAccountId),
+      items.map((i) => i.claim),
+      items.map((i) => i.called),
+      items.map((i) => i.unroutable === true),
     ],
   );
   return r.affectedRows;
@@ -85,16 +207,22 @@ export interface Failure {
   id: string;
   code: string;
   message: string;
+  /** The dispatcher's claim token; absent for failures a vendor reported. */
+  claim?: string;
+  /** Whether this failure is the answer to a vendor call (counts as an attempt). */
+  called?: boolean;
 }
 
 /**
  * Fails messages. A failed Alimtalk message with a planned fallback creates
  * its fallback SMS/LMS in the same statement and hands its whole hold over
- * to it (the parent is settled with nothing charged or released; the child
- * holds the same amount and captures only its own price). With the vendor's
- * native fallback the child starts as `sent` — the vendor is sending it and
- * will report it — otherwise as `queued` for us to send, ahead of bulk work.
- * The unique index on `fallback_of` makes a second creation impossible.
+ * to it: the child holds the parent's amount and captures only its own
+ * price, the parent keeps none (and is later settled with nothing charged or
+ * released). With the vendor's native fallback the child starts as `sent` —
+ * the vendor is sending it and will report it — otherwise as `queued` for us
+ * to send, ahead of bulk work. The unique index on `fallback_of` makes a
+ * second creation impossible. `p` locks the rows first so that the amount
+ * handed over is the one the row holds when it fails.
  */
 export async function markFailed(
   q: Queryable,
@@ -103,14 +231,24 @@ export async function markFailed(
 ): Promise<{ failed: string[]; fallbacks: number }> {
   if (items.length === 0) return { failed: [], fallbacks: 0 };
   const r = await q.query<{ id: string; fallback: boolean }>(
-    `with f as (
+    `with u as (
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $7::text[], $8::bool[])
+         as u(id, code, msg, child_id, claim, called)
+     ),
+     p as (
+       select m.id, m.price_held as held from messages m join u on u.id = m.id
+       where m.status = any($6::text[]) and (u.claim is null or m.locked_by = u.claim)
+       for update of m
+     ),
+     f as (
        update messages m set status = 'failed', failed_at = $5, error_code = u.code,
          error_message = u.msg, locked_by = null, locked_until = null,
-         settled_at = case when m.type = 'alimtalk' and m.fallback_type is not null
-                           then $5 else m.settled_at end
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as u(id, code, msg, child_id)
+         attempts = m.attempts + case when u.called then 1 else 0 end,
+         price_held = case when m.type = 'alimtalk' and m.fallback_type is not null
+                           then 0 else m.price_held end
+       from u join p on p.id = u.id
        where m.id = u.id and m.status = any($6::text[])
-       returning m.*, u.child_id
+       returning m.*, p.held as held_before, u.child_id
      ),
      children as (
        insert into messages (id, org_id, campaign_id, recipient_index, recipient, name, variables,
@@ -119,8 +257,8 @@ export async function markFailed(
        select f.child_id, f.org_id, f.campaign_id, f.recipient_index, f.recipient, f.name,
          f.variables, f.fallback_type, f.id,
          case when f.native_fallback then 'sent' else 'queued' end, 0,
-         least(case f.fallback_type when 'sms' then p.price_sms else p.price_lms end, f.price_held),
-         f.price_held, $5,
+         least(case f.fallback_type when 'sms' then p.price_sms else p.price_lms end, f.held_before),
+         f.held_before, $5,
          case when f.native_fallback then f.vendor_account_id end,
          f.native_fallback,
          case when f.native_fallback then $5::timestamptz end
@@ -137,6 +275,8 @@ export async function markFailed(
       newIds("msg", items.length),
       now,
       FAILED_FROM,
+      items.map((i) => i.claim ?? null),
+      items.map((i) => i.called === true),
     ],
   );
   return {
@@ -190,6 +330,33 @@ export async function markExpired(q: Queryable, ids: string[], now: Date): Promi
        error_message = 'no final report from the vendor'
      where id = any($1::text[]) and status = any($3::text[])`,
     [ids, now, EXPIRED_FROM],
+  );
+  return r.affectedRows;
+}
+
+/**
+ * Cancels every message of the campaign that has not gone to a vendor yet;
+ * the caller settles them (releasing their holds) in the same transaction.
+ */
+export async function cancelPendingMessages(q: Queryable, campaignId: string): Promise<number> {
+  const r = await q.query(
+    `update messages set status = 'canceled', locked_by = null, locked_until = null
+     where campaign_id = $1 and status = any($2::text[])`,
+    [campaignId, CANCELED_FROM],
+  );
+  return r.affectedRows;
+}
+
+/**
+ * Messages whose worker died mid-batch (lease expired) go back to the queue.
+ * Sending them again is safe: our message id is the vendor-side key. Their
+ * token is cleared, so the dead worker, should it wake, completes nothing.
+ */
+export async function requeueExpiredLeases(q: Queryable, now: Date): Promise<number> {
+  const r = await q.query(
+    `update messages set status = 'queued', run_at = $1, locked_by = null, locked_until = null
+     where status = 'sending' and locked_until < $1`,
+    [now],
   );
   return r.affectedRows;
 }

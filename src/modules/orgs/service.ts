@@ -5,7 +5,7 @@ import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { insertApiKey } from "../api-keys/queries.ts";
 import { apiKeyPrefix, generateApiKeySecret, hashApiKeySecret } from "../api-keys/secret.ts";
-import { applyMovement } from "../credits/queries.ts";
+import { grantOpeningCredits } from "../credits/movements.ts";
 import { ensureDefaultPlan } from "../plans/queries.ts";
 import { findOrg, findPlatformOrg, insertOrg, type OrgRow } from "./queries.ts";
 
@@ -96,15 +96,7 @@ export async function createOrg(db: Db, input: CreateOrgInput): Promise<CreatedO
       scopes: DEFAULT_KEY_SCOPES,
     });
     if (input.credits && input.credits > 0n) {
-      await applyMovement(q, {
-        id: newId("led"),
-        orgId: org.id,
-        kind: "grant",
-        balanceDelta: input.credits,
-        heldDelta: 0n,
-        idempotencyKey: `grant:opening:${org.id}`,
-        memo: "opening credits",
-      });
+      await grantOpeningCredits(q, { orgId: org.id, amount: input.credits });
     }
     return { org, apiKey };
   });

@@ -43,11 +43,24 @@ export async function replaceRouting(
   );
 }
 
-/** Whether any organization routes through this account. */
-export async function isAccountRouted(q: Queryable, accountId: string): Promise<boolean> {
-  const r = await q.query(
-    "select 1 from org_routing where primary_account_id = $1 or secondary_account_id = $1 limit 1",
-    [accountId],
+export interface RoutingUse {
+  orgId: string;
+  channel: RoutingChannel;
+  part: "primary" | "secondary";
+}
+
+/** Where routing names this account (a few, for the error that refuses a change). */
+export async function findRoutingUses(
+  q: Queryable,
+  accountId: string,
+  limit = 10,
+): Promise<RoutingUse[]> {
+  const r = await q.query<RoutingUse>(
+    `select org_id as "orgId", channel,
+       case when primary_account_id = $1 then 'primary' else 'secondary' end as part
+     from org_routing where primary_account_id = $1 or secondary_account_id = $1
+     order by org_id, channel limit $2`,
+    [accountId, limit],
   );
-  return r.rows.length > 0;
+  return r.rows;
 }

@@ -26,7 +26,8 @@ export async function effectiveRouting(q: Queryable, org: OrgRow): Promise<Effec
 
 /**
  * Sets an organization's own routing. Each account must be one the
- * organization may use: its own or an ancestor's (others do not exist for it).
+ * organization may use (its own or an ancestor's; others do not exist for
+ * it) and active: routing never points at an account that cannot send.
  */
 export async function setRouting(
   db: Db,
@@ -44,11 +45,19 @@ export async function setRouting(
         ["primary", choice.primary],
         ["secondary", secondary],
       ] as const) {
-        if (id !== null && !(await findVendorAccountUsableBy(q, id, org.path))) {
+        if (id === null) continue;
+        const account = await findVendorAccountUsableBy(q, id, org.path);
+        if (!account) {
           problems.push({
             path: `/${channel}/${part}`,
             code: "UNKNOWN_VENDOR_ACCOUNT",
             message: `no vendor account ${id} that this organization may use`,
+          });
+        } else if (account.status !== "active") {
+          problems.push({
+            path: `/${channel}/${part}`,
+            code: "VENDOR_ACCOUNT_INACTIVE",
+            message: `vendor account ${id} is ${account.status}: enable it first`,
           });
         }
       }

@@ -1,26 +1,33 @@
 import type { Queryable } from "../../db/client.ts";
-import { FINAL_STATUSES } from "../../domain/message-status.ts";
+import { FINAL_STATUSES, IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
 import type { Settled } from "../messages/transitions.ts";
 
 // Spelled out in the SQL (not a parameter) so the planner can use the partial
-// index messages_settle_idx, whose predicate names the same statuses.
-const FINAL_LIST = FINAL_STATUSES.map((s) => `'${s}'`).join(", ");
+// index messages_settle_idx, whose predicate is built from the same list.
+const FINAL_LIST = sqlList(FINAL_STATUSES);
+const IN_FLIGHT_LIST = sqlList(IN_FLIGHT_STATUSES);
 
 /**
- * Settles up to `limit` messages that reached a final status, in one
- * statement: delivered captures its own type's price (never more than its
- * hold), anything else releases the hold. `settled_at` is set here and
- * nowhere else for final messages, and only where it was null: no message is
- * settled twice. Returns the sums per campaign for the ledger.
+ * Settles messages that reached a final status, in one statement: delivered
+ * captures its own type's price (never more than its hold), anything else
+ * releases the hold (a failed Alimtalk message that handed its hold to its
+ * fallback holds nothing: it settles with nothing to charge or release).
+ * This is the one statement that writes `settled_at`, and only where it was
+ * null: no message is settled twice. Either up to `limit` of any campaign
+ * (the settler), or every canceled message of one campaign (a cancel, in its
+ * own transaction). Returns the sums per campaign for the ledger.
  */
 export async function settleFinalMessages(
   q: Queryable,
-  options: { now: Date; limit: number },
+  options: { now: Date; limit: number } | { now: Date; canceledOf: string },
 ): Promise<Settled[]> {
+  const canceledOf = "canceledOf" in options ? options.canceledOf : null;
+  const limit = "limit" in options ? options.limit : null;
   const r = await q.query<Settled>(
     `with s as (
        select id from messages
        where settled_at is null and status in (${FINAL_LIST})
+         and ($3::text is null or (campaign_id = $3 and status = 'canceled'))
        limit $2
        for update skip locked
      ),
@@ -35,7 +42,7 @@ export async function settleFinalMessages(
      select org_id as "orgId", campaign_id as "campaignId", count(*)::int as messages,
        sum(price_charged)::bigint as charged, sum(price_released)::bigint as released
      from u group by org_id, campaign_id`,
-    [options.now, options.limit],
+    [options.now, limit, canceledOf],
   );
   return r.rows;
 }
@@ -54,7 +61,7 @@ export async function completeCampaigns(q: Queryable, ids: string[], now: Date):
        status = case when c.status = 'canceled' then 'canceled' else 'completed' end
      where c.id = any($1::text[]) and c.completed_at is null
        and not exists (select 1 from messages m where m.campaign_id = c.id
-                       and m.status in ('accepted', 'queued', 'sending', 'sent'))
+                       and m.status in (${IN_FLIGHT_LIST}))
        and not exists (select 1 from messages m where m.campaign_id = c.id
                        and m.settled_at is null and m.status in (${FINAL_LIST}))
      returning c.id`,

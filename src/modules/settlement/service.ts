@@ -2,8 +2,7 @@
 // ledger entries per campaign and settlement batch, in one transaction with
 // the messages' own settled amounts.
 import type { Db, Queryable } from "../../db/client.ts";
-import { newId } from "../../lib/ids.ts";
-import { applyMovement } from "../credits/queries.ts";
+import { settleBatch } from "../credits/movements.ts";
 import type { Settled } from "../messages/transitions.ts";
 import { completeCampaigns, settleFinalMessages } from "./queries.ts";
 
@@ -24,28 +23,7 @@ export async function bookSettlement(
   now: Date,
 ): Promise<string[]> {
   if (groups.length === 0) return [];
-  const batch = newId("led");
-  for (const g of groups) {
-    const movements = [
-      { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
-      { kind: "release" as const, amount: g.released, balanceDelta: 0n },
-    ];
-    for (const m of movements) {
-      if (m.amount === 0n) continue;
-      const entry = await applyMovement(q, {
-        id: newId("led"),
-        orgId: g.orgId,
-        kind: m.kind,
-        balanceDelta: m.balanceDelta,
-        heldDelta: -m.amount,
-        idempotencyKey: `${m.kind}:${g.campaignId}:${batch}`,
-        campaignId: g.campaignId,
-        memo: `${g.messages} messages`,
-      });
-      // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
-      if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
-    }
-  }
+  await settleBatch(q, groups);
   return completeCampaigns(q, [...new Set(groups.map((g) => g.campaignId))], now);
 }
 

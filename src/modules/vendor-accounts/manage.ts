@@ -2,14 +2,14 @@
 // are saved (the platform operator may force a save), sealed at rest, never
 // returned, logged or audited — the audit says that they changed, not what.
 import { randomBytes } from "node:crypto";
-import type { Db } from "../../db/client.ts";
+import type { Db, Queryable } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
 import { webhookStyleOf } from "../../vendors/registry.ts";
 import type { VendorAccount, VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { type Actor, insertAudit } from "../audit/queries.ts";
-import { isAccountRouted } from "../routing/queries.ts";
+import { findRoutingUses } from "../routing/queries.ts";
 import { maskCredentials } from "./mask.ts";
 import {
   deleteVendorAccount,
@@ -219,6 +219,12 @@ export async function updateVendorAccountFrom(
       testedAt: test?.ok ? new Date() : null,
     });
     if (!updated) throw stale(current.version);
+    // Checked after the update has locked the row: a routing change naming
+    // this account either committed before (and is seen) or waits and then
+    // sees it disabled.
+    if (updated.status !== "active" && current.status === "active") {
+      await refuseIfInUse(q, current.id, { action: "disable", path: "/status" });
+    }
     await insertAudit(q, {
       orgId: current.orgId,
       actor,
@@ -243,6 +249,40 @@ export async function updateVendorAccountFrom(
   return row;
 }
 
+/**
+ * An account that routing sends through, or the platform's default, may be
+ * neither disabled nor deleted: messages would have nowhere to go. The error
+ * names the organizations and channels that use it.
+ */
+async function refuseIfInUse(
+  q: Queryable,
+  accountId: string,
+  how: { action: "disable" | "delete"; path: string },
+): Promise<void> {
+  if ((await findDefaultVendorAccountId(q)) === accountId) {
+    throw new AppError("CONFLICT", `cannot ${how.action} the platform's default vendor account`, {
+      details: [{ path: how.path, code: "DEFAULT_ACCOUNT", message: "the platform's default" }],
+    });
+  }
+  const uses = await findRoutingUses(q, accountId);
+  if (uses.length === 0) return;
+  throw new AppError(
+    "CONFLICT",
+    `cannot ${how.action} this account: routing uses it (${uses
+      .map((u) => `${u.orgId} ${u.channel} ${u.part}`)
+      .join(", ")}); change the routing first`,
+    {
+      details: uses.map((u) => ({
+        path: how.path,
+        code: "ACCOUNT_ROUTED",
+        message: `organization ${u.orgId} routes ${u.channel} through it (${u.part})`,
+        orgId: u.orgId,
+        channel: u.channel,
+      })),
+    },
+  );
+}
+
 function stale(version: number): AppError {
   return new AppError(
     "CONFLICT",
@@ -257,12 +297,7 @@ export async function removeVendorAccount(
   current: VendorAccountRecord,
 ): Promise<void> {
   await deps.db.tx(async (q) => {
-    if (await isAccountRouted(q, current.id)) {
-      throw new AppError("CONFLICT", "routing uses this account: change the routing first");
-    }
-    if ((await findDefaultVendorAccountId(q)) === current.id) {
-      throw new AppError("CONFLICT", "this is the platform's default account");
-    }
+    await refuseIfInUse(q, current.id, { action: "delete", path: "" });
     await deleteVendorAccount(q, current.id);
     await insertAudit(q, {
       orgId: current.orgId,

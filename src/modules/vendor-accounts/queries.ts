@@ -100,6 +100,11 @@ export async function findVendorAccountInSubtree(
 }
 
 /** An account usable by the organization at `orgPath`: its own or an ancestor's. */
+/**
+ * An account that an organization may use (its own or an ancestor's), read
+ * with a share lock: a routing change that names it commits before, or
+ * waits for, a change of its status (which then sees the new routing).
+ */
 export async function findVendorAccountUsableBy(
   q: Queryable,
   id: string,
@@ -107,7 +112,8 @@ export async function findVendorAccountUsableBy(
 ): Promise<VendorAccountRecord | null> {
   const r = await q.query<VendorAccountRecord>(
     `select ${RECORD_COLUMNS} from vendor_accounts
-     where id = $1 and org_id in (select id from orgs where $2 like path || '%')`,
+     where id = $1 and org_id in (select id from orgs where $2 like path || '%')
+     for share`,
     [id, orgPath],
   );
   return r.rows[0] ?? null;

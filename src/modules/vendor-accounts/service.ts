@@ -49,10 +49,23 @@ export interface Route {
   source: RouteSource;
 }
 
+/**
+ * Routing is an answer, not an exception: an organization whose routed
+ * account is disabled or gone has no route (for now), and the dispatcher
+ * decides what that means for its messages alone.
+ */
+export type RouteAnswer = { ok: true; route: Route } | { ok: false; reason: string };
+
 export interface VendorDirectory {
-  /** The accounts a message of this organization goes through on this channel. */
-  routeFor(orgId: string, channel: RoutingChannel): Promise<Route>;
+  /** The accounts a message of this organization goes through on this channel, or why none. */
+  routeFor(orgId: string, channel: RoutingChannel): Promise<RouteAnswer>;
+  /**
+   * An account by id, active or disabled: a disabled account sends nothing
+   * new, but the reports and results of what it sent are still its own.
+   */
   get(accountId: string): Promise<VendorAccount | null>;
+  /** An account that may send now (active), or null. */
+  usable(accountId: string): Promise<VendorAccount | null>;
   /** Forgets everything cached (routing or an account changed, here or elsewhere). */
   invalidate(): void;
 }
@@ -71,7 +84,7 @@ export function createVendorDirectory(options: {
 }): VendorDirectory {
   const { db, box } = options;
   const ttl = options.ttlMs ?? 30_000;
-  const accounts = new Map<string, { account: VendorAccount; expires: number }>();
+  const accounts = new Map<string, { account: VendorAccount; active: boolean; expires: number }>();
   const routes = new Map<string, { routing: EffectiveRouting; expires: number }>();
 
   const toAccount = (row: VendorAccountRow): VendorAccount => {
@@ -87,23 +100,32 @@ export function createVendorDirectory(options: {
     };
   };
 
-  const get = async (id: string) => {
+  const lookup = async (id: string) => {
     const hit = accounts.get(id);
-    if (hit && hit.expires > Date.now()) return hit.account;
+    if (hit && hit.expires > Date.now()) return hit;
     const row = await findVendorAccount(db, id);
-    if (row?.status !== "active") return null;
-    const account = toAccount(row);
-    accounts.set(id, { account, expires: Date.now() + ttl });
-    return account;
+    if (!row) return null;
+    const entry = {
+      account: toAccount(row),
+      active: row.status === "active",
+      expires: Date.now() + ttl,
+    };
+    accounts.set(id, entry);
+    return entry;
+  };
+  const get = async (id: string) => (await lookup(id))?.account ?? null;
+  const usable = async (id: string) => {
+    const entry = await lookup(id);
+    return entry?.active ? entry.account : null;
   };
 
-  const routingOf = async (orgId: string): Promise<EffectiveRouting> => {
+  const routingOf = async (orgId: string): Promise<EffectiveRouting | string> => {
     const hit = routes.get(orgId);
     if (hit && hit.expires > Date.now()) return hit.routing;
     const org = await findOrg(db, orgId);
-    if (!org) throw new Error(`organization ${orgId} not found`);
+    if (!org) return `organization ${orgId} not found`;
     const platformDefault = await findDefaultVendorAccountId(db);
-    if (!platformDefault) throw new Error("no default vendor account");
+    if (!platformDefault) return "the platform has no default vendor account";
     const routing = resolveRouting({
       orgId,
       chain: await findRoutingChain(db, org.path),
@@ -115,12 +137,20 @@ export function createVendorDirectory(options: {
 
   return {
     get,
+    usable,
     async routeFor(orgId, channel) {
-      const route = (await routingOf(orgId))[channel];
-      const primary = await get(route.primaryAccountId);
-      if (!primary) throw new Error(`vendor account ${route.primaryAccountId} is not usable`);
-      const secondary = route.secondaryAccountId ? await get(route.secondaryAccountId) : null;
-      return { primary, secondary, source: route.source };
+      const routing = await routingOf(orgId);
+      if (typeof routing === "string") return { ok: false, reason: routing };
+      const route = routing[channel];
+      const primary = await usable(route.primaryAccountId);
+      if (!primary) {
+        return {
+          ok: false,
+          reason: `vendor account ${route.primaryAccountId} (${channel}) is disabled or gone`,
+        };
+      }
+      const secondary = route.secondaryAccountId ? await usable(route.secondaryAccountId) : null;
+      return { ok: true, route: { primary, secondary, source: route.source } };
     },
     invalidate() {
       accounts.clear();

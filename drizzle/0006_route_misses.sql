@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "route_misses" integer DEFAULT 0 NOT NULL;

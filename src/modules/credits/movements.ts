@@ -1,0 +1,169 @@
+// The named money movements of the platform. Each owns its idempotency-key
+// scheme, so that no caller builds a key by hand and a repeated movement can
+// never move money twice:
+//
+//   grant:opening:{orgId}            an organization's opening credits, once
+//   grant:key:{caller's key}         an operator's grant with the caller's key, once
+//   grant:{entry id}                 an operator's grant without a key
+//   hold:{campaignId}                a campaign's worst-case price, once at acceptance
+//   capture|release:{campaignId}:{settlement batch}
+//                                    a settlement batch; each message is settled once
+//                                    by `settled_at`, in the same transaction
+//   release:cancel:{campaignId}      the holds of a campaign's canceled messages, once
+import type { Db, Queryable } from "../../db/client.ts";
+import { AppError } from "../../lib/errors.ts";
+import { newId } from "../../lib/ids.ts";
+import { applyMovement, findLedgerEntryByKey, type LedgerRow } from "./queries.ts";
+
+/**
+ * Holds a campaign's worst-case price. Null when the available credits
+ * cannot cover it (nothing moved).
+ */
+export function holdForCampaign(
+  q: Queryable,
+  hold: { orgId: string; campaignId: string; amount: bigint },
+): Promise<LedgerRow | null> {
+  return applyMovement(q, {
+    id: newId("led"),
+    orgId: hold.orgId,
+    kind: "hold",
+    balanceDelta: 0n,
+    heldDelta: hold.amount,
+    idempotencyKey: `hold:${hold.campaignId}`,
+    campaignId: hold.campaignId,
+  });
+}
+
+/** What one settlement batch settled for one campaign. */
+export interface CampaignSettlement {
+  orgId: string;
+  campaignId: string;
+  messages: number;
+  charged: bigint;
+  released: bigint;
+}
+
+/**
+ * Books a settlement batch: per campaign one capture (the delivered prices)
+ * and one release (the rest of the holds). Runs in the transaction that
+ * marked the messages settled, which is what makes it exactly once; the
+ * batch id only keeps the keys of successive batches apart.
+ */
+export async function settleBatch(
+  q: Queryable,
+  groups: readonly CampaignSettlement[],
+): Promise<void> {
+  const batch = newId("led");
+  for (const g of groups) {
+    const movements = [
+      { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
+      { kind: "release" as const, amount: g.released, balanceDelta: 0n },
+    ];
+    for (const m of movements) {
+      if (m.amount === 0n) continue;
+      const entry = await applyMovement(q, {
+        id: newId("led"),
+        orgId: g.orgId,
+        kind: m.kind,
+        balanceDelta: m.balanceDelta,
+        heldDelta: -m.amount,
+        idempotencyKey: `${m.kind}:${g.campaignId}:${batch}`,
+        campaignId: g.campaignId,
+        memo: `${g.messages} messages`,
+      });
+      // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
+      if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
+    }
+  }
+}
+
+/**
+ * Releases the holds of a campaign's canceled messages: once per campaign.
+ * Asked again (a repeated cancel), it returns the first release and moves
+ * nothing. The caller holds the campaign's row lock, so the check and the
+ * movement cannot interleave with another cancel of the same campaign.
+ */
+export async function releaseCanceled(
+  q: Queryable,
+  release: { orgId: string; campaignId: string; amount: bigint; messages: number },
+): Promise<LedgerRow | null> {
+  const key = `release:cancel:${release.campaignId}`;
+  const first = await findLedgerEntryByKey(q, key);
+  if (first) return first;
+  if (release.amount === 0n) return null;
+  const entry = await applyMovement(q, {
+    id: newId("led"),
+    orgId: release.orgId,
+    kind: "release",
+    balanceDelta: 0n,
+    heldDelta: -release.amount,
+    idempotencyKey: key,
+    campaignId: release.campaignId,
+    memo: `canceled ${release.messages} messages`,
+  });
+  if (!entry) throw new Error(`wallet of ${release.orgId} cannot release ${release.amount}`);
+  return entry;
+}
+
+/** An organization's opening credits, granted once when it is created. */
+export async function grantOpeningCredits(
+  q: Queryable,
+  grant: { orgId: string; amount: bigint },
+): Promise<LedgerRow | null> {
+  return applyMovement(q, {
+    id: newId("led"),
+    orgId: grant.orgId,
+    kind: "grant",
+    balanceDelta: grant.amount,
+    heldDelta: 0n,
+    idempotencyKey: `grant:opening:${grant.orgId}`,
+    memo: "opening credits",
+  });
+}
+
+/**
+ * An operator's grant, in a transaction of its own. Idempotent by the
+ * caller's key: granting again with the same key returns the first entry and
+ * moves nothing. The caller's key is namespaced (`grant:key:…`) so that it
+ * can never collide with another movement's key.
+ */
+export async function grantCredits(
+  db: Db,
+  grant: { orgId: string; amount: bigint; idempotencyKey?: string; memo?: string },
+): Promise<LedgerRow> {
+  if (grant.amount <= 0n) {
+    throw new AppError("VALIDATION_FAILED", "amount must be positive", {
+      details: [{ path: "/amount", code: "INVALID_VALUE", message: "must be positive" }],
+    });
+  }
+  const id = newId("led");
+  const key = grant.idempotencyKey ? `grant:key:${grant.idempotencyKey}` : `grant:${id}`;
+  try {
+    const entry = await db.tx((q) =>
+      applyMovement(q, {
+        id,
+        orgId: grant.orgId,
+        kind: "grant",
+        balanceDelta: grant.amount,
+        heldDelta: 0n,
+        idempotencyKey: key,
+        memo: grant.memo ?? null,
+      }),
+    );
+    if (!entry) throw new AppError("NOT_FOUND", `wallet of ${grant.orgId} not found`);
+    return entry;
+  } catch (err) {
+    if (!isUniqueViolation(err, "ledger_entries_idempotency_key")) throw err;
+    const first = await findLedgerEntryByKey(db, key);
+    if (!first) throw err;
+    return first;
+  }
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== "23505") return false;
+  return (
+    constraint === undefined || e.constraint === constraint || !!e.message?.includes(constraint)
+  );
+}
