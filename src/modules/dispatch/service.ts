@@ -59,6 +59,8 @@ export interface DispatchRound {
 }
 
 const CAMPAIGN_CACHE_MAX = 1000;
+/** MMS images kept with cached campaigns (up to 900 KB a campaign): past this, start afresh. */
+const CAMPAIGN_CACHE_IMAGE_BYTES = 64 * 1024 * 1024;
 const EXPRESS_CLAIM = 100;
 /** When every account of a route is unavailable, its messages wait this long. */
 const ROUTE_DOWN_RETRY_MS = 5_000;
@@ -110,14 +112,24 @@ export function createDispatcher(options: DispatcherOptions) {
     string,
     { from: string; content: CompiledContent; channel: KakaoChannel | null }
   >();
+  let cachedImageBytes = 0;
 
   async function loadCampaigns(ids: string[]) {
     const missing = ids.filter((id) => !campaigns.has(id));
     if (missing.length === 0) return;
     // A campaign seen by this dispatcher is already marked as sending.
     await markCampaignsSending(db, missing);
-    if (campaigns.size + missing.length > CAMPAIGN_CACHE_MAX) campaigns.clear();
     const images = await findFilesForDispatch(db, missing);
+    let bytes = 0;
+    for (const list of images.values()) for (const image of list) bytes += image.data.length;
+    if (
+      campaigns.size + missing.length > CAMPAIGN_CACHE_MAX ||
+      cachedImageBytes + bytes > CAMPAIGN_CACHE_IMAGE_BYTES
+    ) {
+      campaigns.clear();
+      cachedImageBytes = 0;
+    }
+    cachedImageBytes += bytes;
     for (const c of await findCampaignsForDispatch(db, missing)) {
       campaigns.set(c.id, {
         from: c.fromNumber ?? "",
