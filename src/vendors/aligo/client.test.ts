@@ -1,8 +1,10 @@
 // The adapter's send against the fake Aligo: what goes over the wire, how a
 // batch is split, and what comes back for each message.
 import { afterEach, describe, expect, it } from "vitest";
-import { createAligoAdapter } from "./client.ts";
-import { type FakeAligoOptions, startFakeServer } from "./fake-server.ts";
+import {
+  type FakeAligoOptions,
+  startFakeServer,
+} from "../../../test/support/vendors/aligo/fake-server.ts";
 import {
   API_KEY,
   aligoAccount,
@@ -13,7 +15,8 @@ import {
   outbound,
   SENDER_KEY,
   USER_ID,
-} from "./testing.ts";
+} from "../../../test/support/vendors/aligo/testing.ts";
+import { createAligoAdapter } from "./client.ts";
 import { createTokenCache } from "./token.ts";
 
 const servers: { close(): Promise<void> }[] = [];

@@ -20,7 +20,12 @@ import { intOf, textOf } from "./wire.ts";
 // Fixture payloads are shaped as reference/vendors.md §3 documents; the
 // values are ours (the reference's shapes are illustrative too).
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../test/support/vendors/aligo/fixtures/${name}`, import.meta.url),
+      "utf8",
+    ),
+  );
 
 const smsSettings = {
   smsDeliveredStates: DEFAULT_SMS_DELIVERED_STATES,

@@ -4,9 +4,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors.ts";
-import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
-import { nhnAdapter } from "./client.ts";
 import {
   FAKE_ALIMTALK,
   FAKE_SMS,
@@ -14,7 +11,10 @@ import {
   type FakeNhnServer,
   type FakeRecord,
   startFakeServer,
-} from "./fake-server.ts";
+} from "../../../test/support/vendors/nhn/fake-server.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
+import { nhnAdapter } from "./client.ts";
 
 const SENDER_KEY = "0123456789abcdef0123456789abcdef01234567";
 const SECRET = "whsec_generated_by_alimi";

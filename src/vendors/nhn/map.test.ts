@@ -17,7 +17,12 @@ import { alimtalkReportOf, fallbackReportOf, readAlimtalkItem, smsReportOf } fro
 import { fallbackOfGroupingKey, headerOf, sendResultsOf } from "./wire.ts";
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../test/support/vendors/nhn/fixtures/${name}`, import.meta.url),
+      "utf8",
+    ),
+  );
 const NOW = new Date("2026-03-02T03:30:00.000Z");
 
 describe("mapApiResult", () => {

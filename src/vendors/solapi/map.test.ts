@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import errors from "../../../test/support/vendors/solapi/fixtures/errors.json" with {
+  type: "json",
+};
 import type { VendorErrorCode } from "../vendor.ts";
-import errors from "./fixtures/errors.json" with { type: "json" };
 import {
   mapHttpFailure,
   mapStatusCode,

@@ -10,8 +10,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AuthCheck, createAuthVerifier } from "./auth.ts";
-import { EVENT_HEADER, SECRET_HEADER } from "./callback.ts";
+import { type AuthCheck, createAuthVerifier } from "../../../../src/vendors/solapi/auth.ts";
+import { EVENT_HEADER, SECRET_HEADER } from "../../../../src/vendors/solapi/callback.ts";
 import {
   BALANCE_PATH,
   isObject,
@@ -24,7 +24,7 @@ import {
   type WireListResponse,
   type WireSendResponse,
   type WireStoredMessage,
-} from "./wire.ts";
+} from "../../../../src/vendors/solapi/wire.ts";
 
 export type RecipientBehaviour =
   /** Refused at intake: in failedMessageList with this code. */

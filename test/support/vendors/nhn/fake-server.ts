@@ -14,7 +14,15 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseNhnDate } from "./dates.ts";
+import { parseNhnDate } from "../../../../src/vendors/nhn/dates.ts";
+import {
+  isObject,
+  JSON_CONTENT_TYPE,
+  MESSAGE_RESULT_UPDATE,
+  NHN_MAX_RECIPIENTS,
+  type NhnProduct,
+  type WireHookEnvelope,
+} from "../../../../src/vendors/nhn/wire.ts";
 import {
   acceptAlimtalk,
   acceptSms,
@@ -29,14 +37,6 @@ import {
   ok,
   smsListItem,
 } from "./fake-store.ts";
-import {
-  isObject,
-  JSON_CONTENT_TYPE,
-  MESSAGE_RESULT_UPDATE,
-  NHN_MAX_RECIPIENTS,
-  type NhnProduct,
-  type WireHookEnvelope,
-} from "./wire.ts";
 
 export type { FakeRecord } from "./fake-store.ts";
 

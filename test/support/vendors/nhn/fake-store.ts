@@ -2,14 +2,14 @@
 // documented JSON it answers queries and posts webhooks with. No HTTP here
 // (fake-server.ts). Result codes are NHN's documented ones.
 import { randomBytes } from "node:crypto";
-import { formatNhnDate } from "./dates.ts";
+import { formatNhnDate } from "../../../../src/vendors/nhn/dates.ts";
 import {
   isObject,
   NHN_MAX_RECIPIENTS,
   type NhnProduct,
   type ResendParameter,
   stringOf,
-} from "./wire.ts";
+} from "../../../../src/vendors/nhn/wire.ts";
 
 export interface FakeRecord {
   product: NhnProduct;
