@@ -15,9 +15,11 @@
 // merely lacks some results is completed from the group's message list rather
 // than resent.
 import { AppError } from "../../lib/errors.ts";
+import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
 import { parseJson } from "../transport.ts";
 import type {
   DeliveryReport,
+  OutboundImage,
   OutboundMessage,
   SendOutcome,
   VendorAccount,
@@ -36,6 +38,8 @@ import {
   SEND_PATH,
   SOLAPI_BASE_URL,
   SOLAPI_MAX_MESSAGES,
+  STORAGE_PATH,
+  type WireUploadRequest,
 } from "./wire.ts";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -262,6 +266,95 @@ async function sendRequest(
   );
 }
 
+/**
+ * SOLAPI's storage ids of the images we uploaded, per account: an MMS image
+ * is uploaded once and its fileId reused as `imageId` (see file-cache.ts for
+ * the bounds).
+ */
+const imageIds = createVendorFileCache();
+
+/** The documented "no such image" status: the storage no longer has the fileId. */
+const IMAGE_NOT_FOUND = "1023";
+
+async function uploadImage(config: SolapiConfig, image: OutboundImage): Promise<UploadResult> {
+  const body: WireUploadRequest = {
+    file: image.data.toString("base64"),
+    type: "MMS",
+    name: image.name,
+  };
+  const answer = await call(config, {
+    method: "POST",
+    path: STORAGE_PATH,
+    body: JSON.stringify(body),
+  });
+  const failure = failureOf(answer);
+  if (failure !== null) return { ok: false, failure };
+  const answered = (answer as { body: unknown }).body;
+  if (isObject(answered) && typeof answered.fileId === "string" && answered.fileId !== "") {
+    return { ok: true, vendorFileId: answered.fileId };
+  }
+  const error: VendorError = {
+    code: "VENDOR_UNAVAILABLE",
+    rawCode: "storage.malformed",
+    message: "SOLAPI's upload answer has no fileId",
+  };
+  return { ok: false, failure: { error, retryable: true } };
+}
+
+/**
+ * Each MMS's imageId (uploading the images this account has not uploaded
+ * yet), or the outcome of a message that cannot be sent: SOLAPI carries one
+ * image per message (`imageId`), so an MMS with more is refused here.
+ */
+async function imageIdsOf(
+  account: VendorAccount,
+  config: SolapiConfig,
+  messages: OutboundMessage[],
+): Promise<Map<string, string | SendOutcome>> {
+  const found = new Map<string, string | SendOutcome>();
+  for (const m of messages) {
+    if (m.type !== "mms" || m.images.length === 0) continue;
+    if (m.images.length > 1) {
+      found.set(m.id, {
+        id: m.id,
+        outcome: "rejected",
+        error: {
+          code: "CONTENT_REJECTED",
+          rawCode: "images.count",
+          message: `SOLAPI carries one image per MMS; this message has ${m.images.length}`,
+        },
+      });
+      continue;
+    }
+    const uploaded = await imageIds.resolve(account.id, m.images[0]!, (image) =>
+      uploadImage(config, image),
+    );
+    found.set(
+      m.id,
+      uploaded.ok
+        ? uploaded.vendorFileId
+        : {
+            id: m.id,
+            outcome: uploaded.failure.retryable ? "retry" : "rejected",
+            error: uploaded.failure.error,
+          },
+    );
+  }
+  return found;
+}
+
+/**
+ * A message SOLAPI refused for an unknown image had its imageId from our
+ * cache, which outlived SOLAPI's copy: forget it and retry (a fresh upload).
+ */
+function retryLostImage(account: VendorAccount, message: OutboundMessage, outcome: SendOutcome) {
+  if (outcome.outcome !== "rejected" || outcome.error.rawCode !== IMAGE_NOT_FOUND) return outcome;
+  const image = message.images[0];
+  if (image === undefined) return outcome;
+  imageIds.forget(account.id, image.fileId);
+  return { ...outcome, outcome: "retry" as const };
+}
+
 /** Items by a key that only one of them has. */
 function uniqueBy<T>(items: T[], key: (item: T) => string): Map<string, T> {
   const seen = new Map<string, T | null>();
@@ -289,8 +382,14 @@ export const solapiAdapter: VendorAdapter = {
     const { config } = checked;
     const outcomes = new Map<string, SendOutcome>();
     const sendable: { id: string; to: string; json: string }[] = [];
+    const images = await imageIdsOf(account, config, messages);
     for (const m of messages) {
-      const wire = toWireMessage(m, config);
+      const image = images.get(m.id) ?? null;
+      if (image !== null && typeof image !== "string") {
+        outcomes.set(m.id, image);
+        continue;
+      }
+      const wire = toWireMessage(m, config, image);
       if (wire.ok) sendable.push({ id: m.id, to: wire.wire.to, json: JSON.stringify(wire.wire) });
       else outcomes.set(m.id, { id: m.id, outcome: "rejected", error: wire.error });
     }
@@ -299,7 +398,7 @@ export const solapiAdapter: VendorAdapter = {
         outcomes.set(outcome.id, outcome);
       }
     }
-    return messages.map((m) => outcomes.get(m.id)!);
+    return messages.map((m) => retryLostImage(account, m, outcomes.get(m.id)!));
   },
 
   parseReports(account, request) {

@@ -2,7 +2,9 @@
 // the HMAC header the way SOLAPI documents it (15-minute skew, no reused
 // signature, 403 with the documented codes), speaks the documented shapes of
 // send-many/detail, the message list and the balance, enforces the request
-// limits (10,000 messages, 15 MB), records what it received, and posts
+// limits (10,000 messages, 15 MB), keeps MMS images uploaded to its storage
+// (type MMS: JPEG/PNG/GIF ≤ 200 KB) and refuses an MMS whose imageId it does
+// not hold (1023), records what it received, and posts
 // message reports to a webhook URL — now, later, or never (then poll).
 //
 // Recipients (national digits) can be given a behaviour; any other recipient
@@ -19,12 +21,16 @@ import {
   SEND_PATH,
   SOLAPI_MAX_MESSAGES,
   SOLAPI_MAX_REQUEST_BYTES,
+  SOLAPI_MMS_IMAGE_MAX_BYTES,
+  STORAGE_PATH,
   type WireErrorBody,
   type WireFailedMessage,
   type WireListResponse,
   type WireSendResponse,
   type WireStoredMessage,
+  type WireUploadResponse,
 } from "../../../../src/vendors/solapi/wire.ts";
+import { imageFormatOf } from "../images.ts";
 
 export type RecipientBehaviour =
   /** Refused at intake: in failedMessageList with this code. */
@@ -75,6 +81,8 @@ export interface FakeSolapi {
   /** Messages by SOLAPI id, as the list API shows them now. */
   stored: Map<string, WireStoredMessage>;
   posts: ReportPost[];
+  /** Files in the storage, by fileId. */
+  uploads: Map<string, { type: string; name: string; data: Buffer }>;
   failNext(count: number, how: InjectedFailure): void;
   /** Answers the next authenticated request with this, whatever it asked (fixtures). */
   answerNext(status: number, body: unknown): void;
@@ -102,6 +110,7 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
     requests: [],
     stored: new Map(),
     posts: [],
+    uploads: new Map(),
     failNext(count, how) {
       for (let i = 0; i < count; i++) failures.push(how);
     },
@@ -159,6 +168,13 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
       const route = `${recorded.method} ${url.pathname}`;
       if (route === `GET ${BALANCE_PATH}`) return answer(res, recorded, 200, FAKE_BALANCE);
       if (route === `GET ${LIST_PATH}`) return answer(res, recorded, 200, list(url.searchParams));
+      if (route === `POST ${STORAGE_PATH}`) {
+        const uploaded = upload(recorded.body);
+        if (typeof uploaded === "string") {
+          return answer(res, recorded, 400, error("ValidationError", uploaded));
+        }
+        return answer(res, recorded, 200, uploaded);
+      }
       if (route !== `POST ${SEND_PATH}`) {
         return answer(res, recorded, 404, error("ResourceNotFound", route));
       }
@@ -175,6 +191,44 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
       return answer(res, recorded, 200, sent);
     });
   });
+
+  /** Stores a file as SOLAPI's storage API does, or says why not. */
+  function upload(body: unknown): WireUploadResponse | string {
+    if (!isObject(body)) return "the body must be an object";
+    const { file, type, name } = body;
+    if (!["KAKAO", "MMS", "DOCUMENT", "RCS", "FAX", "BMS"].includes(type as string)) {
+      return `type must be one of KAKAO, MMS, DOCUMENT, RCS, FAX, BMS; got ${String(type)}`;
+    }
+    if (typeof file !== "string" || file === "" || !/^[A-Za-z0-9+/]+=*$/.test(file)) {
+      return "file must be the file's bytes in base64";
+    }
+    const data = Buffer.from(file, "base64");
+    if (type === "MMS") {
+      if (data.length > SOLAPI_MMS_IMAGE_MAX_BYTES) return "MMS images are at most 200KB";
+      if (imageFormatOf(data) === null) return "MMS images must be JPEG, PNG or GIF";
+    }
+    const fileId = `ST01FZ${solapiId("M4V").slice(3)}`;
+    const at = now().toISOString();
+    const stored = { type: type as string, name: typeof name === "string" ? name : "", data };
+    fake.uploads.set(fileId, stored);
+    return {
+      fileId,
+      type: stored.type,
+      name: stored.name,
+      originalName: stored.name,
+      url: `https://fake.solapi.local/${fileId}`,
+      accountId: FAKE_BALANCE.accountId,
+      dateCreated: at,
+      dateUpdated: at,
+    };
+  }
+
+  /** The intake check, with the storage: an MMS names an MMS image it holds. */
+  function imageCode(m: Record<string, unknown>): string | null {
+    if (m.type !== "MMS") return null;
+    const image = typeof m.imageId === "string" ? fake.uploads.get(m.imageId) : undefined;
+    return image?.type === "MMS" ? null : "1023";
+  }
 
   /** Registers a request's messages and schedules their results. */
   function send(body: unknown, omitMessageList: boolean): WireSendResponse | string {
@@ -196,7 +250,7 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
         ? (m.customFields as Record<string, string>)
         : {};
       const behaviour = options.recipients?.[to];
-      let code = intakeCode(m, body.allowDuplicates === true ? null : seenTo);
+      let code = intakeCode(m, body.allowDuplicates === true ? null : seenTo) ?? imageCode(m);
       if (code === null && behaviour?.kind === "refuse") code = behaviour.statusCode;
       seenTo.add(to);
       const stored: WireStoredMessage = {
