@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_ALIMTALK,
   FAKE_SMS,
@@ -114,9 +115,15 @@ describe("send", () => {
     const { fake, account } = await setup();
     await nhnAdapter.send(account, [
       sms("msg_l", { type: "lms", subject: "주문 안내", text: "긴 본문" }),
-      sms("msg_m", { type: "mms", subject: null, text: "  제목 없는\n긴 본문 " }),
+      sms("msg_m", {
+        type: "mms",
+        subject: null,
+        text: "  제목 없는\n긴 본문 ",
+        images: [testImage()],
+      }),
     ]);
-    expect(posts(fake).map((p) => [p.path, p.body])).toEqual([
+    const sends = posts(fake).filter((p) => !p.path.endsWith("/attachfile/binaryUpload"));
+    expect(sends.map((p) => [p.path, p.body])).toEqual([
       [
         `/sms/v3.0/appKeys/${FAKE_SMS.appKey}/sender/mms`,
         {
@@ -133,6 +140,7 @@ describe("send", () => {
           body: "  제목 없는\n긴 본문 ",
           sendNo: "0212345678",
           title: "제목 없는 긴 본문",
+          attachFileIdList: [1],
           senderGroupingKey: "alimi:text",
           recipientList: [{ recipientNo: "01012345678", recipientGroupingKey: "msg_m" }],
         },

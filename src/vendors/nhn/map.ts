@@ -37,6 +37,8 @@ export const SMS_API_ERRORS: Readonly<Record<number, ApiEntry>> = {
   [-2021]: ["VENDOR_UNAVAILABLE", true, "System error. Failed insert queue."],
   [-2023]: ["CONTENT_REJECTED", false, "Unacceptable characters in title and body."],
   [-2024]: ["INVALID_NUMBER", false, "LMS/MMS Type is not sent to outside of Korea."],
+  [-2003]: ["CONTENT_REJECTED", false, "The attachment must be a jpg/jpeg file."],
+  [-2005]: ["CONTENT_REJECTED", false, "The attachment is over 300 KB."],
   [-2044]: ["INVALID_NUMBER", false, "Invalid countryCode for sending."],
   [-2045]: ["BLOCKED", false, "International sending blocked by service."],
   [-2046]: ["BLOCKED", false, "Blocked country by service."],

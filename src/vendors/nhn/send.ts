@@ -1,14 +1,28 @@
 // Sending a batch: messages on a retry are first looked up (NHN may have taken
 // them already), the rest are planned into NHN requests (plan.ts) and sent a
 // few at a time. Never throws for NHN's trouble; outcomes in input order.
-import type { OutboundMessage, SendOutcome, VendorAccount, VendorError } from "../vendor.ts";
+import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
+import type {
+  OutboundImage,
+  OutboundMessage,
+  SendOutcome,
+  VendorAccount,
+  VendorError,
+} from "../vendor.ts";
 import { type Answer, callNhn, failureOf, forEachLimited } from "./http.ts";
 import { vendorMessageIdOf } from "./ids.ts";
 import { type MappedError, mapApiResult } from "./map.ts";
 import { type PlannedRequest, planSend, productOf, refusalOf } from "./plan.ts";
 import { findSent } from "./queries.ts";
 import { configOf, type ProductConfig, productConfig } from "./settings.ts";
-import { type NhnProduct, sendResultsOf, type WireSendResult } from "./wire.ts";
+import {
+  ATTACH_UPLOAD_PATH,
+  type AttachUploadBody,
+  isObject,
+  type NhnProduct,
+  sendResultsOf,
+  type WireSendResult,
+} from "./wire.ts";
 
 /**
  * Requests in flight at once. NHN documents no rate limit; a batch of
@@ -71,7 +85,8 @@ export async function sendMessages(
     }
   });
 
-  const requests = planSend(config, messages, outcomes);
+  const attachments = await attachmentsOf(account, config, messages, outcomes);
+  const requests = planSend(config, messages, outcomes, attachments);
   await forEachLimited(requests, PARALLEL_REQUESTS, async (request) => {
     const product = productConfig(config, request.product) as ProductConfig;
     const skip = stopped.get(request.product);
@@ -95,6 +110,84 @@ export async function sendMessages(
   return outcomes.map(
     (o, i) => o ?? { id: messages[i]!.id, outcome: "retry", error: MISSING_RESULT },
   );
+}
+
+/**
+ * NHN's attachment ids of the images we uploaded, per account: an MMS image
+ * is uploaded once and its id reused in attachFileIdList (see file-cache.ts
+ * for the bounds).
+ */
+const attachIds = createVendorFileCache();
+
+/** Who uploaded, as /attachfile/binaryUpload requires it. */
+const CREATE_USER = "alimi";
+
+async function uploadImage(
+  product: ProductConfig,
+  timeoutMs: number,
+  image: OutboundImage,
+): Promise<UploadResult> {
+  const body: AttachUploadBody = {
+    // NHN takes lower-case jpg/jpeg names of at most 45 characters: our file id is both.
+    fileName: `${image.fileId.slice(0, 40)}.jpg`,
+    fileBody: image.data.toString("base64"),
+    createUser: CREATE_USER,
+  };
+  const answer = await callNhn(product, timeoutMs, {
+    method: "POST",
+    path: ATTACH_UPLOAD_PATH,
+    body,
+  });
+  const failure = failureOf(product, answer);
+  if (failure !== null) return { ok: false, failure };
+  const answered = (answer as { body: unknown }).body;
+  const data =
+    isObject(answered) && isObject(answered.body) && isObject(answered.body.data)
+      ? answered.body.data
+      : null;
+  const fileId = data?.fileId;
+  if (typeof fileId === "number" && Number.isInteger(fileId)) {
+    return { ok: true, vendorFileId: String(fileId) };
+  }
+  return { ok: false, failure: { error: MISSING_FILE_ID, retryable: true } };
+}
+
+const MISSING_FILE_ID: VendorError = {
+  code: "VENDOR_UNAVAILABLE",
+  rawCode: "attachfile.malformed",
+  message: "NHN's upload answer has no fileId",
+};
+
+/**
+ * Each MMS's attachment ids, uploading the images this account has not
+ * uploaded yet. A message whose upload failed gets its outcome in `outcomes`.
+ */
+async function attachmentsOf(
+  account: VendorAccount,
+  config: ReturnType<typeof configOf>,
+  messages: OutboundMessage[],
+  outcomes: (SendOutcome | null)[],
+): Promise<Map<string, number[]>> {
+  const found = new Map<string, number[]>();
+  for (const [index, message] of messages.entries()) {
+    if (outcomes[index] !== null || message.type !== "mms" || message.images.length === 0) continue;
+    if (refusalOf(config, message) !== null) continue;
+    const product = productConfig(config, "sms") as ProductConfig;
+    const ids: number[] = [];
+    for (const image of message.images) {
+      const uploaded = await attachIds.resolve(account.id, image, (i) =>
+        uploadImage(product, config.timeoutMs, i),
+      );
+      if (!uploaded.ok) {
+        const { error, retryable } = uploaded.failure;
+        outcomes[index] = { id: message.id, outcome: retryable ? "retry" : "rejected", error };
+        break;
+      }
+      ids.push(Number(uploaded.vendorFileId));
+    }
+    if (outcomes[index] === null) found.set(message.id, ids);
+  }
+  return found;
 }
 
 /** NHN's answer to one request, per message of it, in the request's order. */

@@ -25,11 +25,13 @@ import {
 } from "../../../../src/vendors/nhn/wire.ts";
 import {
   acceptAlimtalk,
+  acceptAttachment,
   acceptSms,
   alimtalkItem,
   apiError,
   completeRecords,
   type FakeAnswer,
+  type FakeAttachment,
   type FakeRecord,
   hookOf,
   newRequestId,
@@ -76,6 +78,8 @@ export interface FakeNhnServer {
   url: string;
   received: ReceivedRequest[];
   records: FakeRecord[];
+  /** Uploaded MMS attachments, by fileId. */
+  attachments: Map<number, FakeAttachment>;
   failNext(kind: FakeFailure, count?: number): void;
   /** Every pending message gets its final result (see completeRecords). */
   complete(options?: { fallbackInProgress?: boolean }): void;
@@ -90,6 +94,7 @@ export interface FakeNhnServer {
 }
 
 const SMS_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)$/;
+const ATTACH_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/attachfile\/binaryUpload$/;
 const ALIMTALK_ROUTE =
   /^\/alimtalk\/v2\.3\/appkeys\/([^/]+)\/(raw-messages|messages)(?:\/([^/]+)\/(\d+))?$/;
 const INVALID_JSON = Symbol("invalid JSON");
@@ -101,6 +106,7 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
   };
   const received: ReceivedRequest[] = [];
   const records: FakeRecord[] = [];
+  const attachments = new Map<number, FakeAttachment>();
   const posted: WireHookEnvelope[] = [];
   const failures: FakeFailure[] = [];
   const held = new Set<ServerResponse>();
@@ -148,17 +154,18 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     json: unknown,
   ): FakeAnswer {
     const sms = SMS_ROUTE.exec(url.pathname);
+    const attach = ATTACH_ROUTE.exec(url.pathname);
     const alimtalk = ALIMTALK_ROUTE.exec(url.pathname);
-    const match = sms ?? alimtalk;
+    const match = sms ?? attach ?? alimtalk;
     if (match === null) return apiError(-9998, "Not exist API.", 404);
-    const product: NhnProduct = sms ? "sms" : "alimtalk";
+    const product: NhnProduct = sms || attach ? "sms" : "alimtalk";
     const given = credentials[product];
     if (decodeURIComponent(match[1]!) !== given.appKey) return apiError(-1000, "Invalid appKey.");
     if (headers["x-secret-key"] !== given.secretKey) {
       return apiError(-1001, "Invalid secretKey.", options.authFailureStatus ?? 401);
     }
     const now = new Date();
-    const ctx = { records, outcomes: options, now };
+    const ctx = { records, outcomes: options, now, attachments };
     if (method === "POST") {
       if (!String(headers["content-type"] ?? "").startsWith("application/json")) {
         return apiError(-9996, "Only application/json Content-type is supported.");
@@ -166,12 +173,13 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
       if (json === INVALID_JSON || !isObject(json))
         return apiError(-9997, "Invalid API parameters.");
       if (sms) return acceptSms(sms[2] as "sms" | "mms", json, ctx);
+      if (attach) return acceptAttachment(json, attachments);
       if (alimtalk![2] === "raw-messages" && alimtalk![3] === undefined) {
         return acceptAlimtalk(json, ctx);
       }
       return apiError(-9998, "Not exist API.", 404);
     }
-    if (method !== "GET") return apiError(-9998, "Not exist API.", 404);
+    if (method !== "GET" || attach) return apiError(-9998, "Not exist API.", 404);
     if (sms) return listSms(sms[2] as "sms" | "mms", url.searchParams);
     if (alimtalk![2] !== "messages") return apiError(-9998, "Not exist API.", 404);
     if (alimtalk![3] !== undefined) {
@@ -254,6 +262,7 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     url: baseUrl,
     received,
     records,
+    attachments,
     posted,
     failNext(kind, count = 1) {
       for (let i = 0; i < count; i++) failures.push(kind);
