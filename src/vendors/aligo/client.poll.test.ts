@@ -141,7 +141,7 @@ describe("poll: Alimtalk results from /akv10/history/detail/", () => {
       outbound(1, "alimtalk"),
       outbound(2, "alimtalk"),
       outbound(3, "alimtalk", {
-        nativeFallback: { type: "lms", text: "대체 장문", subject: "안내" },
+        nativeFallback: { type: "lms", text: "대체 장문 ".repeat(12), subject: "안내" },
       }),
       outbound(4, "alimtalk", {
         nativeFallback: { type: "sms", text: "대체 단문", subject: null },

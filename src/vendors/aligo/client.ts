@@ -30,6 +30,8 @@ import {
 import {
   alimtalkSendForm,
   kakaoGroupKey,
+  mmsGroupKey,
+  mmsSendForm,
   type Placed,
   planRequests,
   smsGroupKey,
@@ -48,8 +50,10 @@ import { type AligoCredentials, type AligoSettings, configOf } from "./settings.
 import { createTokenCache, type TokenCache } from "./token.ts";
 import {
   ALIGO_KAKAO_MAX_BATCH,
+  ALIGO_MAX_IMAGES,
   ALIGO_MAX_RESULT_PAGES,
   ALIGO_RESULT_PAGE_SIZE,
+  ALIGO_SEND_MAX_RECEIVERS,
   ALIGO_SMS_MAX_BATCH,
   intOf,
   isKakaoSuccess,
@@ -93,6 +97,7 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
       const ctx: Context = { ...config, tokens };
       const outcomes: SendOutcome[] = new Array(messages.length);
       const sms: Placed[] = [];
+      const mms: Placed[] = [];
       const kakao: Placed[] = [];
       messages.forEach((message, index) => {
         const receiver = nationalNumberOf(message.to);
@@ -100,7 +105,8 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
         if (problem !== null) {
           outcomes[index] = { id: message.id, outcome: "rejected", error: problem };
         } else {
-          (message.type === "alimtalk" ? kakao : sms).push({ index, message, receiver: receiver! });
+          const list = message.type === "alimtalk" ? kakao : message.type === "mms" ? mms : sms;
+          list.push({ index, message, receiver: receiver! });
         }
       });
       // One request after the other: a batch makes few requests, and Aligo
@@ -108,6 +114,9 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
       const requests = [
         ...planRequests(sms, { keyOf: smsGroupKey, max: ALIGO_SMS_MAX_BATCH }).map(
           (items) => () => sendSms(ctx, items),
+        ),
+        ...planRequests(mms, { keyOf: mmsGroupKey, max: ALIGO_SEND_MAX_RECEIVERS }).map(
+          (items) => () => sendMms(ctx, items),
         ),
         ...planRequests(kakao, {
           keyOf: kakaoGroupKey(ctx.settings),
@@ -232,12 +241,29 @@ function problemOf(
     };
   }
   if (message.type !== "alimtalk") {
-    if (message.from !== "") return null;
-    return {
-      code: "SENDER_NOT_REGISTERED",
-      rawCode: "from.missing",
-      message: "an SMS/LMS/MMS needs a registered caller number",
-    };
+    if (message.from === "") {
+      return {
+        code: "SENDER_NOT_REGISTERED",
+        rawCode: "from.missing",
+        message: "an SMS/LMS/MMS needs a registered caller number",
+      };
+    }
+    if (message.type !== "mms") return null;
+    if (message.images.length === 0) {
+      return {
+        code: "CONTENT_REJECTED",
+        rawCode: "images.missing",
+        message: "an MMS needs an image",
+      };
+    }
+    if (message.images.length > ALIGO_MAX_IMAGES) {
+      return {
+        code: "CONTENT_REJECTED",
+        rawCode: "images.count",
+        message: "Aligo takes at most 3 images per MMS (image1..image3)",
+      };
+    }
+    return null;
   }
   if (message.alimtalk === null) {
     return {
@@ -266,6 +292,18 @@ const failAll = (items: Placed[], failure: MappedError): Placement =>
 
 async function sendSms(ctx: Context, items: Placed[]): Promise<Placement> {
   const answer = await callSms(ctx, SMS_PATHS.sendMass, smsSendForm({ ...ctx, items }));
+  if (!answer.ok) return failAll(items, answer.failure);
+  const { body } = answer;
+  return acceptedOrNot(items, {
+    mid: textOf(body.msg_id),
+    succeeded: intOf(body.success_cnt),
+    failed: intOf(body.error_cnt),
+    failedField: "error_cnt",
+  });
+}
+
+async function sendMms(ctx: Context, items: Placed[]): Promise<Placement> {
+  const answer = await callSms(ctx, SMS_PATHS.send, mmsSendForm({ ...ctx, items }));
   if (!answer.ok) return failAll(items, answer.failure);
   const { body } = answer;
   return acceptedOrNot(items, {
@@ -338,7 +376,11 @@ function acceptedOrNot(
 }
 
 /** An SMS API call: the body when `result_code` is 1, else the mapped failure. */
-async function callSms(ctx: Context, path: string, form: URLSearchParams): Promise<Answer> {
+async function callSms(
+  ctx: Context,
+  path: string,
+  form: URLSearchParams | FormData,
+): Promise<Answer> {
   const answer = await postForm({
     url: `${ctx.settings.smsBaseUrl}${path}`,
     form,

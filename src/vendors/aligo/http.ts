@@ -1,4 +1,5 @@
-// One form-encoded POST to Aligo, read as JSON. Never throws: a request with
+// One form POST to Aligo (form-encoded, or multipart when it carries MMS
+// images), read as JSON. Never throws: a request with
 // no answer comes back as a mapped failure. The form carries the credentials,
 // so neither it nor the URL ever goes into an error message.
 import { type MappedError, mapHttpFailure, mapTransportFailure, UNREADABLE_ANSWER } from "./map.ts";
@@ -10,19 +11,21 @@ export type Answer =
 
 export async function postForm(options: {
   url: string;
-  form: URLSearchParams;
+  form: URLSearchParams | FormData;
   timeoutMs: number;
 }): Promise<Answer> {
+  // A FormData body is sent as multipart/form-data with its boundary, set by fetch.
+  const multipart = options.form instanceof FormData;
   let status: number;
   let text: string;
   try {
     const response = await fetch(options.url, {
       method: "POST",
       headers: {
-        "content-type": "application/x-www-form-urlencoded;charset=UTF-8",
+        ...(multipart ? {} : { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" }),
         accept: "application/json",
       },
-      body: options.form.toString(),
+      body: multipart ? options.form : options.form.toString(),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     status = response.status;

@@ -12,10 +12,17 @@
 //   late                 pending until release(), then delivered
 //   refused              counted in error_cnt / fcnt at send time, never listed
 // A failed Alimtalk sent with failover=Y gets its fallback SMS/LMS (delivered)
-// under a new SMS mid, named by the item's `smid`.
+// under a new SMS mid, named by the item's `smid`; SMS or LMS by the fallback
+// text's length, as Aligo picks it (failover=Y without fsubject_N and
+// fmessage_N is refused: Aligo's client documents both as required).
+// MMS arrives on `/send/` as multipart with `image`/`image1`..`image3`
+// (JPEG, PNG or GIF); an MMS without one, or with a file that is no image,
+// is refused.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { countSupportedSmsBytes } from "../../../../src/domain/sms-bytes.ts";
+import { imageFormatOf } from "../images.ts";
 
 export type RecipientBehaviour =
   | "delivered"
@@ -38,9 +45,19 @@ export interface FakeAligoOptions {
   now?: () => number;
 }
 
+export interface RecordedFile {
+  name: string;
+  type: string;
+  data: Buffer;
+}
+
 export interface RecordedRequest {
   path: string;
+  /** The content type the request was sent with. */
+  contentType: string;
   form: Record<string, string>;
+  /** Multipart file parts, by field name. */
+  files: Record<string, RecordedFile>;
 }
 
 export interface FakeAligo {
@@ -106,7 +123,11 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     behaviours.get(receiver) ?? "delivered";
   const dateNow = () => kstDate(now());
 
-  function sms(form: Record<string, string>, path: string): unknown {
+  function sms(
+    form: Record<string, string>,
+    path: string,
+    files: Record<string, RecordedFile> = {},
+  ): unknown {
     if (form.key !== apiKey || (form.user_id ?? form.userid) !== userId) {
       return { result_code: "-101", message: "인증오류입니다." };
     }
@@ -133,6 +154,24 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
         next_yn: page * size < items.length ? "Y" : "N",
       };
     }
+    if (path === "/send/") {
+      const receivers = (form.receiver ?? "").split(",").filter((r) => r !== "");
+      const type = form.msg_type ?? (countSupportedSmsBytes(form.msg ?? "") > 90 ? "LMS" : "SMS");
+      if (!form.sender || !form.msg || receivers.length === 0 || receivers.length > 1000) {
+        return { result_code: "-102", message: "필수 파라메터가 누락되었습니다." };
+      }
+      if (type !== "SMS" && type !== "LMS" && type !== "MMS") {
+        return { result_code: "-102", message: "msg_type 이 올바르지 않습니다." };
+      }
+      const images = ["image", "image1", "image2", "image3"].flatMap((k) => files[k] ?? []);
+      if (type === "MMS" && images.length === 0) {
+        return { result_code: "-102", message: "MMS 첨부 이미지가 없습니다." };
+      }
+      if (images.some((image) => imageFormatOf(image.data) === null)) {
+        return { result_code: "-102", message: "이미지는 JPEG, PNG, GIF만 가능합니다." };
+      }
+      return accepted(receivers, type);
+    }
     if (path === "/send_mass/") {
       const cnt = Number(form.cnt);
       const type = form.msg_type;
@@ -150,27 +189,32 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
         }
         receivers.push(receiver);
       }
-      const mid = String(nextSmsMid++);
-      const listed = receivers.filter((r) => behaviourOf(r) !== "refused");
-      smsByMid.set(
-        mid,
-        listed.map((receiver) => ({
-          mdid: String(nextDetail++),
-          receiver,
-          type,
-          behaviour: behaviourOf(receiver),
-        })),
-      );
-      return {
-        result_code: "1",
-        message: "success",
-        msg_id: mid,
-        success_cnt: listed.length,
-        error_cnt: receivers.length - listed.length,
-        msg_type: type,
-      };
+      return accepted(receivers, type);
     }
     return null;
+  }
+
+  /** A send Aligo took: one mid for the request, its receivers listed under it. */
+  function accepted(receivers: string[], type: "SMS" | "LMS" | "MMS") {
+    const mid = String(nextSmsMid++);
+    const listed = receivers.filter((r) => behaviourOf(r) !== "refused");
+    smsByMid.set(
+      mid,
+      listed.map((receiver) => ({
+        mdid: String(nextDetail++),
+        receiver,
+        type,
+        behaviour: behaviourOf(receiver),
+      })),
+    );
+    return {
+      result_code: "1",
+      message: "success",
+      msg_id: mid,
+      success_cnt: listed.length,
+      error_cnt: receivers.length - listed.length,
+      msg_type: type,
+    };
   }
 
   function kakao(form: Record<string, string>, path: string): unknown {
@@ -217,6 +261,9 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
       if (!form[`subject_${n}`] || !form[`message_${n}`]) {
         return { code: -99, message: `subject_${n}/message_${n} 정보가 없습니다.` };
       }
+      if (form.failover === "Y" && (!form[`fsubject_${n}`] || !form[`fmessage_${n}`])) {
+        return { code: -99, message: `fsubject_${n}/fmessage_${n} 정보가 없습니다.` };
+      }
       receivers.push({ receiver: form[`receiver_${n}`]!, n });
     }
     if (receivers.length === 0 || receivers.length > 500) {
@@ -236,7 +283,7 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
             {
               mdid: String(nextDetail++),
               receiver,
-              type: form[`fsubject_${n}`] ? "LMS" : "SMS",
+              type: countSupportedSmsBytes(form[`fmessage_${n}`]!) > 90 ? "LMS" : "SMS",
               behaviour: "delivered",
             },
           ]);
@@ -312,14 +359,15 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const path = new URL(request.url ?? "/", "http://fake").pathname;
-    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    requests.push({ path, form });
+    const contentType = request.headers["content-type"] ?? "";
+    const { form, files } = await formOf(Buffer.concat(chunks), contentType);
+    requests.push({ path, contentType, form, files });
     const failure = failures.shift();
     if (failure === "timeout") return; // never answered; close() drops the socket
     if (failure === "5xx") return send(response, 503, "Service Unavailable", "text/plain");
     if (failure === "garbage") return send(response, 200, "<html>점검중</html>", "text/html");
     if (request.method !== "POST") return send(response, 405, "POST only", "text/plain");
-    const body = path.startsWith("/akv10/") ? kakao(form, path) : sms(form, path);
+    const body = path.startsWith("/akv10/") ? kakao(form, path) : sms(form, path, files);
     if (body === null) return send(response, 404, "Not Found", "text/plain");
     send(response, 200, JSON.stringify(body), "application/json;charset=UTF-8");
   }
@@ -353,6 +401,29 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The fields (and multipart files) of a form-encoded or multipart body. */
+async function formOf(
+  raw: Buffer,
+  contentType: string,
+): Promise<{ form: Record<string, string>; files: Record<string, RecordedFile> }> {
+  if (!contentType.startsWith("multipart/form-data")) {
+    return { form: Object.fromEntries(new URLSearchParams(raw.toString("utf8"))), files: {} };
+  }
+  const parsed = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+  const form: Record<string, string> = {};
+  const files: Record<string, RecordedFile> = {};
+  for (const [key, value] of parsed) {
+    if (typeof value === "string") form[key] = value;
+    else
+      files[key] = {
+        name: value.name,
+        type: value.type,
+        data: Buffer.from(await value.arrayBuffer()),
+      };
+  }
+  return { form, files };
 }
 
 function send(response: ServerResponse, status: number, body: string, type: string): void {
