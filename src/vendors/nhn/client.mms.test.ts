@@ -72,7 +72,7 @@ describe("MMS images through NHN's attachments", () => {
       expect(body.createUser).toBe("alimi");
     }
     const [send] = mmsSends(fake);
-    expect((send?.body as Record<string, unknown>).attachFileIdList).toEqual([1, 2]);
+    expect((send!.body as Record<string, unknown>).attachFileIdList).toEqual([1, 2]);
     expect(fake.records[0]?.attachFileIds).toEqual([1, 2]);
   });
 
