@@ -16,7 +16,13 @@ import type {
 } from "../vendor.ts";
 import { parseSandboxReports, polledReportOf } from "./callback.ts";
 import { type MappedError, mapHttpFailure, mapSandboxError, mapTransportFailure } from "./map.ts";
-import { isObject, SANDBOX_MAX_BATCH, type WireMessage, type WireSendRequest } from "./wire.ts";
+import {
+  isObject,
+  SANDBOX_MAX_BATCH,
+  type WireImage,
+  type WireMessage,
+  type WireSendRequest,
+} from "./wire.ts";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -65,7 +71,57 @@ export function toWireMessage(message: OutboundMessage, nativeFallback: boolean)
     templateCode: message.alimtalk?.templateCode ?? null,
     buttons: message.alimtalk?.buttons ?? [],
     fallback: nativeFallback && message.type === "alimtalk" ? message.nativeFallback : null,
+    imageIds: message.type === "mms" ? message.images.map((i) => i.fileId) : [],
   };
+}
+
+/**
+ * Image bytes one send request carries at most (the sandbox takes 16 MB of
+ * body): a batch whose messages use more distinct images is sent as several
+ * requests, each with the images of its own messages.
+ */
+export const REQUEST_IMAGE_BYTES = 8 * 1024 * 1024;
+
+/** Splits a batch so that each request's distinct images stay within REQUEST_IMAGE_BYTES. */
+export function planImageRequests(messages: OutboundMessage[]): OutboundMessage[][] {
+  const requests: OutboundMessage[][] = [];
+  let current: OutboundMessage[] = [];
+  let seen = new Set<string>();
+  let bytes = 0;
+  const newImages = (message: OutboundMessage) =>
+    message.type === "mms" ? message.images.filter((i) => !seen.has(i.fileId)) : [];
+  const sizeOf = (images: OutboundMessage["images"]) =>
+    images.reduce((sum, i) => sum + i.data.length, 0);
+  for (const message of messages) {
+    if (current.length > 0 && bytes + sizeOf(newImages(message)) > REQUEST_IMAGE_BYTES) {
+      requests.push(current);
+      current = [];
+      seen = new Set();
+      bytes = 0;
+    }
+    const fresh = newImages(message);
+    for (const image of fresh) seen.add(image.fileId);
+    bytes += sizeOf(fresh);
+    current.push(message);
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+/** The distinct images of the messages, by file id, as the sandbox takes them. */
+function imagesOf(messages: OutboundMessage[]): Record<string, WireImage> {
+  const images: Record<string, WireImage> = {};
+  for (const message of messages) {
+    if (message.type !== "mms") continue;
+    for (const image of message.images) {
+      images[image.fileId] ??= {
+        name: image.name,
+        mime: image.mime,
+        data: image.data.toString("base64"),
+      };
+    }
+  }
+  return images;
 }
 
 type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
@@ -149,17 +205,23 @@ export const sandboxAdapter: VendorAdapter = {
     if (!config.ok) {
       return messages.map((m) => ({ id: m.id, outcome: "rejected", error: config.error }));
     }
-    const body: WireSendRequest = {
-      webhookUrl: account.webhookUrl,
-      signingSecret: account.webhookSecret,
-      messages: messages.map((m) => toWireMessage(m, config.settings.nativeFallback)),
-    };
-    const answer = await call(account, config.settings, {
-      method: "POST",
-      path: "/sandbox/v1/messages",
-      body,
-    });
-    return outcomesOf(messages, answer);
+    const outcomes: SendOutcome[] = [];
+    for (const part of planImageRequests(messages)) {
+      const images = imagesOf(part);
+      const body: WireSendRequest = {
+        webhookUrl: account.webhookUrl,
+        signingSecret: account.webhookSecret,
+        messages: part.map((m) => toWireMessage(m, config.settings.nativeFallback)),
+        ...(Object.keys(images).length > 0 ? { images } : {}),
+      };
+      const answer = await call(account, config.settings, {
+        method: "POST",
+        path: "/sandbox/v1/messages",
+        body,
+      });
+      outcomes.push(...outcomesOf(part, answer));
+    }
+    return outcomes;
   },
 
   parseReports(account, request) {

@@ -16,6 +16,7 @@ describe("mapSandboxError", () => {
     ["request.invalid_number", "INVALID_NUMBER", false],
     ["request.invalid_message", "CONTENT_REJECTED", false],
     ["request.template_required", "TEMPLATE_MISMATCH", false],
+    ["request.invalid_image", "CONTENT_REJECTED", false],
     ["request.invalid", "UNKNOWN", false],
     ["request.too_many_messages", "UNKNOWN", false],
     ["auth.invalid_key", "AUTH_FAILED", false],
@@ -28,7 +29,7 @@ describe("mapSandboxError", () => {
   });
 
   it("covers every code the sandbox has", () => {
-    expect(Object.keys(SANDBOX_ERRORS)).toHaveLength(9);
+    expect(Object.keys(SANDBOX_ERRORS)).toHaveLength(10);
   });
 
   it("keeps the message the sandbox sent", () => {

@@ -18,6 +18,7 @@ export type SandboxErrorCode =
   | "request.invalid_number"
   | "request.invalid_message"
   | "request.template_required"
+  | "request.invalid_image"
   | "request.invalid"
   | "request.too_many_messages"
   | "auth.invalid_key"
@@ -55,6 +56,11 @@ export const SANDBOX_ERRORS: Readonly<Record<SandboxErrorCode, SandboxErrorEntry
     code: "TEMPLATE_MISMATCH",
     retryable: false,
     message: "An Alimtalk message needs a template code.",
+  },
+  "request.invalid_image": {
+    code: "CONTENT_REJECTED",
+    retryable: false,
+    message: "An MMS needs 1 to 3 JPEG images of at most 300 KB each, and only an MMS has images.",
   },
   // Whole-request errors: our request was malformed, sending it again cannot help.
   "request.invalid": { code: "UNKNOWN", retryable: false, message: "The request is malformed." },
