@@ -221,7 +221,9 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     if (form.apikey !== apiKey || form.userid !== userId) {
       return { code: -101, message: "인증오류입니다." };
     }
-    const create = /^\/akv10\/token\/create\/(\d+)\/([ymdhis])\/$/.exec(path);
+    // With or without the trailing slash: the reference writes it, Aligo's
+    // own Node client (aligoapi) leaves it out.
+    const create = /^\/akv10\/token\/create\/(\d+)\/([ymdhis])\/?$/.exec(path);
     if (create !== null) {
       const token = randomBytes(16).toString("hex");
       tokens.set(token, now() + Number(create[1]) * TOKEN_UNITS[create[2]!]! * 1000);
