@@ -9,7 +9,7 @@
 // document how long they keep an upload, so an old id is not bet on; an
 // expired entry costs one upload more. Concurrent sends of the same image
 // share one upload in flight. A failed upload is not cached.
-import type { MappedError } from "./transport.ts";
+import type { MappedError } from "./http.ts";
 import type { OutboundImage } from "./vendor.ts";
 
 export type UploadResult = { ok: true; vendorFileId: string } | { ok: false; failure: MappedError };

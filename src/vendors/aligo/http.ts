@@ -2,8 +2,9 @@
 // images), read as JSON. Never throws: a request with
 // no answer comes back as a mapped failure. The form carries the credentials,
 // so neither it nor the URL ever goes into an error message.
-import { type MappedError, mapHttpFailure, mapTransportFailure, UNREADABLE_ANSWER } from "./map.ts";
-import { isObject, parseJson } from "./wire.ts";
+import { callVendor } from "../http.ts";
+import { type MappedError, mapHttpFailure, UNREADABLE_ANSWER } from "./map.ts";
+import { isObject } from "./wire.ts";
 
 export type Answer =
   | { ok: true; body: Record<string, unknown> }
@@ -14,26 +15,19 @@ export async function postForm(options: {
   form: URLSearchParams | FormData;
   timeoutMs: number;
 }): Promise<Answer> {
-  // A FormData body is sent as multipart/form-data with its boundary, set by fetch.
+  // A FormData body goes as multipart/form-data with its boundary, set by fetch.
   const multipart = options.form instanceof FormData;
-  let status: number;
-  let text: string;
-  try {
-    const response = await fetch(options.url, {
-      method: "POST",
-      headers: {
-        ...(multipart ? {} : { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" }),
-        accept: "application/json",
-      },
-      body: multipart ? options.form : options.form.toString(),
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    status = response.status;
-    text = await response.text();
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
-  }
-  if (status !== 200) return { ok: false, failure: mapHttpFailure(status) };
-  const body = parseJson(text);
-  return isObject(body) ? { ok: true, body } : { ok: false, failure: UNREADABLE_ANSWER };
+  const answer = await callVendor({
+    vendor: "Aligo",
+    method: "POST",
+    url: options.url,
+    headers: multipart ? {} : { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" },
+    body: multipart ? options.form : options.form.toString(),
+    timeoutMs: options.timeoutMs,
+  });
+  if (!answer.ok) return answer;
+  if (answer.status !== 200) return { ok: false, failure: mapHttpFailure(answer.status) };
+  return isObject(answer.body)
+    ? { ok: true, body: answer.body }
+    : { ok: false, failure: UNREADABLE_ANSWER };
 }

@@ -124,4 +124,4 @@ export function parseAligoDate(value: unknown): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export { parseJson } from "../transport.ts";
+export { parseJson } from "../http.ts";

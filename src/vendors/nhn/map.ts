@@ -8,11 +8,11 @@
 // - SMS delivery result codes (strings, carriers' answer): "1000" delivered.
 // - Kakao delivery result codes (strings): "1000" delivered.
 
-import { type MappedError, transportFailure } from "../transport.ts";
+import type { MappedError } from "../http.ts";
 import type { VendorError, VendorErrorCode } from "../vendor.ts";
 import { headerOf, type NhnProduct } from "./wire.ts";
 
-export type { MappedError } from "../transport.ts";
+export type { MappedError } from "../http.ts";
 
 type Entry = readonly [VendorErrorCode, string];
 type ApiEntry = readonly [VendorErrorCode, boolean, string];
@@ -343,9 +343,4 @@ export function mapAnswerFailure(product: NhnProduct, status: number, body: unkn
     };
   }
   return { error: { code: "UNKNOWN", rawCode, message }, retryable: false };
-}
-
-/** A request that got no answer: retryable (timeout or network). */
-export function mapTransportFailure(err: unknown): MappedError {
-  return transportFailure(err, "NHN");
 }

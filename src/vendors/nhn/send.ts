@@ -2,6 +2,7 @@
 // them already), the rest are planned into NHN requests (plan.ts) and sent a
 // few at a time. Never throws for NHN's trouble; outcomes in input order.
 import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
+import { failEvery, failedOutcome, missingResult } from "../outcomes.ts";
 import type {
   OutboundImage,
   OutboundMessage,
@@ -31,11 +32,7 @@ import {
  */
 const PARALLEL_REQUESTS = 8;
 
-const MISSING_RESULT: VendorError = {
-  code: "VENDOR_UNAVAILABLE",
-  rawCode: "missing_result",
-  message: "NHN's answer has no result for this message",
-};
+const MISSING_RESULT: VendorError = missingResult("NHN");
 
 /** The outcome every remaining call of a product gets once one call showed NHN cannot take it. */
 type Stop = { outcome: "retry" | "rejected"; error: VendorError };
@@ -77,8 +74,7 @@ export async function sendMessages(
     }
     const found = await findSent(product, config.timeoutMs, message, now);
     if ("failure" in found) {
-      const { error, retryable } = found.failure;
-      outcomes[index] = { id: message.id, outcome: retryable ? "retry" : "rejected", error };
+      outcomes[index] = failedOutcome(message.id, found.failure);
       stop(product.product, found.failure);
     } else if (found.found !== null) {
       outcomes[index] = { id: message.id, outcome: "accepted", vendorMessageId: found.found };
@@ -179,8 +175,7 @@ async function attachmentsOf(
         uploadImage(product, config.timeoutMs, i),
       );
       if (!uploaded.ok) {
-        const { error, retryable } = uploaded.failure;
-        outcomes[index] = { id: message.id, outcome: retryable ? "retry" : "rejected", error };
+        outcomes[index] = failedOutcome(message.id, uploaded.failure);
         break;
       }
       ids.push(Number(uploaded.vendorFileId));
@@ -199,10 +194,7 @@ export function outcomesOf(
 ): SendOutcome[] {
   const batch = request.indexes.map((i) => messages[i]!);
   const failure = failureOf(product, answer);
-  if (failure !== null) {
-    const outcome = failure.retryable ? "retry" : "rejected";
-    return batch.map((m) => ({ id: m.id, outcome, error: failure.error }));
-  }
+  if (failure !== null) return failEvery(batch, failure);
   const sent = sendResultsOf(product.product, (answer as { body: unknown }).body);
   if (sent === null) {
     return batch.map((m) => ({ id: m.id, outcome: "retry", error: MISSING_RESULT }));

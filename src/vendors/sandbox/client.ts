@@ -5,7 +5,8 @@
 // itself when embedded), `timeoutMs` (default 10 s), `nativeFallback` (let the
 // sandbox send the SMS/LMS itself when Alimtalk fails). Credentials: `apiKey`.
 import { AppError } from "../../lib/errors.ts";
-import { parseJson } from "../transport.ts";
+import { callVendor, type HttpAnswer } from "../http.ts";
+import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type {
   DeliveryReport,
   OutboundMessage,
@@ -15,7 +16,7 @@ import type {
   VendorError,
 } from "../vendor.ts";
 import { parseSandboxReports, polledReportOf } from "./callback.ts";
-import { type MappedError, mapHttpFailure, mapSandboxError, mapTransportFailure } from "./map.ts";
+import { mapHttpFailure, mapSandboxError } from "./map.ts";
 import {
   isObject,
   SANDBOX_MAX_BATCH,
@@ -124,47 +125,30 @@ function imagesOf(messages: OutboundMessage[]): Record<string, WireImage> {
   return images;
 }
 
-type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
+type Answer = HttpAnswer;
 
-async function call(
+function call(
   account: VendorAccount,
   settings: SandboxSettings,
   request: { method: "GET" | "POST"; path: string; body?: unknown },
 ): Promise<Answer> {
-  try {
-    const response = await fetch(`${settings.baseUrl}${request.path}`, {
-      method: request.method,
-      headers: {
-        authorization: `Bearer ${account.credentials.apiKey ?? ""}`,
-        accept: "application/json",
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    const text = await response.text();
-    return { ok: true, status: response.status, body: parseJson(text) };
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
-  }
+  return callVendor({
+    vendor: "the sandbox",
+    method: request.method,
+    url: `${settings.baseUrl}${request.path}`,
+    headers: {
+      authorization: `Bearer ${account.credentials.apiKey ?? ""}`,
+      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    timeoutMs: settings.timeoutMs,
+  });
 }
-
-const MISSING_RESULT: VendorError = {
-  code: "VENDOR_UNAVAILABLE",
-  rawCode: "missing_result",
-  message: "the sandbox's answer has no result for this message",
-};
 
 /** The answer to a send, per message and in the order sent. */
 function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] {
-  const all = (failure: MappedError): SendOutcome[] =>
-    messages.map((m) => ({
-      id: m.id,
-      outcome: failure.retryable ? "retry" : "rejected",
-      error: failure.error,
-    }));
-  if (!answer.ok) return all(answer.failure);
-  if (answer.status !== 200) return all(mapHttpFailure(answer.status, answer.body));
+  if (!answer.ok) return failEvery(messages, answer.failure);
+  if (answer.status !== 200) return failEvery(messages, mapHttpFailure(answer.status, answer.body));
 
   const byId = new Map<string, Record<string, unknown>>();
   const results = isObject(answer.body) ? answer.body.results : null;
@@ -173,19 +157,22 @@ function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] 
       byId.set(result.customId, result);
     }
   }
-  return messages.map((m): SendOutcome => {
-    const result = byId.get(m.id);
-    if (result?.status === "ACCEPTED" && typeof result.messageId === "string") {
-      return { id: m.id, outcome: "accepted", vendorMessageId: result.messageId };
-    }
-    if (result?.status === "FAILED" && typeof result.errorCode === "string") {
-      const message = typeof result.errorMessage === "string" ? result.errorMessage : null;
-      const { error, retryable } = mapSandboxError(result.errorCode, message);
-      return { id: m.id, outcome: retryable ? "retry" : "rejected", error };
-    }
-    // Sending again is safe: the sandbox dedupes by our id.
-    return { id: m.id, outcome: "retry", error: MISSING_RESULT };
-  });
+  // A message without a result is retried: sending again is safe, the sandbox dedupes by our id.
+  return inOrder(
+    messages,
+    (id): SendOutcome | null => {
+      const result = byId.get(id);
+      if (result?.status === "ACCEPTED" && typeof result.messageId === "string") {
+        return { id, outcome: "accepted", vendorMessageId: result.messageId };
+      }
+      if (result?.status === "FAILED" && typeof result.errorCode === "string") {
+        const message = typeof result.errorMessage === "string" ? result.errorMessage : null;
+        return failedOutcome(id, mapSandboxError(result.errorCode, message));
+      }
+      return null;
+    },
+    "the sandbox",
+  );
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -202,9 +189,7 @@ export const sandboxAdapter: VendorAdapter = {
   async send(account, messages) {
     if (messages.length === 0) return [];
     const config = settingsOf(account);
-    if (!config.ok) {
-      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: config.error }));
-    }
+    if (!config.ok) return rejectEvery(messages, config.error);
     const outcomes: SendOutcome[] = [];
     for (const part of planImageRequests(messages)) {
       const images = imagesOf(part);

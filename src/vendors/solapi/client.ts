@@ -16,7 +16,8 @@
 // than resent.
 import { AppError } from "../../lib/errors.ts";
 import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
-import { parseJson } from "../transport.ts";
+import { callVendor, type HttpAnswer } from "../http.ts";
+import { failEvery, failedOutcome as failureOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type {
   DeliveryReport,
   OutboundImage,
@@ -28,7 +29,7 @@ import type {
 } from "../vendor.ts";
 import { authorizationHeader } from "./auth.ts";
 import { FALLBACK_SUFFIX, parseSolapiReports, reportsOfStored } from "./callback.ts";
-import { type MappedError, mapHttpFailure, mapStatusCode, mapTransportFailure } from "./map.ts";
+import { type MappedError, mapHttpFailure, mapStatusCode } from "./map.ts";
 import { type OutboundSettings, planRequests, sendBody, toWireMessage } from "./outbound.ts";
 import {
   BALANCE_PATH,
@@ -107,29 +108,24 @@ const settingError = (code: VendorError["code"], rawCode: string, message: strin
   error: { code, rawCode, message },
 });
 
-type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
+type Answer = HttpAnswer;
 
 /** One signed request; a fresh date and salt every time. */
-async function call(
+function call(
   config: SolapiConfig,
   request: { method: "GET" | "POST"; path: string; body?: string },
 ): Promise<Answer> {
-  try {
-    const response = await fetch(`${config.baseUrl}${request.path}`, {
-      method: request.method,
-      headers: {
-        authorization: authorizationHeader(config),
-        accept: "application/json",
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: request.body,
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    const text = await response.text();
-    return { ok: true, status: response.status, body: parseJson(text) };
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
-  }
+  return callVendor({
+    vendor: "SOLAPI",
+    method: request.method,
+    url: `${config.baseUrl}${request.path}`,
+    headers: {
+      authorization: authorizationHeader(config),
+      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: request.body,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 const failureOf = (answer: Answer): MappedError | null =>
@@ -180,12 +176,6 @@ const ourIdOf = (item: unknown): string | null => {
   return typeof id === "string" && id !== "" ? id : null;
 };
 
-const MISSING_RESULT: VendorError = {
-  code: "VENDOR_UNAVAILABLE",
-  rawCode: "missing_result",
-  message: "SOLAPI's answer has no result for this message",
-};
-
 /** A message in failedMessageList: not registered, for the reason its status code gives. */
 function failedOutcome(id: string, item: Record<string, unknown>): SendOutcome {
   const code = typeof item.statusCode === "string" ? item.statusCode : "unknown";
@@ -222,13 +212,7 @@ async function sendRequest(
     ),
   });
   const failure = failureOf(answer);
-  if (failure !== null) {
-    return messages.map((m) => ({
-      id: m.id,
-      outcome: failure.retryable ? "retry" : "rejected",
-      error: failure.error,
-    }));
-  }
+  if (failure !== null) return failEvery(messages, failure);
   const body = (answer as { body: unknown }).body;
   const results = new Map<string, SendOutcome>();
   const record = (
@@ -261,9 +245,7 @@ async function sendRequest(
     const listed = await listMessages(config, { groupId });
     if (listed.ok) for (const item of listed.messages) record(item, listedOutcome);
   }
-  return messages.map(
-    (m) => results.get(m.id) ?? { id: m.id, outcome: "retry", error: MISSING_RESULT },
-  );
+  return inOrder(messages, (id) => results.get(id), "SOLAPI");
 }
 
 /**
@@ -329,16 +311,7 @@ async function imageIdsOf(
     const uploaded = await imageIds.resolve(account.id, m.images[0]!, (image) =>
       uploadImage(config, image),
     );
-    found.set(
-      m.id,
-      uploaded.ok
-        ? uploaded.vendorFileId
-        : {
-            id: m.id,
-            outcome: uploaded.failure.retryable ? "retry" : "rejected",
-            error: uploaded.failure.error,
-          },
-    );
+    found.set(m.id, uploaded.ok ? uploaded.vendorFileId : failureOutcome(m.id, uploaded.failure));
   }
   return found;
 }
@@ -376,9 +349,7 @@ export const solapiAdapter: VendorAdapter = {
   async send(account, messages: OutboundMessage[]) {
     if (messages.length === 0) return [];
     const checked = configOf(account);
-    if (!checked.ok) {
-      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: checked.error }));
-    }
+    if (!checked.ok) return rejectEvery(messages, checked.error);
     const { config } = checked;
     const outcomes = new Map<string, SendOutcome>();
     const sendable: { id: string; to: string; json: string }[] = [];
