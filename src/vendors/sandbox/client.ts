@@ -1,9 +1,8 @@
 // Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
 // webhook route and the reconciler call.
 //
-// Account settings: `baseUrl` (required: where /sandbox/v1/ is served — Alimi
-// itself when embedded), `timeoutMs` (default 10 s), `nativeFallback` (let the
-// sandbox send the SMS/LMS itself when Alimtalk fails). Credentials: `apiKey`.
+// What an account configures: settings.ts. MMS images travel once per
+// request in the sandbox's own JSON (`images`, named by `imageIds`).
 import { AppError } from "../../lib/errors.ts";
 import { callVendor, type HttpAnswer } from "../http.ts";
 import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
@@ -13,10 +12,10 @@ import type {
   SendOutcome,
   VendorAccount,
   VendorAdapter,
-  VendorError,
 } from "../vendor.ts";
 import { parseSandboxReports, polledReportOf } from "./callback.ts";
 import { mapHttpFailure, mapSandboxError } from "./map.ts";
+import { type SandboxSettings, settingsOf } from "./settings.ts";
 import {
   isObject,
   SANDBOX_MAX_BATCH,
@@ -24,38 +23,6 @@ import {
   type WireMessage,
   type WireSendRequest,
 } from "./wire.ts";
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-interface SandboxSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  nativeFallback: boolean;
-}
-
-type Settings = { ok: true; settings: SandboxSettings } | { ok: false; error: VendorError };
-
-function settingsOf(account: VendorAccount): Settings {
-  const { baseUrl, timeoutMs, nativeFallback } = account.settings;
-  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
-    return {
-      ok: false,
-      error: {
-        code: "UNKNOWN",
-        rawCode: "settings.baseUrl",
-        message: "the sandbox account has no valid baseUrl",
-      },
-    };
-  }
-  return {
-    ok: true,
-    settings: {
-      baseUrl: baseUrl.replace(/\/+$/, ""),
-      timeoutMs: typeof timeoutMs === "number" && timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS,
-      nativeFallback: nativeFallback === true,
-    },
-  };
-}
 
 /**
  * The message as the sandbox takes it. The fallback goes along only when the

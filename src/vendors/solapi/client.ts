@@ -1,12 +1,8 @@
 // Our side of SOLAPI (CoolSMS REST API v4): the VendorAdapter the
 // dispatcher, the webhook route and the reconciler call.
 //
-// Credentials: `apiKey`, `apiSecret` (required); `webhookSecretKey` (optional,
-// the console's webhook security key, checked against X-Solapi-Secret).
-// Settings: `baseUrl` (default https://api.solapi.com), `timeoutMs` (10 s),
-// `nativeFallback` (read by the dispatcher), `pfId` (Kakao channel, required
-// for Alimtalk), `templateIds` (our code → SOLAPI templateId), `allowDuplicates`
-// (default true), `sendReplacements` (default true), `pollPageSize` (default 100).
+// What an account configures: settings.ts. MMS images go to SOLAPI's storage
+// once per account and are sent as `imageId` (see file-cache.ts).
 //
 // Idempotency: SOLAPI has no idempotency key. Our id rides in customFields and
 // comes back in every answer and report, but a repeated send is a second
@@ -30,83 +26,21 @@ import type {
 import { authorizationHeader } from "./auth.ts";
 import { FALLBACK_SUFFIX, parseSolapiReports, reportsOfStored } from "./callback.ts";
 import { type MappedError, mapHttpFailure, mapStatusCode } from "./map.ts";
-import { type OutboundSettings, planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import { planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import { configOf, type SolapiConfig } from "./settings.ts";
 import {
   BALANCE_PATH,
   isObject,
   LIST_PATH,
   OUR_ID_FIELD,
   SEND_PATH,
-  SOLAPI_BASE_URL,
   SOLAPI_MAX_MESSAGES,
   STORAGE_PATH,
   type WireUploadRequest,
 } from "./wire.ts";
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-/**
- * Ids asked per list request. SOLAPI documents no maximum for `limit`
- * (UNCONFIRMED); nextKey paging covers a smaller server cap.
- */
-const DEFAULT_POLL_PAGE_SIZE = 100;
 /** A list that keeps answering nextKey is cut off here rather than followed forever. */
 const MAX_LIST_PAGES = 1_000;
-
-interface SolapiConfig extends OutboundSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  allowDuplicates: boolean;
-  pollPageSize: number;
-  apiKey: string;
-  apiSecret: string;
-}
-
-type Config = { ok: true; config: SolapiConfig } | { ok: false; error: VendorError };
-
-function configOf(account: VendorAccount): Config {
-  const { apiKey, apiSecret } = account.credentials;
-  if (!apiKey || !apiSecret) {
-    return settingError(
-      "AUTH_FAILED",
-      "credentials",
-      "the SOLAPI account needs apiKey and apiSecret",
-    );
-  }
-  const s = account.settings;
-  const baseUrl = s.baseUrl === undefined ? SOLAPI_BASE_URL : s.baseUrl;
-  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
-    return settingError("UNKNOWN", "settings.baseUrl", "the SOLAPI account's baseUrl is not a URL");
-  }
-  const templateIds = isObject(s.templateIds) ? s.templateIds : {};
-  if (!Object.values(templateIds).every((v) => typeof v === "string" && v !== "")) {
-    return settingError("UNKNOWN", "settings.templateIds", "templateIds must map codes to ids");
-  }
-  return {
-    ok: true,
-    config: {
-      baseUrl: baseUrl.replace(/\/+$/, ""),
-      timeoutMs: positive(s.timeoutMs) ?? DEFAULT_TIMEOUT_MS,
-      pfId: typeof s.pfId === "string" && s.pfId !== "" ? s.pfId : null,
-      templateIds: templateIds as Record<string, string>,
-      allowDuplicates: s.allowDuplicates !== false,
-      sendReplacements: s.sendReplacements !== false,
-      pollPageSize: Math.min(
-        positive(s.pollPageSize) ?? DEFAULT_POLL_PAGE_SIZE,
-        SOLAPI_MAX_MESSAGES,
-      ),
-      apiKey,
-      apiSecret,
-    },
-  };
-}
-
-const positive = (value: unknown) =>
-  typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
-
-const settingError = (code: VendorError["code"], rawCode: string, message: string): Config => ({
-  ok: false,
-  error: { code, rawCode, message },
-});
 
 type Answer = HttpAnswer;
 
