@@ -25,12 +25,15 @@ export interface RecordedRequest {
   /** The host the client meant (the Host header, or the proxy-form target's host). */
   host: string;
   headers: IncomingHttpHeaders;
+  contentType: string;
   rawBody: Buffer;
   /**
    * The body parsed by its content type: JSON (undefined when it is not
    * JSON), a form's fields (urlencoded or multipart), or null when empty.
    */
   body: unknown;
+  /** A form body's fields (urlencoded or multipart); empty for any other body. */
+  form: Record<string, string>;
   /** A multipart body's file parts by field name; empty otherwise. */
   files: Record<string, RecordedFile>;
 }
@@ -75,15 +78,21 @@ export async function startFakeHarness(handler: FakeHandler): Promise<FakeHarnes
       try {
         const target = new URL(req.url ?? "/", `http://${req.headers.host ?? "fake.invalid"}`);
         const rawBody = Buffer.concat(chunks);
-        const { body, files } = await parseBody(rawBody, String(req.headers["content-type"] ?? ""));
+        const contentType = String(req.headers["content-type"] ?? "");
+        const { body, files } = await parseBody(rawBody, contentType);
+        const isForm = /^(multipart\/form-data|application\/x-www-form-urlencoded)/.test(
+          contentType,
+        );
         const recorded: RecordedRequest = {
           method: req.method ?? "GET",
           path: target.pathname,
           query: target.searchParams,
           host: target.host,
           headers: req.headers,
+          contentType,
           rawBody,
           body,
+          form: isForm && body !== null ? (body as Record<string, string>) : {},
           files,
         };
         requests.push(recorded);

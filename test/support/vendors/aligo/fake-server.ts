@@ -19,9 +19,13 @@
 // (JPEG, PNG or GIF); an MMS without one, or with a file that is no image,
 // is refused.
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { countSupportedSmsBytes } from "../../../../src/domain/sms-bytes.ts";
+import {
+  type FakeAnswer,
+  type RecordedFile,
+  type RecordedRequest,
+  startFakeHarness,
+} from "../fake-harness.ts";
 import { imageFormatOf } from "../images.ts";
 
 export type RecipientBehaviour =
@@ -45,20 +49,7 @@ export interface FakeAligoOptions {
   now?: () => number;
 }
 
-export interface RecordedFile {
-  name: string;
-  type: string;
-  data: Buffer;
-}
-
-export interface RecordedRequest {
-  path: string;
-  /** The content type the request was sent with. */
-  contentType: string;
-  form: Record<string, string>;
-  /** Multipart file parts, by field name. */
-  files: Record<string, RecordedFile>;
-}
+export type { RecordedRequest } from "../fake-harness.ts";
 
 export interface FakeAligo {
   /** Serves both APIs: use it as smsBaseUrl and kakaoBaseUrl. */
@@ -108,8 +99,6 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
   const pageSizeCap = options.pageSizeCap ?? 500;
   const now = options.now ?? Date.now;
   const behaviours = new Map(Object.entries(options.behaviours ?? {}));
-  const requests: RecordedRequest[] = [];
-  const failures: ("5xx" | "timeout" | "garbage")[] = [];
   const tokens = new Map<string, number>();
   const smsByMid = new Map<string, SmsItem[]>();
   const kakaoByMid = new Map<string, KakaoItem[]>();
@@ -357,36 +346,20 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const path = new URL(request.url ?? "/", "http://fake").pathname;
-    const contentType = request.headers["content-type"] ?? "";
-    const { form, files } = await formOf(Buffer.concat(chunks), contentType);
-    requests.push({ path, contentType, form, files });
-    const failure = failures.shift();
-    if (failure === "timeout") return; // never answered; close() drops the socket
-    if (failure === "5xx") return send(response, 503, "Service Unavailable", "text/plain");
-    if (failure === "garbage") return send(response, 200, "<html>점검중</html>", "text/html");
-    if (request.method !== "POST") return send(response, 405, "POST only", "text/plain");
+  const harness = await startFakeHarness((request): FakeAnswer => {
+    if (request.method !== "POST") return { status: 405, body: "POST only" };
+    const { path, form, files } = request;
     const body = path.startsWith("/akv10/") ? kakao(form, path) : sms(form, path, files);
-    if (body === null) return send(response, 404, "Not Found", "text/plain");
-    send(response, 200, JSON.stringify(body), "application/json;charset=UTF-8");
-  }
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => send(response, 500, "fake server error", "text/plain"));
+    if (body === null) return { status: 404, body: "Not Found" };
+    return { status: 200, body };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    received: (path) =>
-      path === undefined ? [...requests] : requests.filter((r) => r.path === path),
+    url: harness.url,
+    requests: harness.requests,
+    received: harness.received,
     failNext(count, mode) {
-      for (let i = 0; i < count; i++) failures.push(mode);
+      harness.failNext(count, mode);
     },
     setBehaviour(receiver, behaviour) {
       behaviours.set(receiver, behaviour);
@@ -398,39 +371,8 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
       tokens.clear();
     },
     tokensIssued: () => tokensIssued,
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: harness.close,
   };
-}
-
-/** The fields (and multipart files) of a form-encoded or multipart body. */
-async function formOf(
-  raw: Buffer,
-  contentType: string,
-): Promise<{ form: Record<string, string>; files: Record<string, RecordedFile> }> {
-  if (!contentType.startsWith("multipart/form-data")) {
-    return { form: Object.fromEntries(new URLSearchParams(raw.toString("utf8"))), files: {} };
-  }
-  const parsed = await new Response(raw, { headers: { "content-type": contentType } }).formData();
-  const form: Record<string, string> = {};
-  const files: Record<string, RecordedFile> = {};
-  for (const [key, value] of parsed) {
-    if (typeof value === "string") form[key] = value;
-    else
-      files[key] = {
-        name: value.name,
-        type: value.type,
-        data: Buffer.from(await value.arrayBuffer()),
-      };
-  }
-  return { form, files };
-}
-
-function send(response: ServerResponse, status: number, body: string, type: string): void {
-  response.writeHead(status, { "content-type": type });
-  response.end(body);
 }
 
 /** Aligo's date format, in Korean time. */
