@@ -36,6 +36,8 @@ export interface RecordedRequest {
   form: Record<string, string>;
   /** A multipart body's file parts by field name; empty otherwise. */
   files: Record<string, RecordedFile>;
+  /** The status answered; 0 while (or when never) answered. */
+  status: number;
 }
 
 export interface FakeAnswer {
@@ -51,19 +53,28 @@ export interface FakeAnswer {
  */
 export type InjectedFailure = "5xx" | "timeout" | "garbage" | "lose-answer";
 
-export interface FakeHarness {
+export interface FakeHarness<R extends RecordedRequest = RecordedRequest> {
   url: string;
-  requests: RecordedRequest[];
+  requests: R[];
   /** The requests to a path (or all), in order. */
-  received(path?: string): RecordedRequest[];
+  received(path?: string): R[];
   failNext(count: number, failure: InjectedFailure): void;
   close(): Promise<void>;
 }
 
-export type FakeHandler = (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
+/** A handler's answer meaning "never answer" (a timeout, or an answer lost after the work). */
+export const HOLD = Symbol("hold");
 
-export async function startFakeHarness(handler: FakeHandler): Promise<FakeHarness> {
-  const requests: RecordedRequest[] = [];
+export type FakeHandler<R extends RecordedRequest = RecordedRequest> = (
+  request: R,
+) => FakeAnswer | typeof HOLD | Promise<FakeAnswer | typeof HOLD>;
+
+export async function startFakeHarness<R extends RecordedRequest = RecordedRequest>(
+  handler: FakeHandler<R>,
+  /** Adds a fake's own views of a request (its auth check, its byte count) to the record. */
+  extend: (request: RecordedRequest) => R = (request) => request as R,
+): Promise<FakeHarness<R>> {
+  const requests: R[] = [];
   const failures: InjectedFailure[] = [];
   const held = new Set<ServerResponse>();
   const hold = (res: ServerResponse) => {
@@ -83,7 +94,7 @@ export async function startFakeHarness(handler: FakeHandler): Promise<FakeHarnes
         const isForm = /^(multipart\/form-data|application\/x-www-form-urlencoded)/.test(
           contentType,
         );
-        const recorded: RecordedRequest = {
+        const recorded = extend({
           method: req.method ?? "GET",
           path: target.pathname,
           query: target.searchParams,
@@ -94,19 +105,22 @@ export async function startFakeHarness(handler: FakeHandler): Promise<FakeHarnes
           body,
           form: isForm && body !== null ? (body as Record<string, string>) : {},
           files,
-        };
+          status: 0,
+        });
         requests.push(recorded);
         const failure = failures.shift();
         if (failure === "timeout") return hold(res);
-        if (failure === "5xx") return answer(res, { status: 503, body: "Service Unavailable" });
+        if (failure === "5xx")
+          return answer(res, recorded, { status: 503, body: "Service Unavailable" });
         if (failure === "garbage") {
+          recorded.status = 200;
           return res.writeHead(200, { "content-type": "text/html" }).end("<html>점검중</html>");
         }
         const answered = await handler(recorded);
-        if (failure === "lose-answer") return hold(res);
-        answer(res, answered);
+        if (failure === "lose-answer" || answered === HOLD) return hold(res);
+        answer(res, recorded, answered);
       } catch (err) {
-        answer(res, { status: 500, body: `fake server error: ${String(err)}` });
+        answer(res, null, { status: 500, body: `fake server error: ${String(err)}` });
       }
     });
   });
@@ -129,7 +143,8 @@ export async function startFakeHarness(handler: FakeHandler): Promise<FakeHarnes
   };
 }
 
-function answer(res: ServerResponse, answered: FakeAnswer): void {
+function answer(res: ServerResponse, recorded: RecordedRequest | null, answered: FakeAnswer): void {
+  if (recorded !== null) recorded.status = answered.status;
   const text = typeof answered.body === "string" ? answered.body : JSON.stringify(answered.body);
   const type = typeof answered.body === "string" ? "text/plain" : "application/json;charset=UTF-8";
   res.writeHead(answered.status, { "content-type": type, ...answered.headers }).end(text);
