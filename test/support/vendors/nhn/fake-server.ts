@@ -11,8 +11,7 @@
 // docs' code −1001 "Invalid secretKey." in the header, for both products. NHN
 // documents the code for Alimtalk only and the HTTP status for neither
 // (UNCONFIRMED; `authFailureStatus` changes the status).
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseNhnDate } from "../../../../src/vendors/nhn/dates.ts";
 import {
@@ -23,6 +22,7 @@ import {
   type NhnProduct,
   type WireHookEnvelope,
 } from "../../../../src/vendors/nhn/wire.ts";
+import { HOLD, type RecordedRequest, startFakeHarness } from "../fake-harness.ts";
 import {
   acceptAlimtalk,
   acceptAttachment,
@@ -62,14 +62,8 @@ export interface FakeNhnOptions extends Outcomes {
   webhook?: { url: string; signature: string };
 }
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body, or null. */
-  body: unknown;
-}
+/** The harness's record of a request (body: the parsed JSON, null when empty, undefined when not JSON). */
+export type ReceivedRequest = RecordedRequest;
 
 /** `5xx`: HTTP 500 −9999; `timeout`: never answers; `lose-answer`: does the work, never answers. */
 export type FakeFailure = "5xx" | "timeout" | "lose-answer";
@@ -104,48 +98,22 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     sms: options.sms ?? FAKE_SMS,
     alimtalk: options.alimtalk ?? FAKE_ALIMTALK,
   };
-  const received: ReceivedRequest[] = [];
   const records: FakeRecord[] = [];
   const attachments = new Map<number, FakeAttachment>();
   const posted: WireHookEnvelope[] = [];
   const failures: FakeFailure[] = [];
-  const held = new Set<ServerResponse>();
-  let baseUrl = "";
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://fake.invalid");
-      const text = Buffer.concat(chunks).toString("utf8");
-      let json: unknown = null;
-      if (text !== "") {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = INVALID_JSON;
-        }
-      }
-      received.push({
-        method: req.method ?? "",
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body: json === INVALID_JSON ? null : json,
-      });
-      const failure = failures.shift();
-      if (failure === "5xx") return send(res, apiError(-9999, "System error.", 500));
-      if (failure === "timeout") return hold(res);
-      const answer = route(req.method ?? "", url, req.headers, json);
-      if (failure === "lose-answer") return hold(res);
-      send(res, answer);
-    });
+  const harness = await startFakeHarness((request) => {
+    const failure = failures.shift();
+    if (failure === "5xx") return apiError(-9999, "System error.", 500);
+    if (failure === "timeout") return HOLD;
+    const url = new URL(`${request.path}?${request.query}`, "http://fake.invalid");
+    const json = request.body === undefined ? INVALID_JSON : request.body;
+    const answer = route(request.method, url, request.headers, json);
+    if (failure === "lose-answer") return HOLD;
+    return answer;
   });
-
-  function hold(res: ServerResponse) {
-    held.add(res);
-    res.on("close", () => held.delete(res));
-  }
+  const received = harness.requests;
+  const baseUrl = harness.url;
 
   function route(
     method: string,
@@ -255,9 +223,6 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
   return {
     url: baseUrl,
     received,
@@ -303,15 +268,6 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
       }
       return statuses;
     },
-    async close() {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: harness.close,
   };
-}
-
-function send(res: ServerResponse, answer: FakeAnswer) {
-  res.writeHead(answer.status, { "content-type": JSON_CONTENT_TYPE });
-  res.end(JSON.stringify(answer.body));
 }
