@@ -10,6 +10,7 @@ import {
   startFakeServer,
 } from "../../../test/support/vendors/solapi/fake-server.ts";
 import type { OutboundMessage, VendorAccount } from "../vendor.ts";
+import { authorizationHeader } from "./auth.ts";
 import { solapiAdapter } from "./client.ts";
 import { SEND_PATH, STORAGE_PATH } from "./wire.ts";
 
@@ -83,15 +84,34 @@ describe("MMS images through SOLAPI's storage", () => {
     expect(uploadsTo(server)).toHaveLength(2);
   });
 
-  it("an image SOLAPI's storage refuses (over 200 KB) rejects the message, not the batch", async () => {
+  it("an image over SOLAPI's 200 KB storage cap rejects its message before SOLAPI, not the batch", async () => {
     const server = await fake();
     const big = testImage({ data: jpegBytes(250 * 1024) });
     const [refused, fine] = await solapiAdapter.send(account(server), [
       mms("+821012340001", [big]),
       mms("+821012340002", [testImage()]),
     ]);
-    expect(refused).toMatchObject({ outcome: "rejected", error: { rawCode: "ValidationError" } });
+    expect(refused).toMatchObject({ outcome: "rejected", error: { rawCode: "images.size" } });
     expect(fine?.outcome).toBe("accepted");
+    expect(uploadsTo(server)).toHaveLength(1);
+  });
+
+  it("the fake storage refuses an MMS image over 200 KB as SOLAPI does", async () => {
+    const server = await fake();
+    const upload = await fetch(`${server.url}${STORAGE_PATH}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: authorizationHeader({ apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET }),
+      },
+      body: JSON.stringify({
+        file: jpegBytes(201 * 1024).toString("base64"),
+        type: "MMS",
+        name: "a.jpg",
+      }),
+    });
+    expect(upload.status).toBe(400);
+    expect(((await upload.json()) as { errorCode: string }).errorCode).toBe("ValidationError");
   });
 
   it("the fake storage refuses a file that is not an image", async () => {

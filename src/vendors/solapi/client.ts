@@ -35,6 +35,7 @@ import {
   OUR_ID_FIELD,
   SEND_PATH,
   SOLAPI_MAX_MESSAGES,
+  SOLAPI_MMS_IMAGE_MAX_BYTES,
   STORAGE_PATH,
   type WireUploadRequest,
 } from "./wire.ts";
@@ -220,7 +221,8 @@ async function uploadImage(config: SolapiConfig, image: OutboundImage): Promise<
 /**
  * Each MMS's imageId (uploading the images this account has not uploaded
  * yet), or the outcome of a message that cannot be sent: SOLAPI carries one
- * image per message (`imageId`), so an MMS with more is refused here.
+ * image per message (`imageId`) of at most 200 KB, so an MMS with more, or
+ * a larger one, is refused here.
  */
 async function imageIdsOf(
   account: VendorAccount,
@@ -238,6 +240,18 @@ async function imageIdsOf(
           code: "CONTENT_REJECTED",
           rawCode: "images.count",
           message: `SOLAPI carries one image per MMS; this message has ${m.images.length}`,
+        },
+      });
+      continue;
+    }
+    if (m.images[0]!.data.length > SOLAPI_MMS_IMAGE_MAX_BYTES) {
+      found.set(m.id, {
+        id: m.id,
+        outcome: "rejected",
+        error: {
+          code: "CONTENT_REJECTED",
+          rawCode: "images.size",
+          message: "SOLAPI's storage takes MMS images of at most 200 KB",
         },
       });
       continue;
