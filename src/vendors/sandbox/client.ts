@@ -1,21 +1,10 @@
-// Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
-// webhook route and the reconciler call.
-//
-// What an account configures: settings.ts. MMS images travel once per
-// request in the sandbox's own JSON (`images`, named by `imageIds`).
-import { AppError } from "../../lib/errors.ts";
-import { callVendor, type HttpAnswer } from "../http.ts";
 import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
-import type {
-  DeliveryReport,
-  OutboundMessage,
-  SendOutcome,
-  VendorAccount,
-  VendorAdapter,
-} from "../vendor.ts";
-import { parseSandboxReports, polledReportOf } from "./callback.ts";
+import type { OutboundMessage, SendOutcome, VendorAdapter } from "../vendor.ts";
+import { parseSandboxReports } from "./callback.ts";
+import { type Answer, call } from "./http.ts";
 import { mapHttpFailure, mapSandboxError } from "./map.ts";
-import { type SandboxSettings, settingsOf } from "./settings.ts";
+import { pollSandbox } from "./poll.ts";
+import { settingsOf } from "./settings.ts";
 import {
   isObject,
   SANDBOX_MAX_BATCH,
@@ -92,26 +81,6 @@ function imagesOf(messages: OutboundMessage[]): Record<string, WireImage> {
   return images;
 }
 
-type Answer = HttpAnswer;
-
-function call(
-  account: VendorAccount,
-  settings: SandboxSettings,
-  request: { method: "GET" | "POST"; path: string; body?: unknown },
-): Promise<Answer> {
-  return callVendor({
-    vendor: "the sandbox",
-    method: request.method,
-    url: `${settings.baseUrl}${request.path}`,
-    headers: {
-      authorization: `Bearer ${account.credentials.apiKey ?? ""}`,
-      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-    timeoutMs: settings.timeoutMs,
-  });
-}
-
 /** The answer to a send, per message and in the order sent. */
 function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] {
   if (!answer.ok) return failEvery(messages, answer.failure);
@@ -140,12 +109,6 @@ function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] 
     },
     "the sandbox",
   );
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export const sandboxAdapter: VendorAdapter = {
@@ -182,52 +145,9 @@ export const sandboxAdapter: VendorAdapter = {
 
   /**
    * Final results only: a message still "PENDING" (010-0000-0004) gets no
-   * report. Throws (AppError UNAVAILABLE) when the sandbox cannot be asked, so
-   * the reconciler does not take silence for "no result".
+   * report (poll.ts).
    */
-  async poll(account, messages) {
-    const config = settingsOf(account);
-    if (!config.ok) throw new AppError("UNAVAILABLE", config.error.message, { retryable: false });
-    const reports: DeliveryReport[] = [];
-    for (const chunk of chunks(messages, SANDBOX_MAX_BATCH)) {
-      const answer = await call(account, config.settings, {
-        method: "POST",
-        path: "/sandbox/v1/messages/status",
-        body: { messageIds: chunk.map((m) => m.vendorMessageId) },
-      });
-      const failure = !answer.ok
-        ? answer.failure
-        : answer.status !== 200
-          ? mapHttpFailure(answer.status, answer.body)
-          : null;
-      if (failure !== null) {
-        throw new AppError("UNAVAILABLE", `sandbox poll failed: ${failure.error.message}`, {
-          cause: failure.error,
-          retryable: failure.retryable,
-        });
-      }
-      const body = (answer as { body: unknown }).body;
-      const results = isObject(body) && Array.isArray(body.results) ? body.results : null;
-      if (results === null) {
-        throw new AppError("UNAVAILABLE", "sandbox poll answer has no results", {
-          retryable: true,
-        });
-      }
-      for (const item of results) {
-        const nested = isObject(item) && isObject(item.fallback) ? [item.fallback] : [];
-        for (const polled of [item, ...nested]) {
-          const report = polledReportOf(polled);
-          if (typeof report === "string") {
-            throw new AppError("UNAVAILABLE", `sandbox poll answer: ${report}`, {
-              retryable: true,
-            });
-          }
-          if (report !== null) reports.push(report);
-        }
-      }
-    }
-    return { reports };
-  },
+  poll: pollSandbox,
 
   async checkCredentials(account) {
     const config = settingsOf(account);
