@@ -1,3 +1,7 @@
+// Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
+// webhook route and the reconciler call. Its call is in http.ts, polling in
+// poll.ts, what an account configures in settings.ts. MMS images travel once
+// per request in the sandbox's own JSON (`images`, named by `imageIds`).
 import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type { OutboundMessage, SendOutcome, VendorAdapter } from "../vendor.ts";
 import { parseSandboxReports } from "./callback.ts";

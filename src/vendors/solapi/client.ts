@@ -1,8 +1,8 @@
 // Our side of SOLAPI (CoolSMS REST API v4): the VendorAdapter the
-// dispatcher, the webhook route and the reconciler call.
-//
-// What an account configures: settings.ts. MMS images go to SOLAPI's storage
-// once per account and are sent as `imageId` (see file-cache.ts).
+// dispatcher, the webhook route and the reconciler call. Its signed call is
+// in http.ts, polling in poll.ts, what an account configures in settings.ts.
+// MMS images go to SOLAPI's storage once per account and are sent as
+// `imageId` (see file-cache.ts).
 //
 // Idempotency: SOLAPI has no idempotency key. Our id rides in customFields and
 // comes back in every answer and report, but a repeated send is a second
@@ -10,12 +10,9 @@
 // retried — the dispatcher's rule — at the risk of a duplicate; an answer that
 // merely lacks some results is completed from the group's message list rather
 // than resent.
-import { AppError } from "../../lib/errors.ts";
 import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
-import { callVendor, type HttpAnswer } from "../http.ts";
 import { failEvery, failedOutcome as failureOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type {
-  DeliveryReport,
   OutboundImage,
   OutboundMessage,
   SendOutcome,
@@ -23,15 +20,15 @@ import type {
   VendorAdapter,
   VendorError,
 } from "../vendor.ts";
-import { authorizationHeader } from "./auth.ts";
-import { FALLBACK_SUFFIX, parseSolapiReports, reportsOfStored } from "./callback.ts";
-import { type MappedError, mapHttpFailure, mapStatusCode } from "./map.ts";
+import { parseSolapiReports } from "./callback.ts";
+import { call, failureOf } from "./http.ts";
+import { mapStatusCode } from "./map.ts";
 import { planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import { listMessages, pollSolapi } from "./poll.ts";
 import { configOf, type SolapiConfig } from "./settings.ts";
 import {
   BALANCE_PATH,
   isObject,
-  LIST_PATH,
   OUR_ID_FIELD,
   SEND_PATH,
   SOLAPI_MAX_MESSAGES,
@@ -39,71 +36,6 @@ import {
   STORAGE_PATH,
   type WireUploadRequest,
 } from "./wire.ts";
-
-/** A list that keeps answering nextKey is cut off here rather than followed forever. */
-const MAX_LIST_PAGES = 1_000;
-
-type Answer = HttpAnswer;
-
-/** One signed request; a fresh date and salt every time. */
-function call(
-  config: SolapiConfig,
-  request: { method: "GET" | "POST"; path: string; body?: string },
-): Promise<Answer> {
-  return callVendor({
-    vendor: "SOLAPI",
-    method: request.method,
-    url: `${config.baseUrl}${request.path}`,
-    headers: {
-      authorization: authorizationHeader(config),
-      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: request.body,
-    timeoutMs: config.timeoutMs,
-  });
-}
-
-const failureOf = (answer: Answer): MappedError | null =>
-  !answer.ok
-    ? answer.failure
-    : answer.status !== 200
-      ? mapHttpFailure(answer.status, answer.body)
-      : null;
-
-/** Every stored message a list query finds, following nextKey. */
-async function listMessages(
-  config: SolapiConfig,
-  query: { messageIds?: string[]; groupId?: string },
-): Promise<{ ok: true; messages: unknown[] } | { ok: false; failure: MappedError }> {
-  const messages: unknown[] = [];
-  let startKey: string | null = null;
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const params = new URLSearchParams();
-    // Repeated `messageIds`, as the official Node SDK sends them (stringifyQuery, indices: false).
-    for (const id of query.messageIds ?? []) params.append("messageIds", id);
-    if (query.groupId) params.set("groupId", query.groupId);
-    params.set("limit", String(config.pollPageSize));
-    if (startKey !== null) params.set("startKey", startKey);
-    const answer = await call(config, { method: "GET", path: `${LIST_PATH}?${params}` });
-    const failure = failureOf(answer);
-    if (failure !== null) return { ok: false, failure };
-    const body = (answer as { body: unknown }).body;
-    if (!isObject(body) || !isObject(body.messageList)) {
-      const error: VendorError = {
-        code: "VENDOR_UNAVAILABLE",
-        rawCode: "list.malformed",
-        message: "SOLAPI's list answer has no messageList object",
-      };
-      return { ok: false, failure: { error, retryable: true } };
-    }
-    // An object keyed by message id, not an array.
-    messages.push(...Object.values(body.messageList));
-    const next = typeof body.nextKey === "string" && body.nextKey !== "" ? body.nextKey : null;
-    if (next === null || next === startKey || Object.keys(body.messageList).length === 0) break;
-    startKey = next;
-  }
-  return { ok: true, messages };
-}
 
 const ourIdOf = (item: unknown): string | null => {
   const fields = isObject(item) && isObject(item.customFields) ? item.customFields : null;
@@ -324,47 +256,8 @@ export const solapiAdapter: VendorAdapter = {
     return parseSolapiReports(account, request, new Date());
   },
 
-  /**
-   * Final results from GET /messages/v4/list by message id; nothing for a
-   * message still pending. A native fallback is asked for by its Alimtalk's
-   * id. Throws (AppError UNAVAILABLE) when SOLAPI cannot be asked, so the
-   * reconciler does not take silence for "no result".
-   */
-  async poll(account, messages) {
-    const checked = configOf(account);
-    if (!checked.ok) throw new AppError("UNAVAILABLE", checked.error.message, { retryable: false });
-    const { config } = checked;
-    const ids = [
-      ...new Set(
-        messages.map((m) =>
-          m.vendorMessageId.endsWith(FALLBACK_SUFFIX)
-            ? m.vendorMessageId.slice(0, -FALLBACK_SUFFIX.length)
-            : m.vendorMessageId,
-        ),
-      ),
-    ];
-    const reports: DeliveryReport[] = [];
-    const now = new Date();
-    for (let i = 0; i < ids.length; i += config.pollPageSize) {
-      const listed = await listMessages(config, {
-        messageIds: ids.slice(i, i + config.pollPageSize),
-      });
-      if (!listed.ok) {
-        throw new AppError("UNAVAILABLE", `SOLAPI poll failed: ${listed.failure.error.message}`, {
-          cause: listed.failure.error,
-          retryable: listed.failure.retryable,
-        });
-      }
-      for (const item of listed.messages) {
-        const read = reportsOfStored(item, now);
-        if (typeof read === "string") {
-          throw new AppError("UNAVAILABLE", `SOLAPI list answer: ${read}`, { retryable: true });
-        }
-        reports.push(...read.filter((r) => r.status !== "sent"));
-      }
-    }
-    return { reports };
-  },
+  /** Final results from the message list by id (poll.ts). */
+  poll: pollSolapi,
 
   async checkCredentials(account) {
     const checked = configOf(account);
