@@ -2,10 +2,10 @@
 // Alimtalk campaign with SMS fallback, and polling settles every message.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
-import { startFakeServer } from "../src/vendors/aligo/fake-server.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
+import { startFakeServer } from "./support/vendors/aligo/fake-server.ts";
 import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`Aligo end to end on ${engine}`, async () => {

@@ -4,15 +4,15 @@
 // webhook URL settle the messages, and polling settles those never reported.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
+import { createSendingOrg } from "./app.ts";
+import { engine } from "./db.ts";
+import { startPipeline, waitForCompletion } from "./pipeline.ts";
 import {
   FAKE_ALIMTALK,
   FAKE_SMS,
   type FakeNhnOptions,
   startFakeServer,
-} from "../src/vendors/nhn/fake-server.ts";
-import { createSendingOrg } from "./app.ts";
-import { engine } from "./db.ts";
-import { startPipeline, waitForCompletion } from "./pipeline.ts";
+} from "./support/vendors/nhn/fake-server.ts";
 import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 const SIGNATURE = "alimi-webhook-signature-0001";

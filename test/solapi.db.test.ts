@@ -4,16 +4,16 @@
 // the messages, and polling settles those whose reports never come.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
+import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
+import { createSendingOrg } from "./app.ts";
+import { engine } from "./db.ts";
+import { startPipeline, waitForCompletion } from "./pipeline.ts";
 import {
   FAKE_API_KEY,
   FAKE_API_SECRET,
   type FakeSolapiOptions,
   startFakeServer,
-} from "../src/vendors/solapi/fake-server.ts";
-import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
-import { createSendingOrg } from "./app.ts";
-import { engine } from "./db.ts";
-import { startPipeline, waitForCompletion } from "./pipeline.ts";
+} from "./support/vendors/solapi/fake-server.ts";
 import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`SOLAPI end to end on ${engine}`, async () => {

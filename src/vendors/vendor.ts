@@ -1,6 +1,21 @@
 // The small interface the dispatcher owns. Each vendor (sandbox, SOLAPI, NHN,
 // Aligo) implements it in its own folder; everything vendor-specific — wire
 // format, authentication, status codes — stays behind it.
+//
+// Every vendor folder has the same seven files:
+//   client.ts    the VendorAdapter (send, parseReports, poll, checkCredentials)
+//   settings.ts  the account's settings as one TypeBox schema, and its credentials
+//   http.ts      its authenticated call, on the shared one (../http.ts)
+//   wire.ts      the vendor's documented request and answer shapes (pure)
+//   map.ts       the vendor's codes as ours, retryable or not (pure)
+//   callback.ts  the vendor's delivery reports as DeliveryReports (pure)
+//   poll.ts      asking the vendor for results (the reconciler's poll)
+// and helpers beyond those named for what they hold. Written once for all of
+// them: http.ts (one call with a timeout, JSON body, transport failures),
+// outcomes.ts (a request's failure for each message; a message without a
+// result is retried), settings.ts (the schema reader), file-cache.ts (the
+// vendor's id of an uploaded MMS image, per account). The fake vendor servers
+// the tests use live in test/support/vendors/, not here.
 import type { MessageType } from "../domain/message-content.ts";
 
 /** A vendor account as the adapter sees it: settings plus decrypted credentials. */

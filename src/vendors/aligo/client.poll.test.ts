@@ -1,10 +1,9 @@
 // The adapter's poll, report endpoint and credentials check against the fake Aligo.
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors.ts";
-import type { VendorAccount } from "../vendor.ts";
-import { NO_PUSH_REPORTS } from "./callback.ts";
-import { createAligoAdapter } from "./client.ts";
-import { type FakeAligoOptions, startFakeServer } from "./fake-server.ts";
+import {
+  type FakeAligoOptions,
+  startFakeServer,
+} from "../../../test/support/vendors/aligo/fake-server.ts";
 import {
   API_KEY,
   aligoAccount,
@@ -13,7 +12,11 @@ import {
   national,
   outbound,
   USER_ID,
-} from "./testing.ts";
+} from "../../../test/support/vendors/aligo/testing.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { VendorAccount } from "../vendor.ts";
+import { NO_PUSH_REPORTS } from "./callback.ts";
+import { createAligoAdapter } from "./client.ts";
 
 // The fake server's clock: every result is dated then (Korean time).
 const NOW = Date.parse("2026-03-29T02:54:45+09:00");
@@ -138,7 +141,7 @@ describe("poll: Alimtalk results from /akv10/history/detail/", () => {
       outbound(1, "alimtalk"),
       outbound(2, "alimtalk"),
       outbound(3, "alimtalk", {
-        nativeFallback: { type: "lms", text: "대체 장문", subject: "안내" },
+        nativeFallback: { type: "lms", text: "대체 장문 ".repeat(12), subject: "안내" },
       }),
       outbound(4, "alimtalk", {
         nativeFallback: { type: "sms", text: "대체 단문", subject: null },

@@ -1,8 +1,10 @@
 // The adapter's send against the fake Aligo: what goes over the wire, how a
 // batch is split, and what comes back for each message.
 import { afterEach, describe, expect, it } from "vitest";
-import { createAligoAdapter } from "./client.ts";
-import { type FakeAligoOptions, startFakeServer } from "./fake-server.ts";
+import {
+  type FakeAligoOptions,
+  startFakeServer,
+} from "../../../test/support/vendors/aligo/fake-server.ts";
 import {
   API_KEY,
   aligoAccount,
@@ -13,7 +15,9 @@ import {
   outbound,
   SENDER_KEY,
   USER_ID,
-} from "./testing.ts";
+} from "../../../test/support/vendors/aligo/testing.ts";
+import { testImage } from "../../../test/support/vendors/images.ts";
+import { createAligoAdapter } from "./client.ts";
 import { createTokenCache } from "./token.ts";
 
 const servers: { close(): Promise<void> }[] = [];
@@ -59,7 +63,7 @@ describe("send: SMS/LMS/MMS through /send_mass/", () => {
     const server = await fake();
     const messages = [
       outbound(1, "sms", { text: "a".repeat(100) }),
-      outbound(2, "mms", { subject: null }),
+      outbound(2, "mms", { subject: null, images: [testImage()] }),
       outbound(3, "sms"),
       outbound(4, "sms", { from: "0299998888" }),
       outbound(5, "lms", { subject: "다른 제목" }),
@@ -74,18 +78,24 @@ describe("send: SMS/LMS/MMS through /send_mass/", () => {
       forms.map((f) => [f.msg_type, f.sender, f.title ?? null, f.cnt, f.rec_1, f.testmode_yn]),
     ).toEqual([
       ["SMS", "0212345678", null, "2", national(1), "Y"],
-      ["MMS", "0212345678", null, "1", national(2), "Y"],
       ["SMS", "0299998888", null, "1", national(4), "Y"],
       ["LMS", "0212345678", "다른 제목", "1", national(5), "Y"],
     ]);
     expect(forms[0]!.msg_1).toBe("a".repeat(100));
+    // MMS goes to /send/, the send that takes images.
+    const [mms] = server.received("/send/");
+    expect([mms!.form.msg_type, mms!.form.receiver, mms!.form.title ?? null]).toEqual([
+      "MMS",
+      national(2),
+      null,
+    ]);
     expect(outcomes.map((o) => (o.outcome === "accepted" ? o.vendorMessageId : o.outcome))).toEqual(
       [
         `sms:583009869:${national(1)}`,
-        `mms:583009870:${national(2)}`,
+        `mms:583009872:${national(2)}`,
         `sms:583009869:${national(3)}`,
-        `sms:583009871:${national(4)}`,
-        `lms:583009872:${national(5)}`,
+        `sms:583009870:${national(4)}`,
+        `lms:583009871:${national(5)}`,
       ],
     );
   });
@@ -287,7 +297,11 @@ describe("send: Alimtalk through akv10", () => {
       receiver_2: national(2),
       fmessage_2: "짧은 대체",
     });
-    expect(forms[0]!.fsubject_2).toBeUndefined();
+    // Aligo's client documents fsubject_N as required with fmessage_N when
+    // failover=Y: an SMS fallback without a subject of its own carries the
+    // Alimtalk's subject_N (Aligo shows a title on an LMS only).
+    expect(forms[0]!.fsubject_2).toBe(forms[0]!.subject_2);
+    expect(forms[0]!.fsubject_2).not.toBe("");
     expect(forms[1]!.failover).toBeUndefined();
     expect(forms[1]!.fmessage_1).toBeUndefined();
   });
@@ -440,7 +454,11 @@ describe("send: failures", () => {
     const server = await fake();
     server.failNext(1, "5xx");
     server.failNext(1, "garbage");
-    const messages = [outbound(1, "sms"), outbound(2, "lms"), outbound(3, "mms")];
+    const messages = [
+      outbound(1, "sms"),
+      outbound(2, "lms"),
+      outbound(3, "mms", { images: [testImage()] }),
+    ];
     const outcomes = await createAligoAdapter().send(aligoAccount(server.url), messages);
     expect(
       outcomes.map((o) =>

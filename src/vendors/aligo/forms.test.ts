@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { outbound } from "../../../test/support/vendors/aligo/testing.ts";
 import { buttonJsonOf, type Placed, planRequests } from "./forms.ts";
-import { outbound } from "./testing.ts";
 
 const placed = (receivers: string[], key: (i: number) => string = () => "g") =>
   receivers.map((receiver, index) => ({

@@ -9,6 +9,12 @@
 // `msg_type` ourselves (SMS/LMS/MMS from the message's type) rather than rely on
 // Aligo's 90-byte switch, which Aligo itself advises against.
 //
+// MMS goes through `/send/`, the SMS-API send Aligo documents with images
+// (multipart `image1`..`image3`): one text, title and image set to up to 1,000
+// comma-separated receivers, so MMS messages share a request only when all of
+// them agree; a personalized MMS is one request per text. Aligo keeps no
+// upload to reuse, so the images travel with every request.
+//
 // Alimtalk goes through `/akv10/alimtalk/send/` (numbered `receiver_N`,
 // `subject_N`, `message_N`, `button_N`, up to 500); `tpl_code`, `sender` and
 // `failover` are per request, so they decide the grouping there.
@@ -59,6 +65,38 @@ export function planRequests(
 
 export const smsGroupKey = ({ message }: Placed): string =>
   [message.type, message.from, titleOf(message) ?? ""].join("\u0000");
+
+export const mmsGroupKey = ({ message }: Placed): string =>
+  JSON.stringify([
+    message.from,
+    titleOf(message) ?? "",
+    message.text,
+    message.images.map((i) => i.fileId),
+  ]);
+
+/** The multipart `/send/` form for MMS messages of one group (same text, title, sender, images). */
+export function mmsSendForm(options: {
+  credentials: AligoCredentials;
+  settings: Pick<AligoSettings, "testMode">;
+  items: Placed[];
+}): FormData {
+  const { credentials, items } = options;
+  const first = items[0]!.message;
+  const form = new FormData();
+  form.set("key", credentials.apiKey);
+  form.set("user_id", credentials.userId);
+  form.set("sender", first.from);
+  form.set("receiver", items.map((item) => item.receiver).join(","));
+  form.set("msg", first.text);
+  form.set("msg_type", "MMS");
+  const title = titleOf(first);
+  if (title !== null) form.set("title", title);
+  first.images.forEach((image, i) => {
+    form.set(`image${i + 1}`, new Blob([image.data], { type: image.mime }), image.name);
+  });
+  if (options.settings.testMode) form.set("testmode_yn", "Y");
+  return form;
+}
 
 export const kakaoGroupKey =
   (settings: Pick<AligoSettings, "nativeFallback" | "defaultSender">) =>
@@ -115,9 +153,7 @@ export function alimtalkSendForm(options: {
   items.forEach(({ message, receiver }, i) => {
     const n = i + 1;
     form.set(`receiver_${n}`, receiver);
-    // Required by Aligo and never shown to the recipient: the subject when we
-    // have one, else the template code.
-    form.set(`subject_${n}`, message.subject?.trim() || (message.alimtalk?.templateCode ?? ""));
+    form.set(`subject_${n}`, alimtalkSubjectOf(message));
     form.set(`message_${n}`, message.text);
     const buttons = message.alimtalk?.buttons ?? [];
     if (buttons.length > 0)
@@ -127,16 +163,24 @@ export function alimtalkSendForm(options: {
     form.set("failover", "Y");
     items.forEach(({ message }, i) => {
       const fallback = message.nativeFallback!;
-      // Aligo picks SMS or LMS for the fallback itself (its akv10 send has no
-      // type field); a subject is only meaningful for LMS, so only LMS gets one.
-      if (fallback.type === "lms" && fallback.subject)
-        form.set(`fsubject_${i + 1}`, fallback.subject);
+      // Aligo's client documents fsubject and fmessage as both required when
+      // failover is Y. Aligo picks SMS or LMS for the fallback itself by the
+      // text's length (its akv10 send has no type field) and shows a title
+      // only on an LMS: the fallback's subject, else the Alimtalk's subject_N.
+      form.set(`fsubject_${i + 1}`, fallback.subject?.trim() || alimtalkSubjectOf(message));
       form.set(`fmessage_${i + 1}`, fallback.text);
     });
   }
   if (settings.testMode) form.set("testMode", "Y");
   return form;
 }
+
+/**
+ * `subject_N`: required by Aligo and never shown to the recipient: the
+ * subject when we have one, else the template code.
+ */
+const alimtalkSubjectOf = (message: OutboundMessage): string =>
+  message.subject?.trim() || (message.alimtalk?.templateCode ?? "");
 
 const LINK_TYPE_NAMES: Readonly<Record<string, string>> = {
   WL: "웹링크",

@@ -1,14 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { VendorErrorCode } from "../vendor.ts";
-import {
-  mapAligoFailure,
-  mapHttpFailure,
-  mapKakaoResult,
-  mapSmsState,
-  mapTransportFailure,
-  textTypeOf,
-} from "./map.ts";
+import { mapAligoFailure, mapHttpFailure, mapKakaoResult, mapSmsState, textTypeOf } from "./map.ts";
 import {
   DEFAULT_KAKAO_DELIVERED_CODES,
   DEFAULT_SMS_DELIVERED_STATES,
@@ -20,7 +13,12 @@ import { intOf, textOf } from "./wire.ts";
 // Fixture payloads are shaped as reference/vendors.md §3 documents; the
 // values are ours (the reference's shapes are illustrative too).
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../test/support/vendors/aligo/fixtures/${name}`, import.meta.url),
+      "utf8",
+    ),
+  );
 
 const smsSettings = {
   smsDeliveredStates: DEFAULT_SMS_DELIVERED_STATES,
@@ -201,30 +199,6 @@ describe("mapHttpFailure", () => {
     expect(mapHttpFailure(status)).toEqual({
       error: { code, rawCode: `http.${status}`, message: `Aligo answered HTTP ${status}` },
       retryable,
-    });
-  });
-});
-
-describe("mapTransportFailure", () => {
-  it("maps a timeout to a retryable TIMEOUT", () => {
-    const err = new DOMException("The operation was aborted due to timeout", "TimeoutError");
-    expect(mapTransportFailure(err)).toEqual({
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "Aligo did not answer in time" },
-      retryable: true,
-    });
-  });
-
-  it("maps a refused connection to a retryable VENDOR_UNAVAILABLE with the cause's code", () => {
-    const err = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
-    });
-    expect(mapTransportFailure(err)).toEqual({
-      error: {
-        code: "VENDOR_UNAVAILABLE",
-        rawCode: "ECONNREFUSED",
-        message: "cannot reach Aligo: connect ECONNREFUSED",
-      },
-      retryable: true,
     });
   });
 });

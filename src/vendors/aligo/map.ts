@@ -10,13 +10,13 @@
 // So: the code when we know it, else the message's keywords, else UNKNOWN
 // and permanent (retrying what we do not understand could loop forever).
 
-import { type MappedError, transportFailure } from "../transport.ts";
+import type { MappedError } from "../http.ts";
 import type { DeliveryReport, VendorError, VendorErrorCode } from "../vendor.ts";
 import type { AligoSettings } from "./settings.ts";
 import type { KakaoDetailItem } from "./wire.ts";
 import { intOf, textOf } from "./wire.ts";
 
-export type { MappedError } from "../transport.ts";
+export type { MappedError } from "../http.ts";
 
 interface Rule {
   pattern: RegExp;
@@ -76,15 +76,6 @@ export function mapHttpFailure(status: number): MappedError {
     return { error: { code: "AUTH_FAILED", rawCode, message }, retryable: false };
   }
   return { error: { code: "UNKNOWN", rawCode, message }, retryable: false };
-}
-
-/**
- * A request that got no answer, or one we cannot read. Retryable, although
- * Aligo does not deduplicate: a request it did accept before the timeout is
- * sent twice. The dispatcher's contract (transport trouble → retry) accepts that.
- */
-export function mapTransportFailure(err: unknown): MappedError {
-  return transportFailure(err, "Aligo");
 }
 
 export const UNREADABLE_ANSWER: MappedError = {

@@ -43,7 +43,6 @@ describe("configOf", () => {
         kakaoTokenTtlSeconds: 90.7,
         kakaoButtonKeys: "long",
         kakaoDeliveredCodes: ["S"],
-        smsPendingStates: "대기",
       },
       credentials,
     });
@@ -59,12 +58,33 @@ describe("configOf", () => {
       kakaoDeliveredCodes: ["S"],
       smsPendingStates: DEFAULT_SMS_PENDING_STATES,
     });
+    expect(config.ok && Object.keys(config.settings).sort()).toEqual(
+      [
+        "smsBaseUrl",
+        "kakaoBaseUrl",
+        "senderKey",
+        "defaultSender",
+        "timeoutMs",
+        "nativeFallback",
+        "testMode",
+        "kakaoUseToken",
+        "kakaoTokenTtlSeconds",
+        "kakaoButtonKeys",
+        "kakaoDeliveredCodes",
+        "smsDeliveredStates",
+        "smsPendingStates",
+      ].sort(),
+    );
   });
 
   it.each([
     [{ smsBaseUrl: "not a url" }, "settings.smsBaseUrl"],
     [{ kakaoBaseUrl: "ftp://kakao" }, "settings.kakaoBaseUrl"],
     [{ smsBaseUrl: 42 }, "settings.smsBaseUrl"],
+    // One schema (AligoSettingsSchema): a value of the wrong type is named, not silently defaulted.
+    [{ smsPendingStates: "대기" }, "settings.smsPendingStates"],
+    [{ kakaoButtonKeys: "medium" }, "settings.kakaoButtonKeys"],
+    [{ timeoutMs: "fast" }, "settings.timeoutMs"],
   ])("refuses %j", (settings, rawCode) => {
     expect(configOf({ settings, credentials })).toMatchObject({
       ok: false,

@@ -18,6 +18,8 @@
 //                          (exact match; default "발송완료", "전송완료", "성공")
 //   smsPendingStates       `sms_state` fragments meaning "not final yet"
 //                          (substring match; default 대기, 전송중, 발송중, 예약, 처리중)
+import Type from "typebox";
+import { httpUrlOf, parseSettings } from "../settings.ts";
 import type { VendorAccount, VendorError } from "../vendor.ts";
 import { ALIGO_KAKAO_BASE_URL, ALIGO_SMS_BASE_URL } from "./wire.ts";
 
@@ -58,15 +60,36 @@ export const DEFAULT_SMS_PENDING_STATES: readonly string[] = [
   "처리중",
 ];
 
+const Strings = (defaults: readonly string[]) =>
+  Type.Array(Type.String(), { minItems: 1, default: [...defaults] });
+
+export const AligoSettingsSchema = Type.Object({
+  smsBaseUrl: Type.String({ default: ALIGO_SMS_BASE_URL }),
+  kakaoBaseUrl: Type.String({ default: ALIGO_KAKAO_BASE_URL }),
+  senderKey: Type.Optional(Type.String()),
+  defaultSender: Type.Optional(Type.String()),
+  timeoutMs: Type.Number({ exclusiveMinimum: 0, default: DEFAULT_TIMEOUT_MS }),
+  nativeFallback: Type.Boolean({ default: false }),
+  testMode: Type.Boolean({ default: false }),
+  kakaoUseToken: Type.Boolean({ default: true }),
+  kakaoTokenTtlSeconds: Type.Number({ minimum: 1, default: DEFAULT_TOKEN_TTL_SECONDS }),
+  kakaoButtonKeys: Type.Union([Type.Literal("short"), Type.Literal("long")], { default: "short" }),
+  kakaoDeliveredCodes: Strings(DEFAULT_KAKAO_DELIVERED_CODES),
+  smsDeliveredStates: Strings(DEFAULT_SMS_DELIVERED_STATES),
+  smsPendingStates: Strings(DEFAULT_SMS_PENDING_STATES),
+});
+
 export type Config =
   | { ok: true; settings: AligoSettings; credentials: AligoCredentials }
   | { ok: false; error: VendorError };
 
 /** The account's settings with defaults, or why it cannot be used. */
 export function configOf(account: Pick<VendorAccount, "settings" | "credentials">): Config {
-  const s = account.settings;
-  const smsBaseUrl = baseUrlOf(s.smsBaseUrl, ALIGO_SMS_BASE_URL);
-  const kakaoBaseUrl = baseUrlOf(s.kakaoBaseUrl, ALIGO_KAKAO_BASE_URL)?.replace(/\/akv10$/, "");
+  const parsed = parseSettings("Aligo", AligoSettingsSchema, account.settings);
+  if (!parsed.ok) return parsed;
+  const s = parsed.settings;
+  const smsBaseUrl = httpUrlOf(s.smsBaseUrl);
+  const kakaoBaseUrl = httpUrlOf(s.kakaoBaseUrl)?.replace(/\/akv10$/, "");
   if (smsBaseUrl === null) return settingError("smsBaseUrl", "is not an http(s) URL");
   if (!kakaoBaseUrl) return settingError("kakaoBaseUrl", "is not an http(s) URL");
 
@@ -85,31 +108,14 @@ export function configOf(account: Pick<VendorAccount, "settings" | "credentials"
     ok: true,
     credentials: { apiKey, userId },
     settings: {
+      ...s,
       smsBaseUrl,
       kakaoBaseUrl,
       senderKey: nonEmpty(s.senderKey),
       defaultSender: nonEmpty(s.defaultSender),
-      timeoutMs: positive(s.timeoutMs) ?? DEFAULT_TIMEOUT_MS,
-      nativeFallback: s.nativeFallback === true,
-      testMode: s.testMode === true,
-      kakaoUseToken: s.kakaoUseToken !== false,
-      kakaoTokenTtlSeconds: Math.floor(
-        positive(s.kakaoTokenTtlSeconds) ?? DEFAULT_TOKEN_TTL_SECONDS,
-      ),
-      kakaoButtonKeys: s.kakaoButtonKeys === "long" ? "long" : "short",
-      kakaoDeliveredCodes: stringsOf(s.kakaoDeliveredCodes) ?? DEFAULT_KAKAO_DELIVERED_CODES,
-      smsDeliveredStates: stringsOf(s.smsDeliveredStates) ?? DEFAULT_SMS_DELIVERED_STATES,
-      smsPendingStates: stringsOf(s.smsPendingStates) ?? DEFAULT_SMS_PENDING_STATES,
+      kakaoTokenTtlSeconds: Math.floor(s.kakaoTokenTtlSeconds),
     },
   };
-}
-
-function baseUrlOf(value: unknown, fallback: string): string | null {
-  if (value === undefined || value === null || value === "") return fallback;
-  if (typeof value !== "string") return null;
-  const url = URL.parse(value);
-  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) return null;
-  return value.replace(/\/+$/, "");
 }
 
 function settingError(key: string, problem: string): Config {
@@ -123,13 +129,5 @@ function settingError(key: string, problem: string): Config {
   };
 }
 
-const nonEmpty = (value: unknown): string | null =>
-  typeof value === "string" && value.trim() !== "" ? value.trim() : null;
-
-const positive = (value: unknown): number | null =>
-  typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
-
-function stringsOf(value: unknown): string[] | null {
-  if (!Array.isArray(value) || value.length === 0) return null;
-  return value.every((v) => typeof v === "string") ? (value as string[]) : null;
-}
+const nonEmpty = (value: string | undefined): string | null =>
+  value !== undefined && value.trim() !== "" ? value.trim() : null;

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { intOf, isKakaoSuccess, isSmsSuccess, parseAligoDate, textOf } from "./wire.ts";
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../test/support/vendors/aligo/fixtures/${name}`, import.meta.url),
+      "utf8",
+    ),
+  );
 
 describe("reading Aligo's answers (fixtures)", () => {
   it("tells success by result_code 1 on the SMS API, as a string or a number", () => {
@@ -37,7 +42,10 @@ describe("reading Aligo's answers (fixtures)", () => {
 
   it("finds no success among the failure fixtures", () => {
     const failures = JSON.parse(
-      readFileSync(new URL("./fixtures/failures.json", import.meta.url), "utf8"),
+      readFileSync(
+        new URL("../../../test/support/vendors/aligo/fixtures/failures.json", import.meta.url),
+        "utf8",
+      ),
     ) as { body: Record<string, unknown> }[];
     expect(failures.filter((f) => isSmsSuccess(f.body) || isKakaoSuccess(f.body))).toEqual([]);
   });

@@ -28,12 +28,18 @@ export const ALIGO_KAKAO_BASE_URL = "https://kakaoapi.aligo.in";
 export const ALIGO_SMS_MAX_BATCH = 500;
 /** `/akv10/alimtalk/send/` numbers its receivers `_1` … `_500`. */
 export const ALIGO_KAKAO_MAX_BATCH = 500;
+/** `/send/`: "최대 1천명" receivers, comma-separated; our batches are at most 500 anyway. */
+export const ALIGO_SEND_MAX_RECEIVERS = 1_000;
+/** `image1`..`image3` on `/send/` (smsapi.html; `image` is the same as `image1`). */
+export const ALIGO_MAX_IMAGES = 3;
 /** Page sizes asked of the result endpoints (history/detail takes 50–500). */
 export const ALIGO_RESULT_PAGE_SIZE = 500;
 /** A bound on paging, so a vendor that always says "more" cannot loop us. */
 export const ALIGO_MAX_RESULT_PAGES = 100;
 
 export const SMS_PATHS = {
+  /** One text to many receivers; the only SMS-API send that takes images (multipart image1..3). */
+  send: "/send/",
   sendMass: "/send_mass/",
   smsList: "/sms_list/",
   remain: "/remain/",
@@ -118,4 +124,4 @@ export function parseAligoDate(value: unknown): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export { parseJson } from "../transport.ts";
+export { parseJson } from "../http.ts";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { InboundRequest } from "../vendor.ts";
 import { expectedSignature, parseNhnReports } from "./callback.ts";
 
-const raw = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+const raw = (name: string) =>
+  readFileSync(new URL(`../../../test/support/vendors/nhn/fixtures/${name}`, import.meta.url));
 const NOW = new Date("2026-03-02T03:30:00.000Z");
 const SECRET = "whsec_generated_by_alimi";
 const ACCOUNT = {

@@ -4,9 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors.ts";
-import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
-import { nhnAdapter } from "./client.ts";
+import { testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_ALIMTALK,
   FAKE_SMS,
@@ -14,7 +12,10 @@ import {
   type FakeNhnServer,
   type FakeRecord,
   startFakeServer,
-} from "./fake-server.ts";
+} from "../../../test/support/vendors/nhn/fake-server.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
+import { nhnAdapter } from "./client.ts";
 
 const SENDER_KEY = "0123456789abcdef0123456789abcdef01234567";
 const SECRET = "whsec_generated_by_alimi";
@@ -114,9 +115,15 @@ describe("send", () => {
     const { fake, account } = await setup();
     await nhnAdapter.send(account, [
       sms("msg_l", { type: "lms", subject: "주문 안내", text: "긴 본문" }),
-      sms("msg_m", { type: "mms", subject: null, text: "  제목 없는\n긴 본문 " }),
+      sms("msg_m", {
+        type: "mms",
+        subject: null,
+        text: "  제목 없는\n긴 본문 ",
+        images: [testImage()],
+      }),
     ]);
-    expect(posts(fake).map((p) => [p.path, p.body])).toEqual([
+    const sends = posts(fake).filter((p) => !p.path.endsWith("/attachfile/binaryUpload"));
+    expect(sends.map((p) => [p.path, p.body])).toEqual([
       [
         `/sms/v3.0/appKeys/${FAKE_SMS.appKey}/sender/mms`,
         {
@@ -133,6 +140,7 @@ describe("send", () => {
           body: "  제목 없는\n긴 본문 ",
           sendNo: "0212345678",
           title: "제목 없는 긴 본문",
+          attachFileIdList: [1],
           senderGroupingKey: "alimi:text",
           recipientList: [{ recipientNo: "01012345678", recipientGroupingKey: "msg_m" }],
         },
@@ -478,8 +486,8 @@ describe("send", () => {
     const lookup = fake.received.at(-1)!;
     expect(lookup.method).toBe("GET");
     expect(lookup.path).toBe(`/alimtalk/v2.3/appkeys/${FAKE_ALIMTALK.appKey}/messages`);
-    expect(lookup.query).toMatchObject({ recipientGroupingKey: "a1" });
-    expect(lookup.query.startCreateDate).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(Object.fromEntries(lookup.query)).toMatchObject({ recipientGroupingKey: "a1" });
+    expect(lookup.query.get("startCreateDate")).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
   it("looks a retried SMS up at its endpoint, then sends it when NHN does not have it", async () => {
@@ -491,7 +499,7 @@ describe("send", () => {
       ["GET", "mms"],
       ["POST", "mms"],
     ]);
-    expect(fake.received[0]!.query.startCreateDate).toMatch(
+    expect(fake.received[0]!.query.get("startCreateDate")).toMatch(
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/,
     );
     expect(accepted(outcome)).toBe(vidOf(recordOf(fake, "l1")));
@@ -651,14 +659,14 @@ describe("poll", () => {
       ].sort(),
     );
     const queries = fake.received.map(
-      (r) => `${r.path.split("/").slice(-1)[0]}?${r.query.requestId}`,
+      (r) => `${r.path.split("/").slice(-1)[0]}?${r.query.get("requestId")}`,
     );
     const smsRequest = asked[0]!.vendorMessageId.split(":")[1];
     const lmsRequest = asked[2]!.vendorMessageId.split(":")[1];
     expect(queries.sort()).toEqual(
       [`mms?${lmsRequest}`, `sms?${lmsRequest}`, `sms?${smsRequest}`].sort(),
     );
-    expect(fake.received.every((r) => r.query.pageSize === "1000")).toBe(true);
+    expect(fake.received.every((r) => r.query.get("pageSize") === "1000")).toBe(true);
     expect(fake.received.every((r) => r.headers["x-secret-key"] === FAKE_SMS.secretKey)).toBe(true);
   });
 
@@ -707,8 +715,8 @@ describe("poll", () => {
     );
     expect(
       fake.received
-        .filter((r) => r.query.requestId !== undefined)
-        .map((r) => r.query.requestId)
+        .filter((r) => r.query.has("requestId"))
+        .map((r) => r.query.get("requestId"))
         .sort(),
     ).toEqual([requestOf(vids[0]!), requestOf(vids[1]!)].sort());
     expect(requestOf(vids[1]!)).toBe(requestOf(vids[2]!));
@@ -770,7 +778,12 @@ describe("checkCredentials", () => {
       message: "connected to NHN Cloud SMS and Alimtalk",
     });
     expect(
-      fake.received.map((r) => [r.method, r.path, r.headers["x-secret-key"], r.query.pageSize]),
+      fake.received.map((r) => [
+        r.method,
+        r.path,
+        r.headers["x-secret-key"],
+        r.query.get("pageSize") ?? undefined,
+      ]),
     ).toEqual([
       ["GET", `/sms/v3.0/appKeys/${FAKE_SMS.appKey}/sender/sms`, FAKE_SMS.secretKey, "1"],
       [

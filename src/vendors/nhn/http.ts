@@ -2,14 +2,12 @@
 // its secret key in the X-Secret-Key header; JSON both ways; a timeout on
 // every call. Never throws: a call that got no answer is a mapped failure.
 
-import { parseJson } from "../transport.ts";
-import { type MappedError, mapAnswerFailure, mapTransportFailure } from "./map.ts";
+import { callVendor, type HttpAnswer } from "../http.ts";
+import { type MappedError, mapAnswerFailure } from "./map.ts";
 import type { ProductConfig } from "./settings.ts";
 import { headerOf, JSON_CONTENT_TYPE, SECRET_KEY_HEADER } from "./wire.ts";
 
-export type Answer =
-  | { ok: true; status: number; body: unknown }
-  | { ok: false; failure: MappedError };
+export type Answer = HttpAnswer;
 
 export interface NhnRequest {
   method: "GET" | "POST";
@@ -19,7 +17,7 @@ export interface NhnRequest {
   body?: unknown;
 }
 
-export async function callNhn(
+export function callNhn(
   product: ProductConfig,
   timeoutMs: number,
   request: NhnRequest,
@@ -28,22 +26,14 @@ export async function callNhn(
   for (const [name, value] of Object.entries(request.query ?? {})) {
     url.searchParams.set(name, String(value));
   }
-  try {
-    const response = await fetch(url, {
-      method: request.method,
-      headers: {
-        [SECRET_KEY_HEADER]: product.secretKey,
-        "content-type": JSON_CONTENT_TYPE,
-        accept: "application/json",
-      },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    return { ok: true, status: response.status, body: parseJson(text) };
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
-  }
+  return callVendor({
+    vendor: "NHN",
+    method: request.method,
+    url,
+    headers: { [SECRET_KEY_HEADER]: product.secretKey, "content-type": JSON_CONTENT_TYPE },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    timeoutMs,
+  });
 }
 
 /** Null when the answer is a success (HTTP 200, header.isSuccessful), else why not. */

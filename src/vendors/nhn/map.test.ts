@@ -10,14 +10,18 @@ import {
   mapApiResult,
   mapKakaoResult,
   mapSmsResult,
-  mapTransportFailure,
   smsOutcome,
 } from "./map.ts";
 import { alimtalkReportOf, fallbackReportOf, readAlimtalkItem, smsReportOf } from "./reports.ts";
 import { fallbackOfGroupingKey, headerOf, sendResultsOf } from "./wire.ts";
 
 const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../test/support/vendors/nhn/fixtures/${name}`, import.meta.url),
+      "utf8",
+    ),
+  );
 const NOW = new Date("2026-03-02T03:30:00.000Z");
 
 describe("mapApiResult", () => {
@@ -221,25 +225,6 @@ describe("mapAnswerFailure and mapTransportFailure", () => {
     expect(mapped.error.code).toBe(code);
     expect(mapped.error.rawCode).toBe(rawCode);
     expect(mapped.retryable).toBe(retryable);
-  });
-
-  it("reads a timeout and a network error as retryable", () => {
-    const timeout = Object.assign(new Error("aborted"), { name: "TimeoutError" });
-    expect(mapTransportFailure(timeout)).toEqual({
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "NHN did not answer in time" },
-      retryable: true,
-    });
-    const refused = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
-    });
-    expect(mapTransportFailure(refused)).toEqual({
-      error: {
-        code: "VENDOR_UNAVAILABLE",
-        rawCode: "ECONNREFUSED",
-        message: "cannot reach NHN: connect ECONNREFUSED",
-      },
-      retryable: true,
-    });
   });
 });
 

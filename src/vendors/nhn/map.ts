@@ -8,11 +8,11 @@
 // - SMS delivery result codes (strings, carriers' answer): "1000" delivered.
 // - Kakao delivery result codes (strings): "1000" delivered.
 
-import { type MappedError, transportFailure } from "../transport.ts";
+import type { MappedError } from "../http.ts";
 import type { VendorError, VendorErrorCode } from "../vendor.ts";
 import { headerOf, type NhnProduct } from "./wire.ts";
 
-export type { MappedError } from "../transport.ts";
+export type { MappedError } from "../http.ts";
 
 type Entry = readonly [VendorErrorCode, string];
 type ApiEntry = readonly [VendorErrorCode, boolean, string];
@@ -37,6 +37,8 @@ export const SMS_API_ERRORS: Readonly<Record<number, ApiEntry>> = {
   [-2021]: ["VENDOR_UNAVAILABLE", true, "System error. Failed insert queue."],
   [-2023]: ["CONTENT_REJECTED", false, "Unacceptable characters in title and body."],
   [-2024]: ["INVALID_NUMBER", false, "LMS/MMS Type is not sent to outside of Korea."],
+  [-2003]: ["CONTENT_REJECTED", false, "The attachment must be a jpg/jpeg file."],
+  [-2005]: ["CONTENT_REJECTED", false, "The attachment is over 300 KB."],
   [-2044]: ["INVALID_NUMBER", false, "Invalid countryCode for sending."],
   [-2045]: ["BLOCKED", false, "International sending blocked by service."],
   [-2046]: ["BLOCKED", false, "Blocked country by service."],
@@ -341,9 +343,4 @@ export function mapAnswerFailure(product: NhnProduct, status: number, body: unkn
     };
   }
   return { error: { code: "UNKNOWN", rawCode, message }, retryable: false };
-}
-
-/** A request that got no answer: retryable (timeout or network). */
-export function mapTransportFailure(err: unknown): MappedError {
-  return transportFailure(err, "NHN");
 }

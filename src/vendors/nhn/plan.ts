@@ -15,6 +15,7 @@ import {
   type AlimtalkWireButton,
   alimtalkGroupingKey,
   NHN_MAX_RECIPIENTS,
+  NHN_MMS_IMAGE_LIMITS,
   type NhnProduct,
   type ResendParameter,
   type SmsRecipient,
@@ -80,6 +81,26 @@ export function refusalOf(config: NhnConfig, message: OutboundMessage): VendorEr
   }
   if (message.type !== "sms" && "international" in recipient) {
     return rejection("INVALID_NUMBER", "-2024", "NHN sends LMS/MMS to Korean (+82) numbers only");
+  }
+  if (message.type === "mms") return imageRefusalOf(message);
+  return null;
+}
+
+/**
+ * An MMS NHN would not take with its images. Without any, /sender/mms would
+ * quietly send an LMS, which is not what was asked (nor priced).
+ */
+function imageRefusalOf(message: OutboundMessage): VendorError | null {
+  const { images } = message;
+  if (images.length === 0) {
+    return rejection("CONTENT_REJECTED", "images.missing", "an MMS needs at least one image");
+  }
+  if (images.length > NHN_MMS_IMAGE_LIMITS.count) {
+    return rejection("CONTENT_REJECTED", "images.count", "NHN takes at most 3 images per MMS");
+  }
+  const total = images.reduce((sum, image) => sum + image.data.length, 0);
+  if (total > NHN_MMS_IMAGE_LIMITS.totalBytes) {
+    return rejection("CONTENT_REJECTED", "images.total", "NHN takes at most 800 KB of images");
   }
   return null;
 }
@@ -154,6 +175,7 @@ export function planSend(
   config: NhnConfig,
   messages: OutboundMessage[],
   outcomes: (SendOutcome | null)[],
+  attachments: ReadonlyMap<string, number[]> = new Map(),
 ): PlannedRequest[] {
   const groups = new Map<string, number[]>();
   messages.forEach((message, i) => {
@@ -171,6 +193,7 @@ export function planSend(
             message.from,
             message.subject ?? "",
             message.text,
+            attachments.get(message.id) ?? [],
           ]);
     const group = groups.get(key);
     if (group) group.push(i);
@@ -195,6 +218,7 @@ export function planSend(
         });
       } else {
         const isSms = first.type === "sms";
+        const attached = attachments.get(first.id) ?? [];
         requests.push({
           product: "sms",
           path: isSms ? "/sender/sms" : "/sender/mms",
@@ -203,6 +227,7 @@ export function planSend(
             body: first.text,
             sendNo: first.from,
             ...(isSms ? {} : { title: titleOf(first) }),
+            ...(attached.length > 0 ? { attachFileIdList: attached } : {}),
             senderGroupingKey: TEXT_GROUPING_KEY,
             recipientList: part.map((i) => smsRecipientOf(messages[i]!)),
           },

@@ -7,12 +7,23 @@
 // sender key, needed for Alimtalk), smsBaseUrl and alimtalkBaseUrl (override the
 // production hosts), timeoutMs (default 10 s), nativeFallback (read by the
 // dispatcher).
+import Type from "typebox";
+import { parseSettings } from "../settings.ts";
 import type { VendorAccount } from "../vendor.ts";
 import { ALIMTALK_API_PREFIX, type NhnProduct, SMS_API_PREFIX } from "./wire.ts";
 
 export const NHN_SMS_URL = "https://sms.api.nhncloudservice.com";
 export const NHN_ALIMTALK_URL = "https://kakaotalk-bizmessage.api.nhncloudservice.com";
-const DEFAULT_TIMEOUT_MS = 10_000;
+
+export const NhnSettingsSchema = Type.Object({
+  /** The Kakao channel's sender key, needed for Alimtalk. */
+  senderKey: Type.Optional(Type.String()),
+  smsBaseUrl: Type.String({ default: NHN_SMS_URL }),
+  alimtalkBaseUrl: Type.String({ default: NHN_ALIMTALK_URL }),
+  timeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** Read by the dispatcher: NHN sends the SMS/LMS itself when Alimtalk fails (resendParameter). */
+  nativeFallback: Type.Optional(Type.Boolean()),
+});
 
 export interface ProductConfig {
   product: NhnProduct;
@@ -32,24 +43,27 @@ export interface NhnConfig {
 export const PRODUCT_LABEL: Record<NhnProduct, string> = { sms: "SMS", alimtalk: "Alimtalk" };
 
 export function configOf(account: Pick<VendorAccount, "settings" | "credentials">): NhnConfig {
-  const { settings, credentials } = account;
-  const timeoutMs = settings.timeoutMs;
+  const { credentials } = account;
+  const parsed = parseSettings("NHN", NhnSettingsSchema, account.settings);
+  if (!parsed.ok) {
+    // Settings NHN cannot be called with: neither product can send.
+    const why = parsed.error.message;
+    return { sms: why, alimtalk: why, senderKey: null, timeoutMs: 10_000 };
+  }
+  const settings = parsed.settings;
   return {
     sms: productOf("sms", {
-      baseUrl: settings.smsBaseUrl ?? NHN_SMS_URL,
+      baseUrl: settings.smsBaseUrl,
       appKey: credentials.smsAppKey,
       secretKey: credentials.smsSecretKey,
     }),
     alimtalk: productOf("alimtalk", {
-      baseUrl: settings.alimtalkBaseUrl ?? NHN_ALIMTALK_URL,
+      baseUrl: settings.alimtalkBaseUrl,
       appKey: credentials.alimtalkAppKey,
       secretKey: credentials.alimtalkSecretKey,
     }),
-    senderKey:
-      typeof settings.senderKey === "string" && settings.senderKey.trim() !== ""
-        ? settings.senderKey.trim()
-        : null,
-    timeoutMs: typeof timeoutMs === "number" && timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS,
+    senderKey: settings.senderKey?.trim() ? settings.senderKey.trim() : null,
+    timeoutMs: settings.timeoutMs,
   };
 }
 

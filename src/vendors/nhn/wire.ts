@@ -45,9 +45,30 @@ export interface SmsSendBody {
   sendNo: string;
   /** LMS/MMS only (required there). */
   title?: string;
+  /** MMS only: the ids /attachfile/binaryUpload answered (without them /sender/mms sends an LMS). */
+  attachFileIdList?: number[];
   senderGroupingKey: string;
   recipientList: SmsRecipient[];
 }
+
+/** POST {sms root}/attachfile/binaryUpload → body.data.fileId (an Integer). */
+export const ATTACH_UPLOAD_PATH = "/attachfile/binaryUpload";
+
+export interface AttachUploadBody {
+  /** At most 45 characters, extension jpg or jpeg in lower case. */
+  fileName: string;
+  /** The file's bytes in base64; at most 300 KB. */
+  fileBody: string;
+  /** Required: who uploaded it (at most 100 characters). */
+  createUser: string;
+}
+
+/** NHN's MMS image rules ("첨부 이미지 제한 사항"): jpg/jpeg, ≤ 3, ≤ 300 KB each, ≤ 800 KB together. */
+export const NHN_MMS_IMAGE_LIMITS = {
+  count: 3,
+  bytes: 300 * 1024,
+  totalBytes: 800 * 1024,
+} as const;
 
 export interface AlimtalkWireButton {
   ordering: number;

@@ -1,54 +1,21 @@
 // Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
-// webhook route and the reconciler call.
-//
-// Account settings: `baseUrl` (required: where /sandbox/v1/ is served — Alimi
-// itself when embedded), `timeoutMs` (default 10 s), `nativeFallback` (let the
-// sandbox send the SMS/LMS itself when Alimtalk fails). Credentials: `apiKey`.
-import { AppError } from "../../lib/errors.ts";
-import { parseJson } from "../transport.ts";
-import type {
-  DeliveryReport,
-  OutboundMessage,
-  SendOutcome,
-  VendorAccount,
-  VendorAdapter,
-  VendorError,
-} from "../vendor.ts";
-import { parseSandboxReports, polledReportOf } from "./callback.ts";
-import { type MappedError, mapHttpFailure, mapSandboxError, mapTransportFailure } from "./map.ts";
-import { isObject, SANDBOX_MAX_BATCH, type WireMessage, type WireSendRequest } from "./wire.ts";
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-interface SandboxSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  nativeFallback: boolean;
-}
-
-type Settings = { ok: true; settings: SandboxSettings } | { ok: false; error: VendorError };
-
-function settingsOf(account: VendorAccount): Settings {
-  const { baseUrl, timeoutMs, nativeFallback } = account.settings;
-  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
-    return {
-      ok: false,
-      error: {
-        code: "UNKNOWN",
-        rawCode: "settings.baseUrl",
-        message: "the sandbox account has no valid baseUrl",
-      },
-    };
-  }
-  return {
-    ok: true,
-    settings: {
-      baseUrl: baseUrl.replace(/\/+$/, ""),
-      timeoutMs: typeof timeoutMs === "number" && timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS,
-      nativeFallback: nativeFallback === true,
-    },
-  };
-}
+// webhook route and the reconciler call. Its call is in http.ts, polling in
+// poll.ts, what an account configures in settings.ts. MMS images travel once
+// per request in the sandbox's own JSON (`images`, named by `imageIds`).
+import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
+import type { OutboundMessage, SendOutcome, VendorAdapter } from "../vendor.ts";
+import { parseSandboxReports } from "./callback.ts";
+import { type Answer, call } from "./http.ts";
+import { mapHttpFailure, mapSandboxError } from "./map.ts";
+import { pollSandbox } from "./poll.ts";
+import { settingsOf } from "./settings.ts";
+import {
+  isObject,
+  SANDBOX_MAX_BATCH,
+  type WireImage,
+  type WireMessage,
+  type WireSendRequest,
+} from "./wire.ts";
 
 /**
  * The message as the sandbox takes it. The fallback goes along only when the
@@ -65,50 +32,63 @@ export function toWireMessage(message: OutboundMessage, nativeFallback: boolean)
     templateCode: message.alimtalk?.templateCode ?? null,
     buttons: message.alimtalk?.buttons ?? [],
     fallback: nativeFallback && message.type === "alimtalk" ? message.nativeFallback : null,
+    imageIds: message.type === "mms" ? message.images.map((i) => i.fileId) : [],
   };
 }
 
-type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
+/**
+ * Image bytes one send request carries at most (the sandbox takes 16 MB of
+ * body): a batch whose messages use more distinct images is sent as several
+ * requests, each with the images of its own messages.
+ */
+export const REQUEST_IMAGE_BYTES = 8 * 1024 * 1024;
 
-async function call(
-  account: VendorAccount,
-  settings: SandboxSettings,
-  request: { method: "GET" | "POST"; path: string; body?: unknown },
-): Promise<Answer> {
-  try {
-    const response = await fetch(`${settings.baseUrl}${request.path}`, {
-      method: request.method,
-      headers: {
-        authorization: `Bearer ${account.credentials.apiKey ?? ""}`,
-        accept: "application/json",
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
-    const text = await response.text();
-    return { ok: true, status: response.status, body: parseJson(text) };
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
+/** Splits a batch so that each request's distinct images stay within REQUEST_IMAGE_BYTES. */
+export function planImageRequests(messages: OutboundMessage[]): OutboundMessage[][] {
+  const requests: OutboundMessage[][] = [];
+  let current: OutboundMessage[] = [];
+  let seen = new Set<string>();
+  let bytes = 0;
+  const newImages = (message: OutboundMessage) =>
+    message.type === "mms" ? message.images.filter((i) => !seen.has(i.fileId)) : [];
+  const sizeOf = (images: OutboundMessage["images"]) =>
+    images.reduce((sum, i) => sum + i.data.length, 0);
+  for (const message of messages) {
+    if (current.length > 0 && bytes + sizeOf(newImages(message)) > REQUEST_IMAGE_BYTES) {
+      requests.push(current);
+      current = [];
+      seen = new Set();
+      bytes = 0;
+    }
+    const fresh = newImages(message);
+    for (const image of fresh) seen.add(image.fileId);
+    bytes += sizeOf(fresh);
+    current.push(message);
   }
+  if (current.length > 0) requests.push(current);
+  return requests;
 }
 
-const MISSING_RESULT: VendorError = {
-  code: "VENDOR_UNAVAILABLE",
-  rawCode: "missing_result",
-  message: "the sandbox's answer has no result for this message",
-};
+/** The distinct images of the messages, by file id, as the sandbox takes them. */
+function imagesOf(messages: OutboundMessage[]): Record<string, WireImage> {
+  const images: Record<string, WireImage> = {};
+  for (const message of messages) {
+    if (message.type !== "mms") continue;
+    for (const image of message.images) {
+      images[image.fileId] ??= {
+        name: image.name,
+        mime: image.mime,
+        data: image.data.toString("base64"),
+      };
+    }
+  }
+  return images;
+}
 
 /** The answer to a send, per message and in the order sent. */
 function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] {
-  const all = (failure: MappedError): SendOutcome[] =>
-    messages.map((m) => ({
-      id: m.id,
-      outcome: failure.retryable ? "retry" : "rejected",
-      error: failure.error,
-    }));
-  if (!answer.ok) return all(answer.failure);
-  if (answer.status !== 200) return all(mapHttpFailure(answer.status, answer.body));
+  if (!answer.ok) return failEvery(messages, answer.failure);
+  if (answer.status !== 200) return failEvery(messages, mapHttpFailure(answer.status, answer.body));
 
   const byId = new Map<string, Record<string, unknown>>();
   const results = isObject(answer.body) ? answer.body.results : null;
@@ -117,25 +97,22 @@ function outcomesOf(messages: OutboundMessage[], answer: Answer): SendOutcome[] 
       byId.set(result.customId, result);
     }
   }
-  return messages.map((m): SendOutcome => {
-    const result = byId.get(m.id);
-    if (result?.status === "ACCEPTED" && typeof result.messageId === "string") {
-      return { id: m.id, outcome: "accepted", vendorMessageId: result.messageId };
-    }
-    if (result?.status === "FAILED" && typeof result.errorCode === "string") {
-      const message = typeof result.errorMessage === "string" ? result.errorMessage : null;
-      const { error, retryable } = mapSandboxError(result.errorCode, message);
-      return { id: m.id, outcome: retryable ? "retry" : "rejected", error };
-    }
-    // Sending again is safe: the sandbox dedupes by our id.
-    return { id: m.id, outcome: "retry", error: MISSING_RESULT };
-  });
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  // A message without a result is retried: sending again is safe, the sandbox dedupes by our id.
+  return inOrder(
+    messages,
+    (id): SendOutcome | null => {
+      const result = byId.get(id);
+      if (result?.status === "ACCEPTED" && typeof result.messageId === "string") {
+        return { id, outcome: "accepted", vendorMessageId: result.messageId };
+      }
+      if (result?.status === "FAILED" && typeof result.errorCode === "string") {
+        const message = typeof result.errorMessage === "string" ? result.errorMessage : null;
+        return failedOutcome(id, mapSandboxError(result.errorCode, message));
+      }
+      return null;
+    },
+    "the sandbox",
+  );
 }
 
 export const sandboxAdapter: VendorAdapter = {
@@ -146,20 +123,24 @@ export const sandboxAdapter: VendorAdapter = {
   async send(account, messages) {
     if (messages.length === 0) return [];
     const config = settingsOf(account);
-    if (!config.ok) {
-      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: config.error }));
+    if (!config.ok) return rejectEvery(messages, config.error);
+    const outcomes: SendOutcome[] = [];
+    for (const part of planImageRequests(messages)) {
+      const images = imagesOf(part);
+      const body: WireSendRequest = {
+        webhookUrl: account.webhookUrl,
+        signingSecret: account.webhookSecret,
+        messages: part.map((m) => toWireMessage(m, config.settings.nativeFallback)),
+        ...(Object.keys(images).length > 0 ? { images } : {}),
+      };
+      const answer = await call(account, config.settings, {
+        method: "POST",
+        path: "/sandbox/v1/messages",
+        body,
+      });
+      outcomes.push(...outcomesOf(part, answer));
     }
-    const body: WireSendRequest = {
-      webhookUrl: account.webhookUrl,
-      signingSecret: account.webhookSecret,
-      messages: messages.map((m) => toWireMessage(m, config.settings.nativeFallback)),
-    };
-    const answer = await call(account, config.settings, {
-      method: "POST",
-      path: "/sandbox/v1/messages",
-      body,
-    });
-    return outcomesOf(messages, answer);
+    return outcomes;
   },
 
   parseReports(account, request) {
@@ -168,52 +149,9 @@ export const sandboxAdapter: VendorAdapter = {
 
   /**
    * Final results only: a message still "PENDING" (010-0000-0004) gets no
-   * report. Throws (AppError UNAVAILABLE) when the sandbox cannot be asked, so
-   * the reconciler does not take silence for "no result".
+   * report (poll.ts).
    */
-  async poll(account, messages) {
-    const config = settingsOf(account);
-    if (!config.ok) throw new AppError("UNAVAILABLE", config.error.message, { retryable: false });
-    const reports: DeliveryReport[] = [];
-    for (const chunk of chunks(messages, SANDBOX_MAX_BATCH)) {
-      const answer = await call(account, config.settings, {
-        method: "POST",
-        path: "/sandbox/v1/messages/status",
-        body: { messageIds: chunk.map((m) => m.vendorMessageId) },
-      });
-      const failure = !answer.ok
-        ? answer.failure
-        : answer.status !== 200
-          ? mapHttpFailure(answer.status, answer.body)
-          : null;
-      if (failure !== null) {
-        throw new AppError("UNAVAILABLE", `sandbox poll failed: ${failure.error.message}`, {
-          cause: failure.error,
-          retryable: failure.retryable,
-        });
-      }
-      const body = (answer as { body: unknown }).body;
-      const results = isObject(body) && Array.isArray(body.results) ? body.results : null;
-      if (results === null) {
-        throw new AppError("UNAVAILABLE", "sandbox poll answer has no results", {
-          retryable: true,
-        });
-      }
-      for (const item of results) {
-        const nested = isObject(item) && isObject(item.fallback) ? [item.fallback] : [];
-        for (const polled of [item, ...nested]) {
-          const report = polledReportOf(polled);
-          if (typeof report === "string") {
-            throw new AppError("UNAVAILABLE", `sandbox poll answer: ${report}`, {
-              retryable: true,
-            });
-          }
-          if (report !== null) reports.push(report);
-        }
-      }
-    }
-    return { reports };
-  },
+  poll: pollSandbox,
 
   async checkCredentials(account) {
     const config = settingsOf(account);

@@ -4,7 +4,6 @@ import {
   mapHttpFailure,
   mapSandboxError,
   mapSandboxStatus,
-  mapTransportFailure,
   SANDBOX_ERRORS,
   type SandboxErrorCode,
 } from "./map.ts";
@@ -16,6 +15,7 @@ describe("mapSandboxError", () => {
     ["request.invalid_number", "INVALID_NUMBER", false],
     ["request.invalid_message", "CONTENT_REJECTED", false],
     ["request.template_required", "TEMPLATE_MISMATCH", false],
+    ["request.invalid_image", "CONTENT_REJECTED", false],
     ["request.invalid", "UNKNOWN", false],
     ["request.too_many_messages", "UNKNOWN", false],
     ["auth.invalid_key", "AUTH_FAILED", false],
@@ -28,7 +28,7 @@ describe("mapSandboxError", () => {
   });
 
   it("covers every code the sandbox has", () => {
-    expect(Object.keys(SANDBOX_ERRORS)).toHaveLength(9);
+    expect(Object.keys(SANDBOX_ERRORS)).toHaveLength(10);
   });
 
   it("keeps the message the sandbox sent", () => {
@@ -97,34 +97,5 @@ describe("mapHttpFailure", () => {
     expect(mapped.error.rawCode).toBe(rawCode);
     expect(mapped.retryable).toBe(retryable);
     expect(mapped.error.message).not.toBe("");
-  });
-});
-
-describe("mapTransportFailure", () => {
-  it("maps an aborted-by-timeout request to a retryable TIMEOUT", () => {
-    const err = new DOMException("The operation was aborted due to timeout", "TimeoutError");
-    expect(mapTransportFailure(err)).toEqual({
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "the sandbox did not answer in time" },
-      retryable: true,
-    });
-  });
-
-  it("maps a refused connection to a retryable VENDOR_UNAVAILABLE with the system code", () => {
-    const err = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
-    });
-    const mapped = mapTransportFailure(err);
-    expect(mapped.retryable).toBe(true);
-    expect(mapped.error.code).toBe("VENDOR_UNAVAILABLE");
-    expect(mapped.error.rawCode).toBe("ECONNREFUSED");
-    expect(mapped.error.message).toContain("ECONNREFUSED");
-  });
-
-  it("maps anything else thrown to VENDOR_UNAVAILABLE", () => {
-    expect(mapTransportFailure(new Error("socket hang up")).error).toEqual({
-      code: "VENDOR_UNAVAILABLE",
-      rawCode: "network",
-      message: "cannot reach the sandbox: socket hang up",
-    });
   });
 });

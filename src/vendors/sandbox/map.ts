@@ -2,7 +2,7 @@
 // and how each maps to ours. Pure: the adapter decides retry-or-reject from this
 // table and nothing else, so the classification lives in one place.
 
-import { type MappedError, transportFailure } from "../transport.ts";
+import type { MappedError } from "../http.ts";
 import type { DeliveryReport, VendorErrorCode } from "../vendor.ts";
 
 /** Statuses the sandbox reports for a message (webhook) or answers to a poll. */
@@ -18,6 +18,7 @@ export type SandboxErrorCode =
   | "request.invalid_number"
   | "request.invalid_message"
   | "request.template_required"
+  | "request.invalid_image"
   | "request.invalid"
   | "request.too_many_messages"
   | "auth.invalid_key"
@@ -56,6 +57,11 @@ export const SANDBOX_ERRORS: Readonly<Record<SandboxErrorCode, SandboxErrorEntry
     retryable: false,
     message: "An Alimtalk message needs a template code.",
   },
+  "request.invalid_image": {
+    code: "CONTENT_REJECTED",
+    retryable: false,
+    message: "An MMS needs 1 to 3 JPEG images of at most 300 KB each, and only an MMS has images.",
+  },
   // Whole-request errors: our request was malformed, sending it again cannot help.
   "request.invalid": { code: "UNKNOWN", retryable: false, message: "The request is malformed." },
   "request.too_many_messages": {
@@ -71,7 +77,7 @@ export const SANDBOX_ERRORS: Readonly<Record<SandboxErrorCode, SandboxErrorEntry
   },
 };
 
-export type { MappedError } from "../transport.ts";
+export type { MappedError } from "../http.ts";
 
 const isSandboxErrorCode = (code: string): code is SandboxErrorCode =>
   Object.hasOwn(SANDBOX_ERRORS, code);
@@ -124,14 +130,6 @@ export function mapHttpFailure(status: number, body: unknown): MappedError {
     return { error: { code: "AUTH_FAILED", rawCode, message }, retryable: false };
   }
   return { error: mapSandboxError(rawCode, message).error, retryable: false };
-}
-
-/**
- * A request that got no answer at all. Both cases are retryable: the sandbox
- * dedupes by our message id, so a message it did accept is not sent twice.
- */
-export function mapTransportFailure(err: unknown): MappedError {
-  return transportFailure(err, "the sandbox");
 }
 
 function errorBodyOf(body: unknown): { errorCode: string; errorMessage: string | null } | null {

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { testImage } from "../../../test/support/vendors/images.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
@@ -152,7 +153,7 @@ function message(
       alimtalk && options.fallback
         ? { type: options.fallback, text: "안녕하세요", subject: null }
         : null,
-    images: [],
+    images: type === "mms" ? [testImage()] : [],
     attempt: options.attempt ?? 1,
   };
 }

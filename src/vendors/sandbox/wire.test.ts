@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { jpegBytes, PNG_BYTES } from "../../../test/support/vendors/images.ts";
 import { checkSendRequest, checkStatusRequest } from "./wire.ts";
 
 const SMS = { customId: "msg_1", to: "+821012345678", from: "0212345678", type: "sms", text: "hi" };
@@ -47,7 +48,14 @@ describe("checkSendRequest, each message", () => {
   it("fills the optional fields", () => {
     expect(checkOne(SMS)).toEqual({
       ok: true,
-      message: { ...SMS, subject: null, templateCode: null, buttons: [], fallback: null },
+      message: {
+        ...SMS,
+        subject: null,
+        templateCode: null,
+        buttons: [],
+        fallback: null,
+        imageIds: [],
+      },
     });
   });
 
@@ -59,7 +67,10 @@ describe("checkSendRequest, each message", () => {
       buttons: [{ type: "WL", name: "Go" }],
       fallback: { type: "lms", text: "long", subject: "S" },
     };
-    expect(checkOne(alimtalk)).toEqual({ ok: true, message: { ...alimtalk, subject: null } });
+    expect(checkOne(alimtalk)).toEqual({
+      ok: true,
+      message: { ...alimtalk, subject: null, imageIds: [] },
+    });
   });
 
   it.each<[string, unknown, string | null, string]>([
@@ -96,6 +107,55 @@ describe("checkSendRequest, each message", () => {
     ],
   ])("fails only the message with %s", (_name, message, customId, error) => {
     expect(checkOne(message)).toEqual({ ok: false, customId, error });
+  });
+});
+
+describe("checkSendRequest, MMS images", () => {
+  const image = (data: Buffer, mime = "image/jpeg") => ({
+    name: "a.jpg",
+    mime,
+    data: data.toString("base64"),
+  });
+  const MMS = { ...SMS, type: "mms", subject: "S" };
+  const checkWith = (message: unknown, images: unknown) => {
+    const checked = checkSendRequest({ ...envelope([message]), images });
+    if (!checked.ok) throw new Error("envelope refused");
+    return checked.messages[0];
+  };
+
+  it("takes an MMS naming 1 to 3 JPEG images of the request", () => {
+    const images = { fil_a: image(jpegBytes()), fil_b: image(jpegBytes(300 * 1024)) };
+    expect(checkWith({ ...MMS, imageIds: ["fil_a", "fil_b"] }, images)).toMatchObject({
+      ok: true,
+      message: { imageIds: ["fil_a", "fil_b"] },
+    });
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ["no image", { ...MMS }, {}],
+    ["an image the request does not carry", { ...MMS, imageIds: ["fil_x"] }, {}],
+    ["four images", { ...MMS, imageIds: ["a", "a", "a", "a"] }, { a: image(jpegBytes()) }],
+    ["an image over 300 KB", { ...MMS, imageIds: ["a"] }, { a: image(jpegBytes(300 * 1024 + 1)) }],
+    ["a PNG", { ...MMS, imageIds: ["a"] }, { a: image(PNG_BYTES) }],
+    [
+      "a mime other than image/jpeg",
+      { ...MMS, imageIds: ["a"] },
+      { a: image(jpegBytes(), "image/gif") },
+    ],
+    ["images on an SMS", { ...SMS, imageIds: ["a"] }, { a: image(jpegBytes()) }],
+  ])("fails the message with %s", (_name, message, images) => {
+    expect(checkWith(message, images)).toEqual({
+      ok: false,
+      customId: "msg_1",
+      error: "request.invalid_image",
+    });
+  });
+
+  it("refuses images that are not an object keyed by file id", () => {
+    expect(checkSendRequest({ ...envelope([]), images: [] })).toMatchObject({
+      ok: false,
+      error: "request.invalid",
+    });
   });
 });
 

@@ -2,7 +2,8 @@
 // client, and the server's check of a send request. Pure.
 //
 //   POST /sandbox/v1/messages          Authorization: Bearer <apiKey>
-//     { webhookUrl, signingSecret, messages: WireMessage[] (≤ 1,000) }
+//     { webhookUrl, signingSecret, messages: WireMessage[] (≤ 1,000),
+//       images?: { [fileId]: WireImage } }   (each MMS names 1–3 of them in imageIds)
 //     200 { results: WireSendResult[] (same order), accepted, failed }
 //   POST /sandbox/v1/messages/status   { messageIds: string[] (≤ 1,000) }
 //     200 { results: WireStatusItem[], unknown: string[] }
@@ -13,6 +14,20 @@ import type { MessageType } from "../../domain/message-content.ts";
 import type { SandboxErrorCode, SandboxStatus } from "./map.ts";
 
 export const SANDBOX_MAX_BATCH = 1000;
+
+/** What the sandbox takes as MMS images: 1–3 JPEG of at most 300 KB each (Alimi's own limits). */
+export const SANDBOX_IMAGE_LIMITS = { count: 3, bytes: 300 * 1024 } as const;
+
+/**
+ * An MMS image, carried once per request however many of its messages use
+ * it: a campaign's batch of 1,000 MMS with one image holds it once.
+ */
+export interface WireImage {
+  name: string;
+  mime: "image/jpeg";
+  /** The file's bytes, base64. */
+  data: string;
+}
 
 export interface WireMessage {
   /** Our message id: the sandbox's deduplication key, echoed in every report. */
@@ -26,6 +41,8 @@ export interface WireMessage {
   buttons: unknown[];
   /** What to send instead if Alimtalk fails (the vendor's native fallback). */
   fallback: { type: "sms" | "lms"; text: string; subject: string | null } | null;
+  /** MMS only: keys of the request's `images`, in order. */
+  imageIds: string[];
 }
 
 export interface WireSendRequest {
@@ -34,6 +51,8 @@ export interface WireSendRequest {
   /** The key the reports are signed with. */
   signingSecret: string;
   messages: WireMessage[];
+  /** The MMS images of this request's messages, by our file id. */
+  images?: Record<string, WireImage>;
 }
 
 export type WireSendResult =
@@ -110,7 +129,7 @@ const TYPES = new Set<string>(["alimtalk", "sms", "lms", "mms"]);
  */
 export function checkSendRequest(body: unknown): CheckedSendRequest {
   if (!isObject(body)) return invalid("the body must be a JSON object");
-  const { webhookUrl, signingSecret, messages } = body;
+  const { webhookUrl, signingSecret, messages, images } = body;
   if (typeof webhookUrl !== "string" || !isHttpUrl(webhookUrl)) {
     return invalid("webhookUrl must be an http(s) URL");
   }
@@ -126,15 +145,46 @@ export function checkSendRequest(body: unknown): CheckedSendRequest {
       message: `a request carries at most ${SANDBOX_MAX_BATCH} messages, this one ${messages.length}`,
     };
   }
-  return { ok: true, webhookUrl, signingSecret, messages: messages.map(checkMessage) };
+  if (images !== undefined && images !== null && !isObject(images)) {
+    return invalid("images must be an object keyed by file id");
+  }
+  const valid = validImageIds(images ?? {});
+  return {
+    ok: true,
+    webhookUrl,
+    signingSecret,
+    messages: messages.map((m) => checkMessage(m, valid)),
+  };
 }
 
-function checkMessage(value: unknown): CheckedMessage {
+/** The ids of the request's images that are JPEG files of at most 300 KB in base64. */
+function validImageIds(images: Record<string, unknown>): Set<string> {
+  const valid = new Set<string>();
+  for (const [id, image] of Object.entries(images)) {
+    if (!isObject(image) || image.mime !== "image/jpeg" || typeof image.name !== "string") continue;
+    if (typeof image.data !== "string" || !/^[A-Za-z0-9+/]+=*$/.test(image.data)) continue;
+    const data = Buffer.from(image.data, "base64");
+    const jpeg = data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
+    if (jpeg && data.length <= SANDBOX_IMAGE_LIMITS.bytes) valid.add(id);
+  }
+  return valid;
+}
+
+/** An MMS names 1–3 valid images of its request; other types name none. */
+function checkImageIds(type: string, imageIds: unknown, valid: Set<string>): string[] | null {
+  const ids = imageIds === undefined || imageIds === null ? [] : imageIds;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) return null;
+  if (type !== "mms") return ids.length === 0 ? [] : null;
+  if (ids.length === 0 || ids.length > SANDBOX_IMAGE_LIMITS.count) return null;
+  return ids.every((id) => valid.has(id)) ? (ids as string[]) : null;
+}
+
+function checkMessage(value: unknown, validImages: Set<string> = new Set()): CheckedMessage {
   if (!isObject(value)) return { ok: false, customId: null, error: "request.invalid_message" };
   const customId =
     typeof value.customId === "string" && value.customId !== "" ? value.customId : null;
   const fail = (error: SandboxErrorCode): CheckedMessage => ({ ok: false, customId, error });
-  const { to, from, type, text, subject, templateCode, buttons, fallback } = value;
+  const { to, from, type, text, subject, templateCode, buttons, fallback, imageIds } = value;
   if (customId === null || customId.length > 100) return fail("request.invalid_message");
   if (typeof to !== "string") return fail("request.invalid_number");
   if (typeof type !== "string" || !TYPES.has(type)) return fail("request.invalid_message");
@@ -151,6 +201,8 @@ function checkMessage(value: unknown): CheckedMessage {
   }
   const checkedFallback = checkFallback(fallback);
   if (checkedFallback === undefined) return fail("request.invalid_message");
+  const checkedImages = checkImageIds(type, imageIds, validImages);
+  if (checkedImages === null) return fail("request.invalid_image");
   return {
     ok: true,
     message: {
@@ -163,6 +215,7 @@ function checkMessage(value: unknown): CheckedMessage {
       templateCode: (templateCode as string | null | undefined) ?? null,
       buttons: (buttons as unknown[] | null | undefined) ?? [],
       fallback: checkedFallback,
+      imageIds: checkedImages,
     },
   };
 }

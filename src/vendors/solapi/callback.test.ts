@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
+import listAnswer from "../../../test/support/vendors/solapi/fixtures/list-answer.json" with {
+  type: "json",
+};
+import groupReport from "../../../test/support/vendors/solapi/fixtures/report-group.json" with {
+  type: "json",
+};
+import messageReports from "../../../test/support/vendors/solapi/fixtures/report-messages.json" with {
+  type: "json",
+};
+import replacementReports from "../../../test/support/vendors/solapi/fixtures/report-replacements.json" with {
+  type: "json",
+};
 import type { InboundRequest, VendorAccount } from "../vendor.ts";
 import { parseSolapiReports, reportsOfStored, solapiWebhookUrl } from "./callback.ts";
-import listAnswer from "./fixtures/list-answer.json" with { type: "json" };
-import groupReport from "./fixtures/report-group.json" with { type: "json" };
-import messageReports from "./fixtures/report-messages.json" with { type: "json" };
-import replacementReports from "./fixtures/report-replacements.json" with { type: "json" };
 
 const SECRET = "whsec_0123456789abcdefABCDEF-_";
 const NOW = new Date("2026-05-01T00:10:00.000Z");

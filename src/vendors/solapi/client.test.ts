@@ -4,19 +4,21 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../../lib/errors.ts";
-import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
-import { authorizationHeader, parseAuthorization, signatureOf } from "./auth.ts";
-import { solapiWebhookUrl } from "./callback.ts";
-import { solapiAdapter } from "./client.ts";
 import {
   FAKE_API_KEY,
   FAKE_API_SECRET,
   type FakeSolapi,
   type FakeSolapiOptions,
   startFakeServer,
-} from "./fake-server.ts";
-import sendAnswer from "./fixtures/send-answer.json" with { type: "json" };
+} from "../../../test/support/vendors/solapi/fake-server.ts";
+import sendAnswer from "../../../test/support/vendors/solapi/fixtures/send-answer.json" with {
+  type: "json",
+};
+import { AppError } from "../../lib/errors.ts";
+import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
+import { authorizationHeader, parseAuthorization, signatureOf } from "./auth.ts";
+import { solapiWebhookUrl } from "./callback.ts";
+import { solapiAdapter } from "./client.ts";
 import type { WireSendRequest } from "./wire.ts";
 
 const SECRET = "whsec_solapi_test_0123456789";

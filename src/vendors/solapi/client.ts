@@ -1,12 +1,8 @@
 // Our side of SOLAPI (CoolSMS REST API v4): the VendorAdapter the
-// dispatcher, the webhook route and the reconciler call.
-//
-// Credentials: `apiKey`, `apiSecret` (required); `webhookSecretKey` (optional,
-// the console's webhook security key, checked against X-Solapi-Secret).
-// Settings: `baseUrl` (default https://api.solapi.com), `timeoutMs` (10 s),
-// `nativeFallback` (read by the dispatcher), `pfId` (Kakao channel, required
-// for Alimtalk), `templateIds` (our code → SOLAPI templateId), `allowDuplicates`
-// (default true), `sendReplacements` (default true), `pollPageSize` (default 100).
+// dispatcher, the webhook route and the reconciler call. Its signed call is
+// in http.ts, polling in poll.ts, what an account configures in settings.ts.
+// MMS images go to SOLAPI's storage once per account and are sent as
+// `imageId` (see file-cache.ts).
 //
 // Idempotency: SOLAPI has no idempotency key. Our id rides in customFields and
 // comes back in every answer and report, but a repeated send is a second
@@ -14,172 +10,37 @@
 // retried — the dispatcher's rule — at the risk of a duplicate; an answer that
 // merely lacks some results is completed from the group's message list rather
 // than resent.
-import { AppError } from "../../lib/errors.ts";
-import { parseJson } from "../transport.ts";
+import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
+import { failEvery, failedOutcome as failureOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type {
-  DeliveryReport,
+  OutboundImage,
   OutboundMessage,
   SendOutcome,
   VendorAccount,
   VendorAdapter,
   VendorError,
 } from "../vendor.ts";
-import { authorizationHeader } from "./auth.ts";
-import { FALLBACK_SUFFIX, parseSolapiReports, reportsOfStored } from "./callback.ts";
-import { type MappedError, mapHttpFailure, mapStatusCode, mapTransportFailure } from "./map.ts";
-import { type OutboundSettings, planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import { parseSolapiReports } from "./callback.ts";
+import { call, failureOf } from "./http.ts";
+import { mapStatusCode } from "./map.ts";
+import { planRequests, sendBody, toWireMessage } from "./outbound.ts";
+import { listMessages, pollSolapi } from "./poll.ts";
+import { configOf, type SolapiConfig } from "./settings.ts";
 import {
   BALANCE_PATH,
   isObject,
-  LIST_PATH,
   OUR_ID_FIELD,
   SEND_PATH,
-  SOLAPI_BASE_URL,
   SOLAPI_MAX_MESSAGES,
+  SOLAPI_MMS_IMAGE_MAX_BYTES,
+  STORAGE_PATH,
+  type WireUploadRequest,
 } from "./wire.ts";
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-/**
- * Ids asked per list request. SOLAPI documents no maximum for `limit`
- * (UNCONFIRMED); nextKey paging covers a smaller server cap.
- */
-const DEFAULT_POLL_PAGE_SIZE = 100;
-/** A list that keeps answering nextKey is cut off here rather than followed forever. */
-const MAX_LIST_PAGES = 1_000;
-
-interface SolapiConfig extends OutboundSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  allowDuplicates: boolean;
-  pollPageSize: number;
-  apiKey: string;
-  apiSecret: string;
-}
-
-type Config = { ok: true; config: SolapiConfig } | { ok: false; error: VendorError };
-
-function configOf(account: VendorAccount): Config {
-  const { apiKey, apiSecret } = account.credentials;
-  if (!apiKey || !apiSecret) {
-    return settingError(
-      "AUTH_FAILED",
-      "credentials",
-      "the SOLAPI account needs apiKey and apiSecret",
-    );
-  }
-  const s = account.settings;
-  const baseUrl = s.baseUrl === undefined ? SOLAPI_BASE_URL : s.baseUrl;
-  if (typeof baseUrl !== "string" || URL.parse(baseUrl) === null) {
-    return settingError("UNKNOWN", "settings.baseUrl", "the SOLAPI account's baseUrl is not a URL");
-  }
-  const templateIds = isObject(s.templateIds) ? s.templateIds : {};
-  if (!Object.values(templateIds).every((v) => typeof v === "string" && v !== "")) {
-    return settingError("UNKNOWN", "settings.templateIds", "templateIds must map codes to ids");
-  }
-  return {
-    ok: true,
-    config: {
-      baseUrl: baseUrl.replace(/\/+$/, ""),
-      timeoutMs: positive(s.timeoutMs) ?? DEFAULT_TIMEOUT_MS,
-      pfId: typeof s.pfId === "string" && s.pfId !== "" ? s.pfId : null,
-      templateIds: templateIds as Record<string, string>,
-      allowDuplicates: s.allowDuplicates !== false,
-      sendReplacements: s.sendReplacements !== false,
-      pollPageSize: Math.min(
-        positive(s.pollPageSize) ?? DEFAULT_POLL_PAGE_SIZE,
-        SOLAPI_MAX_MESSAGES,
-      ),
-      apiKey,
-      apiSecret,
-    },
-  };
-}
-
-const positive = (value: unknown) =>
-  typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
-
-const settingError = (code: VendorError["code"], rawCode: string, message: string): Config => ({
-  ok: false,
-  error: { code, rawCode, message },
-});
-
-type Answer = { ok: true; status: number; body: unknown } | { ok: false; failure: MappedError };
-
-/** One signed request; a fresh date and salt every time. */
-async function call(
-  config: SolapiConfig,
-  request: { method: "GET" | "POST"; path: string; body?: string },
-): Promise<Answer> {
-  try {
-    const response = await fetch(`${config.baseUrl}${request.path}`, {
-      method: request.method,
-      headers: {
-        authorization: authorizationHeader(config),
-        accept: "application/json",
-        ...(request.body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: request.body,
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    const text = await response.text();
-    return { ok: true, status: response.status, body: parseJson(text) };
-  } catch (err) {
-    return { ok: false, failure: mapTransportFailure(err) };
-  }
-}
-
-const failureOf = (answer: Answer): MappedError | null =>
-  !answer.ok
-    ? answer.failure
-    : answer.status !== 200
-      ? mapHttpFailure(answer.status, answer.body)
-      : null;
-
-/** Every stored message a list query finds, following nextKey. */
-async function listMessages(
-  config: SolapiConfig,
-  query: { messageIds?: string[]; groupId?: string },
-): Promise<{ ok: true; messages: unknown[] } | { ok: false; failure: MappedError }> {
-  const messages: unknown[] = [];
-  let startKey: string | null = null;
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const params = new URLSearchParams();
-    // Repeated `messageIds`, as the official Node SDK sends them (stringifyQuery, indices: false).
-    for (const id of query.messageIds ?? []) params.append("messageIds", id);
-    if (query.groupId) params.set("groupId", query.groupId);
-    params.set("limit", String(config.pollPageSize));
-    if (startKey !== null) params.set("startKey", startKey);
-    const answer = await call(config, { method: "GET", path: `${LIST_PATH}?${params}` });
-    const failure = failureOf(answer);
-    if (failure !== null) return { ok: false, failure };
-    const body = (answer as { body: unknown }).body;
-    if (!isObject(body) || !isObject(body.messageList)) {
-      const error: VendorError = {
-        code: "VENDOR_UNAVAILABLE",
-        rawCode: "list.malformed",
-        message: "SOLAPI's list answer has no messageList object",
-      };
-      return { ok: false, failure: { error, retryable: true } };
-    }
-    // An object keyed by message id, not an array.
-    messages.push(...Object.values(body.messageList));
-    const next = typeof body.nextKey === "string" && body.nextKey !== "" ? body.nextKey : null;
-    if (next === null || next === startKey || Object.keys(body.messageList).length === 0) break;
-    startKey = next;
-  }
-  return { ok: true, messages };
-}
 
 const ourIdOf = (item: unknown): string | null => {
   const fields = isObject(item) && isObject(item.customFields) ? item.customFields : null;
   const id = fields?.[OUR_ID_FIELD];
   return typeof id === "string" && id !== "" ? id : null;
-};
-
-const MISSING_RESULT: VendorError = {
-  code: "VENDOR_UNAVAILABLE",
-  rawCode: "missing_result",
-  message: "SOLAPI's answer has no result for this message",
 };
 
 /** A message in failedMessageList: not registered, for the reason its status code gives. */
@@ -218,13 +79,7 @@ async function sendRequest(
     ),
   });
   const failure = failureOf(answer);
-  if (failure !== null) {
-    return messages.map((m) => ({
-      id: m.id,
-      outcome: failure.retryable ? "retry" : "rejected",
-      error: failure.error,
-    }));
-  }
+  if (failure !== null) return failEvery(messages, failure);
   const body = (answer as { body: unknown }).body;
   const results = new Map<string, SendOutcome>();
   const record = (
@@ -257,9 +112,100 @@ async function sendRequest(
     const listed = await listMessages(config, { groupId });
     if (listed.ok) for (const item of listed.messages) record(item, listedOutcome);
   }
-  return messages.map(
-    (m) => results.get(m.id) ?? { id: m.id, outcome: "retry", error: MISSING_RESULT },
-  );
+  return inOrder(messages, (id) => results.get(id), "SOLAPI");
+}
+
+/**
+ * SOLAPI's storage ids of the images we uploaded, per account: an MMS image
+ * is uploaded once and its fileId reused as `imageId` (see file-cache.ts for
+ * the bounds).
+ */
+const imageIds = createVendorFileCache();
+
+/** The documented "no such image" status: the storage no longer has the fileId. */
+const IMAGE_NOT_FOUND = "1023";
+
+async function uploadImage(config: SolapiConfig, image: OutboundImage): Promise<UploadResult> {
+  const body: WireUploadRequest = {
+    file: image.data.toString("base64"),
+    type: "MMS",
+    name: image.name,
+  };
+  const answer = await call(config, {
+    method: "POST",
+    path: STORAGE_PATH,
+    body: JSON.stringify(body),
+  });
+  const failure = failureOf(answer);
+  if (failure !== null) return { ok: false, failure };
+  const answered = (answer as { body: unknown }).body;
+  if (isObject(answered) && typeof answered.fileId === "string" && answered.fileId !== "") {
+    return { ok: true, vendorFileId: answered.fileId };
+  }
+  const error: VendorError = {
+    code: "VENDOR_UNAVAILABLE",
+    rawCode: "storage.malformed",
+    message: "SOLAPI's upload answer has no fileId",
+  };
+  return { ok: false, failure: { error, retryable: true } };
+}
+
+/**
+ * Each MMS's imageId (uploading the images this account has not uploaded
+ * yet), or the outcome of a message that cannot be sent: SOLAPI carries one
+ * image per message (`imageId`) of at most 200 KB, so an MMS with more, or
+ * a larger one, is refused here.
+ */
+async function imageIdsOf(
+  account: VendorAccount,
+  config: SolapiConfig,
+  messages: OutboundMessage[],
+): Promise<Map<string, string | SendOutcome>> {
+  const found = new Map<string, string | SendOutcome>();
+  for (const m of messages) {
+    if (m.type !== "mms" || m.images.length === 0) continue;
+    if (m.images.length > 1) {
+      found.set(m.id, {
+        id: m.id,
+        outcome: "rejected",
+        error: {
+          code: "CONTENT_REJECTED",
+          rawCode: "images.count",
+          message: `SOLAPI carries one image per MMS; this message has ${m.images.length}`,
+        },
+      });
+      continue;
+    }
+    if (m.images[0]!.data.length > SOLAPI_MMS_IMAGE_MAX_BYTES) {
+      found.set(m.id, {
+        id: m.id,
+        outcome: "rejected",
+        error: {
+          code: "CONTENT_REJECTED",
+          rawCode: "images.size",
+          message: "SOLAPI's storage takes MMS images of at most 200 KB",
+        },
+      });
+      continue;
+    }
+    const uploaded = await imageIds.resolve(account.id, m.images[0]!, (image) =>
+      uploadImage(config, image),
+    );
+    found.set(m.id, uploaded.ok ? uploaded.vendorFileId : failureOutcome(m.id, uploaded.failure));
+  }
+  return found;
+}
+
+/**
+ * A message SOLAPI refused for an unknown image had its imageId from our
+ * cache, which outlived SOLAPI's copy: forget it and retry (a fresh upload).
+ */
+function retryLostImage(account: VendorAccount, message: OutboundMessage, outcome: SendOutcome) {
+  if (outcome.outcome !== "rejected" || outcome.error.rawCode !== IMAGE_NOT_FOUND) return outcome;
+  const image = message.images[0];
+  if (image === undefined) return outcome;
+  imageIds.forget(account.id, image.fileId);
+  return { ...outcome, outcome: "retry" as const };
 }
 
 /** Items by a key that only one of them has. */
@@ -283,14 +229,18 @@ export const solapiAdapter: VendorAdapter = {
   async send(account, messages: OutboundMessage[]) {
     if (messages.length === 0) return [];
     const checked = configOf(account);
-    if (!checked.ok) {
-      return messages.map((m) => ({ id: m.id, outcome: "rejected", error: checked.error }));
-    }
+    if (!checked.ok) return rejectEvery(messages, checked.error);
     const { config } = checked;
     const outcomes = new Map<string, SendOutcome>();
     const sendable: { id: string; to: string; json: string }[] = [];
+    const images = await imageIdsOf(account, config, messages);
     for (const m of messages) {
-      const wire = toWireMessage(m, config);
+      const image = images.get(m.id) ?? null;
+      if (image !== null && typeof image !== "string") {
+        outcomes.set(m.id, image);
+        continue;
+      }
+      const wire = toWireMessage(m, config, image);
       if (wire.ok) sendable.push({ id: m.id, to: wire.wire.to, json: JSON.stringify(wire.wire) });
       else outcomes.set(m.id, { id: m.id, outcome: "rejected", error: wire.error });
     }
@@ -299,54 +249,15 @@ export const solapiAdapter: VendorAdapter = {
         outcomes.set(outcome.id, outcome);
       }
     }
-    return messages.map((m) => outcomes.get(m.id)!);
+    return messages.map((m) => retryLostImage(account, m, outcomes.get(m.id)!));
   },
 
   parseReports(account, request) {
     return parseSolapiReports(account, request, new Date());
   },
 
-  /**
-   * Final results from GET /messages/v4/list by message id; nothing for a
-   * message still pending. A native fallback is asked for by its Alimtalk's
-   * id. Throws (AppError UNAVAILABLE) when SOLAPI cannot be asked, so the
-   * reconciler does not take silence for "no result".
-   */
-  async poll(account, messages) {
-    const checked = configOf(account);
-    if (!checked.ok) throw new AppError("UNAVAILABLE", checked.error.message, { retryable: false });
-    const { config } = checked;
-    const ids = [
-      ...new Set(
-        messages.map((m) =>
-          m.vendorMessageId.endsWith(FALLBACK_SUFFIX)
-            ? m.vendorMessageId.slice(0, -FALLBACK_SUFFIX.length)
-            : m.vendorMessageId,
-        ),
-      ),
-    ];
-    const reports: DeliveryReport[] = [];
-    const now = new Date();
-    for (let i = 0; i < ids.length; i += config.pollPageSize) {
-      const listed = await listMessages(config, {
-        messageIds: ids.slice(i, i + config.pollPageSize),
-      });
-      if (!listed.ok) {
-        throw new AppError("UNAVAILABLE", `SOLAPI poll failed: ${listed.failure.error.message}`, {
-          cause: listed.failure.error,
-          retryable: listed.failure.retryable,
-        });
-      }
-      for (const item of listed.messages) {
-        const read = reportsOfStored(item, now);
-        if (typeof read === "string") {
-          throw new AppError("UNAVAILABLE", `SOLAPI list answer: ${read}`, { retryable: true });
-        }
-        reports.push(...read.filter((r) => r.status !== "sent"));
-      }
-    }
-    return { reports };
-  },
+  /** Final results from the message list by id (poll.ts). */
+  poll: pollSolapi,
 
   async checkCredentials(account) {
     const checked = configOf(account);

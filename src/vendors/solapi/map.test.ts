@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import errors from "../../../test/support/vendors/solapi/fixtures/errors.json" with {
+  type: "json",
+};
 import type { VendorErrorCode } from "../vendor.ts";
-import errors from "./fixtures/errors.json" with { type: "json" };
 import {
   mapHttpFailure,
   mapStatusCode,
-  mapTransportFailure,
   messageTypeOf,
   reportStatusOf,
   SOLAPI_STATUS_CODES,
@@ -138,30 +139,6 @@ describe("mapHttpFailure (fixtures/errors.json)", () => {
         code: "VENDOR_UNAVAILABLE",
         rawCode: "http.502",
         message: "SOLAPI answered HTTP 502",
-      },
-      retryable: true,
-    });
-  });
-});
-
-describe("mapTransportFailure", () => {
-  it("a timeout is a retryable TIMEOUT", () => {
-    const err = new DOMException("The operation timed out.", "TimeoutError");
-    expect(mapTransportFailure(err)).toEqual({
-      error: { code: "TIMEOUT", rawCode: "timeout", message: "SOLAPI did not answer in time" },
-      retryable: true,
-    });
-  });
-
-  it("a refused connection is a retryable VENDOR_UNAVAILABLE with the system code", () => {
-    const err = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
-    });
-    expect(mapTransportFailure(err)).toEqual({
-      error: {
-        code: "VENDOR_UNAVAILABLE",
-        rawCode: "ECONNREFUSED",
-        message: "cannot reach SOLAPI: connect ECONNREFUSED 127.0.0.1:9",
       },
       retryable: true,
     });

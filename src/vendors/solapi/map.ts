@@ -6,7 +6,7 @@
 // 2000 accepted, other 2xxx platform errors, 3000 handed to the carrier,
 // other 3xxx carrier or Kakao errors, 4000 delivered (SMS and Alimtalk alike).
 import type { MessageType } from "../../domain/message-content.ts";
-import { type MappedError, transportFailure } from "../transport.ts";
+import type { MappedError } from "../http.ts";
 import type { DeliveryReport, VendorErrorCode } from "../vendor.ts";
 import type { SolapiType } from "./wire.ts";
 
@@ -89,7 +89,7 @@ export const SOLAPI_STATUS_CODES: Readonly<Record<string, StatusEntry>> = {
   "3108": entry("CONTENT_REJECTED", "Outside the allowed sending hours."),
 };
 
-export type { MappedError } from "../transport.ts";
+export type { MappedError } from "../http.ts";
 
 /**
  * A failure status code (and the text SOLAPI sent with it) as ours. Codes not
@@ -180,15 +180,6 @@ export function mapHttpFailure(status: number, body: unknown): MappedError {
   if (status === 401 || status === 403) return result("AUTH_FAILED", TRANSIENT_AUTH.has(rawCode));
   if (Object.hasOwn(TRANSIENT_REQUEST, rawCode)) return result(TRANSIENT_REQUEST[rawCode]!, true);
   return result("UNKNOWN", false);
-}
-
-/**
- * A request that got no answer. Retryable, but know the cost: SOLAPI has no
- * idempotency key, so if it did take the batch before the answer was lost, the
- * retry sends those messages a second time.
- */
-export function mapTransportFailure(err: unknown): MappedError {
-  return transportFailure(err, "SOLAPI");
 }
 
 function errorBodyOf(body: unknown): { errorCode: string; errorMessage: string | null } | null {

@@ -40,7 +40,11 @@ export type WireResult = { ok: true; wire: WireMessage } | { ok: false; error: V
  * Without a fallback: `disableSms: true`, so SOLAPI never sends an SMS we did
  * not price.
  */
-export function toWireMessage(message: OutboundMessage, settings: OutboundSettings): WireResult {
+export function toWireMessage(
+  message: OutboundMessage,
+  settings: OutboundSettings,
+  imageId: string | null = null,
+): WireResult {
   const to = nationalNumber(message.to);
   if (to === null) {
     return fail("INVALID_NUMBER", "to", "the SOLAPI adapter sends to Korean (+82) numbers only");
@@ -54,6 +58,7 @@ export function toWireMessage(message: OutboundMessage, settings: OutboundSettin
   };
   if (message.type !== "alimtalk") {
     if (message.type !== "sms" && message.subject) wire.subject = message.subject;
+    if (message.type === "mms" && imageId !== null) wire.imageId = imageId;
     return { ok: true, wire };
   }
   if (message.alimtalk === null) {

@@ -6,6 +6,8 @@
 //   GET  /messages/v4/list?messageIds=…&limit=…&startKey=…
 //     200 { startKey, nextKey, limit, messageList: { [messageId]: WireStoredMessage } }
 //   GET  /cash/v1/balance                200 { balance, point, … }
+//   POST /storage/v1/files               { file: base64, type: "MMS", name } → 200 { fileId, … }
+//     (an MMS names its image by that fileId: `imageId`, one image per message)
 //   Anything else: { errorCode, errorMessage } with a non-200 status (403 for auth).
 //
 // send-many/detail is the endpoint the official SDK's send() uses and the one
@@ -17,6 +19,29 @@ export const SOLAPI_BASE_URL = "https://api.solapi.com";
 export const SEND_PATH = "/messages/v4/send-many/detail";
 export const LIST_PATH = "/messages/v4/list";
 export const BALANCE_PATH = "/cash/v1/balance";
+export const STORAGE_PATH = "/storage/v1/files";
+
+/** SOLAPI's storage cap for type MMS ("MMS는 200kb", the SDK's uploadFile comment). */
+export const SOLAPI_MMS_IMAGE_MAX_BYTES = 200 * 1024;
+
+/** The body of POST /storage/v1/files (reference §1.9; the SDK's StorageService.uploadFile). */
+export interface WireUploadRequest {
+  /** The file's bytes, base64. */
+  file: string;
+  type: "MMS";
+  name: string;
+}
+
+export interface WireUploadResponse {
+  fileId: string;
+  type: string;
+  name: string;
+  url?: string;
+  originalName?: string;
+  accountId?: string;
+  dateCreated?: string;
+  dateUpdated?: string;
+}
 
 /** "최대 10,000건" per send-many/detail request (SDK doc comment). */
 export const SOLAPI_MAX_MESSAGES = 10_000;
@@ -69,6 +94,8 @@ export interface WireMessage {
   type: SolapiType;
   text: string;
   subject?: string;
+  /** MMS: the storage fileId of its image. */
+  imageId?: string;
   kakaoOptions?: WireKakaoOptions;
   replacements?: WireReplacement[];
   customFields: Record<string, string>;

@@ -2,16 +2,16 @@
 // the HMAC header the way SOLAPI documents it (15-minute skew, no reused
 // signature, 403 with the documented codes), speaks the documented shapes of
 // send-many/detail, the message list and the balance, enforces the request
-// limits (10,000 messages, 15 MB), records what it received, and posts
+// limits (10,000 messages, 15 MB), keeps MMS images uploaded to its storage
+// (type MMS: JPEG/PNG/GIF ≤ 200 KB) and refuses an MMS whose imageId it does
+// not hold (1023), records what it received, and posts
 // message reports to a webhook URL — now, later, or never (then poll).
 //
 // Recipients (national digits) can be given a behaviour; any other recipient
 // is delivered (4000).
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type AuthCheck, createAuthVerifier } from "./auth.ts";
-import { EVENT_HEADER, SECRET_HEADER } from "./callback.ts";
+import { type AuthCheck, createAuthVerifier } from "../../../../src/vendors/solapi/auth.ts";
+import { EVENT_HEADER, SECRET_HEADER } from "../../../../src/vendors/solapi/callback.ts";
 import {
   BALANCE_PATH,
   isObject,
@@ -19,12 +19,22 @@ import {
   SEND_PATH,
   SOLAPI_MAX_MESSAGES,
   SOLAPI_MAX_REQUEST_BYTES,
+  SOLAPI_MMS_IMAGE_MAX_BYTES,
+  STORAGE_PATH,
   type WireErrorBody,
   type WireFailedMessage,
   type WireListResponse,
   type WireSendResponse,
   type WireStoredMessage,
-} from "./wire.ts";
+  type WireUploadResponse,
+} from "../../../../src/vendors/solapi/wire.ts";
+import {
+  type FakeAnswer,
+  type RecordedRequest as HarnessRecord,
+  HOLD,
+  startFakeHarness,
+} from "../fake-harness.ts";
+import { imageFormatOf } from "../images.ts";
 
 export type RecipientBehaviour =
   /** Refused at intake: in failedMessageList with this code. */
@@ -52,15 +62,10 @@ export interface FakeSolapiOptions {
   recipients?: Record<string, RecipientBehaviour>;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage["headers"];
+/** The harness's record, with the size of the body and the fake's HMAC verdict. */
+export interface RecordedRequest extends HarnessRecord {
   bytes: number;
-  body: unknown;
   auth: AuthCheck;
-  status: number;
 }
 
 export interface ReportPost {
@@ -75,6 +80,8 @@ export interface FakeSolapi {
   /** Messages by SOLAPI id, as the list API shows them now. */
   stored: Map<string, WireStoredMessage>;
   posts: ReportPost[];
+  /** Files in the storage, by fileId. */
+  uploads: Map<string, { type: string; name: string; data: Buffer }>;
   failNext(count: number, how: InjectedFailure): void;
   /** Answers the next authenticated request with this, whatever it asked (fixtures). */
   answerNext(status: number, body: unknown): void;
@@ -96,12 +103,12 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
   const failures: InjectedFailure[] = [];
   const canned: { status: number; body: unknown }[] = [];
   const pending = new Set<Promise<void>>();
-  const held = new Set<ServerResponse>();
   const fake: FakeSolapi = {
     url: "",
     requests: [],
     stored: new Map(),
     posts: [],
+    uploads: new Map(),
     failNext(count, how) {
       for (let i = 0; i < count; i++) failures.push(how);
     },
@@ -114,67 +121,89 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
     close: async () => {},
   };
 
-  const answer = (
-    res: ServerResponse,
-    recorded: RecordedRequest,
-    status: number,
-    body: unknown,
-  ) => {
-    recorded.status = status;
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  };
-  const hold = (res: ServerResponse, recorded: RecordedRequest) => {
-    recorded.status = 0;
-    held.add(res);
-    res.on("close", () => held.delete(res));
+  const answer = (status: number, body: unknown): FakeAnswer => ({ status, body });
+
+  const handle = (recorded: RecordedRequest): FakeAnswer | typeof HOLD => {
+    const failure = failures.shift();
+    if (failure === "5xx") return answer(503, error("InternalError", "try again"));
+    if (failure === "timeout") return HOLD;
+    recorded.auth = verifier.check(recorded.headers.authorization, now());
+    if (!recorded.auth.ok) {
+      const { errorCode, errorMessage } = recorded.auth;
+      return answer(403, error(errorCode, errorMessage));
+    }
+    const cannedAnswer = canned.shift();
+    if (cannedAnswer) return answer(cannedAnswer.status, cannedAnswer.body);
+    const route = `${recorded.method} ${recorded.path}`;
+    if (route === `GET ${BALANCE_PATH}`) return answer(200, FAKE_BALANCE);
+    if (route === `GET ${LIST_PATH}`) return answer(200, list(recorded.query));
+    if (route === `POST ${STORAGE_PATH}`) {
+      const uploaded = upload(recorded.body);
+      if (typeof uploaded === "string") return answer(400, error("ValidationError", uploaded));
+      return answer(200, uploaded);
+    }
+    if (route !== `POST ${SEND_PATH}`) return answer(404, error("ResourceNotFound", route));
+    if (recorded.bytes > SOLAPI_MAX_REQUEST_BYTES) {
+      return answer(413, error("ValidationError", "the request is over 15MB"));
+    }
+    if (recorded.body === undefined) {
+      return answer(400, error("ValidationError", "the body is not JSON"));
+    }
+    const sent = send(recorded.body, failure === "omit-message-list");
+    if (typeof sent === "string") return answer(400, error("ValidationError", sent));
+    if (failure === "lost-answer") return HOLD;
+    return answer(200, sent);
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const url = new URL(req.url ?? "/", "http://fake");
-      const recorded: RecordedRequest = {
-        method: req.method ?? "GET",
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        bytes: raw.length,
-        body: parseJson(raw),
-        auth: { ok: true },
-        status: 0,
-      };
-      fake.requests.push(recorded);
-      const failure = failures.shift();
-      if (failure === "5xx") return answer(res, recorded, 503, error("InternalError", "try again"));
-      if (failure === "timeout") return hold(res, recorded);
-      recorded.auth = verifier.check(req.headers.authorization, now());
-      if (!recorded.auth.ok) {
-        const { errorCode, errorMessage } = recorded.auth;
-        return answer(res, recorded, 403, error(errorCode, errorMessage));
-      }
-      const cannedAnswer = canned.shift();
-      if (cannedAnswer) return answer(res, recorded, cannedAnswer.status, cannedAnswer.body);
-      const route = `${recorded.method} ${url.pathname}`;
-      if (route === `GET ${BALANCE_PATH}`) return answer(res, recorded, 200, FAKE_BALANCE);
-      if (route === `GET ${LIST_PATH}`) return answer(res, recorded, 200, list(url.searchParams));
-      if (route !== `POST ${SEND_PATH}`) {
-        return answer(res, recorded, 404, error("ResourceNotFound", route));
-      }
-      if (raw.length > SOLAPI_MAX_REQUEST_BYTES) {
-        return answer(res, recorded, 413, error("ValidationError", "the request is over 15MB"));
-      }
-      if (recorded.body === undefined) {
-        return answer(res, recorded, 400, error("ValidationError", "the body is not JSON"));
-      }
-      const sent = send(recorded.body, failure === "omit-message-list");
-      if (typeof sent === "string")
-        return answer(res, recorded, 400, error("ValidationError", sent));
-      if (failure === "lost-answer") return hold(res, recorded);
-      return answer(res, recorded, 200, sent);
-    });
-  });
+  const harness = await startFakeHarness<RecordedRequest>(handle, (r) => ({
+    ...r,
+    bytes: r.rawBody.length,
+    auth: { ok: true },
+  }));
+  fake.requests = harness.requests;
+  fake.url = harness.url;
+  fake.close = async () => {
+    await harness.close();
+    await fake.settled();
+  };
+
+  /** Stores a file as SOLAPI's storage API does, or says why not. */
+  function upload(body: unknown): WireUploadResponse | string {
+    if (!isObject(body)) return "the body must be an object";
+    const { file, type, name } = body;
+    if (!["KAKAO", "MMS", "DOCUMENT", "RCS", "FAX", "BMS"].includes(type as string)) {
+      return `type must be one of KAKAO, MMS, DOCUMENT, RCS, FAX, BMS; got ${String(type)}`;
+    }
+    if (typeof file !== "string" || file === "" || !/^[A-Za-z0-9+/]+=*$/.test(file)) {
+      return "file must be the file's bytes in base64";
+    }
+    const data = Buffer.from(file, "base64");
+    if (type === "MMS") {
+      if (data.length > SOLAPI_MMS_IMAGE_MAX_BYTES) return "MMS images are at most 200KB";
+      if (imageFormatOf(data) === null) return "MMS images must be JPEG, PNG or GIF";
+    }
+    const fileId = `ST01FZ${solapiId("M4V").slice(3)}`;
+    const at = now().toISOString();
+    const stored = { type: type as string, name: typeof name === "string" ? name : "", data };
+    fake.uploads.set(fileId, stored);
+    return {
+      fileId,
+      type: stored.type,
+      name: stored.name,
+      originalName: stored.name,
+      url: `https://fake.solapi.local/${fileId}`,
+      accountId: FAKE_BALANCE.accountId,
+      dateCreated: at,
+      dateUpdated: at,
+    };
+  }
+
+  /** The intake check, with the storage: an MMS names an MMS image it holds. */
+  function imageCode(m: Record<string, unknown>): string | null {
+    if (m.type !== "MMS") return null;
+    const image = typeof m.imageId === "string" ? fake.uploads.get(m.imageId) : undefined;
+    return image?.type === "MMS" ? null : "1023";
+  }
 
   /** Registers a request's messages and schedules their results. */
   function send(body: unknown, omitMessageList: boolean): WireSendResponse | string {
@@ -196,7 +225,7 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
         ? (m.customFields as Record<string, string>)
         : {};
       const behaviour = options.recipients?.[to];
-      let code = intakeCode(m, body.allowDuplicates === true ? null : seenTo);
+      let code = intakeCode(m, body.allowDuplicates === true ? null : seenTo) ?? imageCode(m);
       if (code === null && behaviour?.kind === "refuse") code = behaviour.statusCode;
       seenTo.add(to);
       const stored: WireStoredMessage = {
@@ -325,17 +354,6 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
     };
   }
 
-  server.on("connection", (socket) => socket.setNoDelay(true));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = async () => {
-    for (const res of held) res.destroy();
-    await fake.settled();
-    await new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  };
   return fake;
 }
 

@@ -11,24 +11,9 @@
 // docs' code −1001 "Invalid secretKey." in the header, for both products. NHN
 // documents the code for Alimtalk only and the HTTP status for neither
 // (UNCONFIRMED; `authFailureStatus` changes the status).
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseNhnDate } from "./dates.ts";
-import {
-  acceptAlimtalk,
-  acceptSms,
-  alimtalkItem,
-  apiError,
-  completeRecords,
-  type FakeAnswer,
-  type FakeRecord,
-  hookOf,
-  newRequestId,
-  type Outcomes,
-  ok,
-  smsListItem,
-} from "./fake-store.ts";
+import { parseNhnDate } from "../../../../src/vendors/nhn/dates.ts";
 import {
   isObject,
   JSON_CONTENT_TYPE,
@@ -36,7 +21,24 @@ import {
   NHN_MAX_RECIPIENTS,
   type NhnProduct,
   type WireHookEnvelope,
-} from "./wire.ts";
+} from "../../../../src/vendors/nhn/wire.ts";
+import { HOLD, type RecordedRequest, startFakeHarness } from "../fake-harness.ts";
+import {
+  acceptAlimtalk,
+  acceptAttachment,
+  acceptSms,
+  alimtalkItem,
+  apiError,
+  completeRecords,
+  type FakeAnswer,
+  type FakeAttachment,
+  type FakeRecord,
+  hookOf,
+  newRequestId,
+  type Outcomes,
+  ok,
+  smsListItem,
+} from "./fake-store.ts";
 
 export type { FakeRecord } from "./fake-store.ts";
 
@@ -60,14 +62,8 @@ export interface FakeNhnOptions extends Outcomes {
   webhook?: { url: string; signature: string };
 }
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body, or null. */
-  body: unknown;
-}
+/** The harness's record of a request (body: the parsed JSON, null when empty, undefined when not JSON). */
+export type ReceivedRequest = RecordedRequest;
 
 /** `5xx`: HTTP 500 −9999; `timeout`: never answers; `lose-answer`: does the work, never answers. */
 export type FakeFailure = "5xx" | "timeout" | "lose-answer";
@@ -76,6 +72,8 @@ export interface FakeNhnServer {
   url: string;
   received: ReceivedRequest[];
   records: FakeRecord[];
+  /** Uploaded MMS attachments, by fileId. */
+  attachments: Map<number, FakeAttachment>;
   failNext(kind: FakeFailure, count?: number): void;
   /** Every pending message gets its final result (see completeRecords). */
   complete(options?: { fallbackInProgress?: boolean }): void;
@@ -90,6 +88,7 @@ export interface FakeNhnServer {
 }
 
 const SMS_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)$/;
+const ATTACH_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/attachfile\/binaryUpload$/;
 const ALIMTALK_ROUTE =
   /^\/alimtalk\/v2\.3\/appkeys\/([^/]+)\/(raw-messages|messages)(?:\/([^/]+)\/(\d+))?$/;
 const INVALID_JSON = Symbol("invalid JSON");
@@ -99,47 +98,22 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     sms: options.sms ?? FAKE_SMS,
     alimtalk: options.alimtalk ?? FAKE_ALIMTALK,
   };
-  const received: ReceivedRequest[] = [];
   const records: FakeRecord[] = [];
+  const attachments = new Map<number, FakeAttachment>();
   const posted: WireHookEnvelope[] = [];
   const failures: FakeFailure[] = [];
-  const held = new Set<ServerResponse>();
-  let baseUrl = "";
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://fake.invalid");
-      const text = Buffer.concat(chunks).toString("utf8");
-      let json: unknown = null;
-      if (text !== "") {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = INVALID_JSON;
-        }
-      }
-      received.push({
-        method: req.method ?? "",
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body: json === INVALID_JSON ? null : json,
-      });
-      const failure = failures.shift();
-      if (failure === "5xx") return send(res, apiError(-9999, "System error.", 500));
-      if (failure === "timeout") return hold(res);
-      const answer = route(req.method ?? "", url, req.headers, json);
-      if (failure === "lose-answer") return hold(res);
-      send(res, answer);
-    });
+  const harness = await startFakeHarness((request) => {
+    const failure = failures.shift();
+    if (failure === "5xx") return apiError(-9999, "System error.", 500);
+    if (failure === "timeout") return HOLD;
+    const url = new URL(`${request.path}?${request.query}`, "http://fake.invalid");
+    const json = request.body === undefined ? INVALID_JSON : request.body;
+    const answer = route(request.method, url, request.headers, json);
+    if (failure === "lose-answer") return HOLD;
+    return answer;
   });
-
-  function hold(res: ServerResponse) {
-    held.add(res);
-    res.on("close", () => held.delete(res));
-  }
+  const received = harness.requests;
+  const baseUrl = harness.url;
 
   function route(
     method: string,
@@ -148,17 +122,18 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     json: unknown,
   ): FakeAnswer {
     const sms = SMS_ROUTE.exec(url.pathname);
+    const attach = ATTACH_ROUTE.exec(url.pathname);
     const alimtalk = ALIMTALK_ROUTE.exec(url.pathname);
-    const match = sms ?? alimtalk;
+    const match = sms ?? attach ?? alimtalk;
     if (match === null) return apiError(-9998, "Not exist API.", 404);
-    const product: NhnProduct = sms ? "sms" : "alimtalk";
+    const product: NhnProduct = sms || attach ? "sms" : "alimtalk";
     const given = credentials[product];
     if (decodeURIComponent(match[1]!) !== given.appKey) return apiError(-1000, "Invalid appKey.");
     if (headers["x-secret-key"] !== given.secretKey) {
       return apiError(-1001, "Invalid secretKey.", options.authFailureStatus ?? 401);
     }
     const now = new Date();
-    const ctx = { records, outcomes: options, now };
+    const ctx = { records, outcomes: options, now, attachments };
     if (method === "POST") {
       if (!String(headers["content-type"] ?? "").startsWith("application/json")) {
         return apiError(-9996, "Only application/json Content-type is supported.");
@@ -166,12 +141,13 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
       if (json === INVALID_JSON || !isObject(json))
         return apiError(-9997, "Invalid API parameters.");
       if (sms) return acceptSms(sms[2] as "sms" | "mms", json, ctx);
+      if (attach) return acceptAttachment(json, attachments);
       if (alimtalk![2] === "raw-messages" && alimtalk![3] === undefined) {
         return acceptAlimtalk(json, ctx);
       }
       return apiError(-9998, "Not exist API.", 404);
     }
-    if (method !== "GET") return apiError(-9998, "Not exist API.", 404);
+    if (method !== "GET" || attach) return apiError(-9998, "Not exist API.", 404);
     if (sms) return listSms(sms[2] as "sms" | "mms", url.searchParams);
     if (alimtalk![2] !== "messages") return apiError(-9998, "Not exist API.", 404);
     if (alimtalk![3] !== undefined) {
@@ -247,13 +223,11 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
   return {
     url: baseUrl,
     received,
     records,
+    attachments,
     posted,
     failNext(kind, count = 1) {
       for (let i = 0; i < count; i++) failures.push(kind);
@@ -294,15 +268,6 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
       }
       return statuses;
     },
-    async close() {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: harness.close,
   };
-}
-
-function send(res: ServerResponse, answer: FakeAnswer) {
-  res.writeHead(answer.status, { "content-type": JSON_CONTENT_TYPE });
-  res.end(JSON.stringify(answer.body));
 }

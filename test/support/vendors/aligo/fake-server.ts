@@ -12,10 +12,21 @@
 //   late                 pending until release(), then delivered
 //   refused              counted in error_cnt / fcnt at send time, never listed
 // A failed Alimtalk sent with failover=Y gets its fallback SMS/LMS (delivered)
-// under a new SMS mid, named by the item's `smid`.
+// under a new SMS mid, named by the item's `smid`; SMS or LMS by the fallback
+// text's length, as Aligo picks it (failover=Y without fsubject_N and
+// fmessage_N is refused: Aligo's client documents both as required).
+// MMS arrives on `/send/` as multipart with `image`/`image1`..`image3`
+// (JPEG, PNG or GIF); an MMS without one, or with a file that is no image,
+// is refused.
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { countSupportedSmsBytes } from "../../../../src/domain/sms-bytes.ts";
+import {
+  type FakeAnswer,
+  type RecordedFile,
+  type RecordedRequest,
+  startFakeHarness,
+} from "../fake-harness.ts";
+import { imageFormatOf } from "../images.ts";
 
 export type RecipientBehaviour =
   | "delivered"
@@ -38,10 +49,7 @@ export interface FakeAligoOptions {
   now?: () => number;
 }
 
-export interface RecordedRequest {
-  path: string;
-  form: Record<string, string>;
-}
+export type { RecordedRequest } from "../fake-harness.ts";
 
 export interface FakeAligo {
   /** Serves both APIs: use it as smsBaseUrl and kakaoBaseUrl. */
@@ -91,8 +99,6 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
   const pageSizeCap = options.pageSizeCap ?? 500;
   const now = options.now ?? Date.now;
   const behaviours = new Map(Object.entries(options.behaviours ?? {}));
-  const requests: RecordedRequest[] = [];
-  const failures: ("5xx" | "timeout" | "garbage")[] = [];
   const tokens = new Map<string, number>();
   const smsByMid = new Map<string, SmsItem[]>();
   const kakaoByMid = new Map<string, KakaoItem[]>();
@@ -106,7 +112,11 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     behaviours.get(receiver) ?? "delivered";
   const dateNow = () => kstDate(now());
 
-  function sms(form: Record<string, string>, path: string): unknown {
+  function sms(
+    form: Record<string, string>,
+    path: string,
+    files: Record<string, RecordedFile> = {},
+  ): unknown {
     if (form.key !== apiKey || (form.user_id ?? form.userid) !== userId) {
       return { result_code: "-101", message: "인증오류입니다." };
     }
@@ -133,6 +143,24 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
         next_yn: page * size < items.length ? "Y" : "N",
       };
     }
+    if (path === "/send/") {
+      const receivers = (form.receiver ?? "").split(",").filter((r) => r !== "");
+      const type = form.msg_type ?? (countSupportedSmsBytes(form.msg ?? "") > 90 ? "LMS" : "SMS");
+      if (!form.sender || !form.msg || receivers.length === 0 || receivers.length > 1000) {
+        return { result_code: "-102", message: "필수 파라메터가 누락되었습니다." };
+      }
+      if (type !== "SMS" && type !== "LMS" && type !== "MMS") {
+        return { result_code: "-102", message: "msg_type 이 올바르지 않습니다." };
+      }
+      const images = ["image", "image1", "image2", "image3"].flatMap((k) => files[k] ?? []);
+      if (type === "MMS" && images.length === 0) {
+        return { result_code: "-102", message: "MMS 첨부 이미지가 없습니다." };
+      }
+      if (images.some((image) => imageFormatOf(image.data) === null)) {
+        return { result_code: "-102", message: "이미지는 JPEG, PNG, GIF만 가능합니다." };
+      }
+      return accepted(receivers, type);
+    }
     if (path === "/send_mass/") {
       const cnt = Number(form.cnt);
       const type = form.msg_type;
@@ -150,34 +178,41 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
         }
         receivers.push(receiver);
       }
-      const mid = String(nextSmsMid++);
-      const listed = receivers.filter((r) => behaviourOf(r) !== "refused");
-      smsByMid.set(
-        mid,
-        listed.map((receiver) => ({
-          mdid: String(nextDetail++),
-          receiver,
-          type,
-          behaviour: behaviourOf(receiver),
-        })),
-      );
-      return {
-        result_code: "1",
-        message: "success",
-        msg_id: mid,
-        success_cnt: listed.length,
-        error_cnt: receivers.length - listed.length,
-        msg_type: type,
-      };
+      return accepted(receivers, type);
     }
     return null;
+  }
+
+  /** A send Aligo took: one mid for the request, its receivers listed under it. */
+  function accepted(receivers: string[], type: "SMS" | "LMS" | "MMS") {
+    const mid = String(nextSmsMid++);
+    const listed = receivers.filter((r) => behaviourOf(r) !== "refused");
+    smsByMid.set(
+      mid,
+      listed.map((receiver) => ({
+        mdid: String(nextDetail++),
+        receiver,
+        type,
+        behaviour: behaviourOf(receiver),
+      })),
+    );
+    return {
+      result_code: "1",
+      message: "success",
+      msg_id: mid,
+      success_cnt: listed.length,
+      error_cnt: receivers.length - listed.length,
+      msg_type: type,
+    };
   }
 
   function kakao(form: Record<string, string>, path: string): unknown {
     if (form.apikey !== apiKey || form.userid !== userId) {
       return { code: -101, message: "인증오류입니다." };
     }
-    const create = /^\/akv10\/token\/create\/(\d+)\/([ymdhis])\/$/.exec(path);
+    // With or without the trailing slash: the reference writes it, Aligo's
+    // own Node client (aligoapi) leaves it out.
+    const create = /^\/akv10\/token\/create\/(\d+)\/([ymdhis])\/?$/.exec(path);
     if (create !== null) {
       const token = randomBytes(16).toString("hex");
       tokens.set(token, now() + Number(create[1]) * TOKEN_UNITS[create[2]!]! * 1000);
@@ -217,6 +252,9 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
       if (!form[`subject_${n}`] || !form[`message_${n}`]) {
         return { code: -99, message: `subject_${n}/message_${n} 정보가 없습니다.` };
       }
+      if (form.failover === "Y" && (!form[`fsubject_${n}`] || !form[`fmessage_${n}`])) {
+        return { code: -99, message: `fsubject_${n}/fmessage_${n} 정보가 없습니다.` };
+      }
       receivers.push({ receiver: form[`receiver_${n}`]!, n });
     }
     if (receivers.length === 0 || receivers.length > 500) {
@@ -236,7 +274,7 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
             {
               mdid: String(nextDetail++),
               receiver,
-              type: form[`fsubject_${n}`] ? "LMS" : "SMS",
+              type: countSupportedSmsBytes(form[`fmessage_${n}`]!) > 90 ? "LMS" : "SMS",
               behaviour: "delivered",
             },
           ]);
@@ -308,35 +346,20 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
     };
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const path = new URL(request.url ?? "/", "http://fake").pathname;
-    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    requests.push({ path, form });
-    const failure = failures.shift();
-    if (failure === "timeout") return; // never answered; close() drops the socket
-    if (failure === "5xx") return send(response, 503, "Service Unavailable", "text/plain");
-    if (failure === "garbage") return send(response, 200, "<html>점검중</html>", "text/html");
-    if (request.method !== "POST") return send(response, 405, "POST only", "text/plain");
-    const body = path.startsWith("/akv10/") ? kakao(form, path) : sms(form, path);
-    if (body === null) return send(response, 404, "Not Found", "text/plain");
-    send(response, 200, JSON.stringify(body), "application/json;charset=UTF-8");
-  }
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => send(response, 500, "fake server error", "text/plain"));
+  const harness = await startFakeHarness((request): FakeAnswer => {
+    if (request.method !== "POST") return { status: 405, body: "POST only" };
+    const { path, form, files } = request;
+    const body = path.startsWith("/akv10/") ? kakao(form, path) : sms(form, path, files);
+    if (body === null) return { status: 404, body: "Not Found" };
+    return { status: 200, body };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    received: (path) =>
-      path === undefined ? [...requests] : requests.filter((r) => r.path === path),
+    url: harness.url,
+    requests: harness.requests,
+    received: harness.received,
     failNext(count, mode) {
-      for (let i = 0; i < count; i++) failures.push(mode);
+      harness.failNext(count, mode);
     },
     setBehaviour(receiver, behaviour) {
       behaviours.set(receiver, behaviour);
@@ -348,16 +371,8 @@ export async function startFakeServer(options: FakeAligoOptions = {}): Promise<F
       tokens.clear();
     },
     tokensIssued: () => tokensIssued,
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: harness.close,
   };
-}
-
-function send(response: ServerResponse, status: number, body: string, type: string): void {
-  response.writeHead(status, { "content-type": type });
-  response.end(body);
 }
 
 /** Aligo's date format, in Korean time. */

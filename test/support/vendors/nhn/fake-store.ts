@@ -2,14 +2,16 @@
 // documented JSON it answers queries and posts webhooks with. No HTTP here
 // (fake-server.ts). Result codes are NHN's documented ones.
 import { randomBytes } from "node:crypto";
-import { formatNhnDate } from "./dates.ts";
+import { formatNhnDate } from "../../../../src/vendors/nhn/dates.ts";
 import {
   isObject,
   NHN_MAX_RECIPIENTS,
+  NHN_MMS_IMAGE_LIMITS,
   type NhnProduct,
   type ResendParameter,
   stringOf,
-} from "./wire.ts";
+} from "../../../../src/vendors/nhn/wire.ts";
+import { imageFormatOf } from "../images.ts";
 
 export interface FakeRecord {
   product: NhnProduct;
@@ -22,6 +24,8 @@ export interface FakeRecord {
   senderGroupingKey: string | null;
   sendNo: string | null;
   title: string | null;
+  /** MMS: the attachment ids it carries (an LMS has none). */
+  attachFileIds: number[];
   /** The SMS body or the Alimtalk content. */
   body: string;
   templateCode: string | null;
@@ -76,11 +80,71 @@ const recipientsOf = (body: Record<string, unknown>) =>
   Array.isArray(body.recipientList) ? body.recipientList : null;
 
 /** POST /sender/sms and /sender/mms. */
+/** An uploaded attachment, as /attachfile/binaryUpload keeps it. */
+export interface FakeAttachment {
+  fileId: number;
+  fileName: string;
+  createUser: string;
+  data: Buffer;
+}
+
+/**
+ * POST /attachfile/binaryUpload: a lower-case .jpg/.jpeg name of at most 45
+ * characters, a JPEG of at most 300 KB in base64 (−2003: not jpg/jpeg; −2005:
+ * too large, the codes of NHN's error table), a createUser.
+ */
+export function acceptAttachment(
+  body: Record<string, unknown>,
+  attachments: Map<number, FakeAttachment>,
+): FakeAnswer {
+  const fileName = stringOf(body.fileName);
+  const createUser = stringOf(body.createUser);
+  const fileBody = stringOf(body.fileBody);
+  if (fileName === null || createUser === null || fileBody === null) {
+    return apiError(-9997, "Invalid API parameters.");
+  }
+  if (fileName.length > 45 || !/\.(jpg|jpeg)$/.test(fileName)) {
+    return apiError(-2003, "Only jpg, jpeg files can be attached.");
+  }
+  const data = Buffer.from(fileBody, "base64");
+  if (imageFormatOf(data) !== "jpeg")
+    return apiError(-2003, "Only jpg, jpeg files can be attached.");
+  if (data.length > NHN_MMS_IMAGE_LIMITS.bytes) return apiError(-2005, "The file is over 300KB.");
+  const fileId = attachments.size + 1;
+  attachments.set(fileId, { fileId, fileName, createUser, data });
+  return ok({ body: { data: { fileId, fileName, filePath: `/attach/${fileId}/${fileName}` } } });
+}
+
+/** What /sender/mms refuses in attachFileIdList: unknown ids, more than 3, more than 800 KB. */
+function attachmentProblem(
+  given: unknown,
+  attachments: Map<number, FakeAttachment>,
+): { ids: number[] } | FakeAnswer {
+  if (given === undefined) return { ids: [] };
+  if (!Array.isArray(given) || !given.every((id) => typeof id === "number")) {
+    return apiError(-9997, "Invalid API parameters.");
+  }
+  const files = given.map((id) => attachments.get(id));
+  if (files.some((f) => f === undefined)) return apiError(-2005, "Invalid attach file.");
+  if (files.length > NHN_MMS_IMAGE_LIMITS.count) return apiError(-2005, "Too many attach files.");
+  const total = files.reduce((sum, f) => sum + f!.data.length, 0);
+  if (total > NHN_MMS_IMAGE_LIMITS.totalBytes) return apiError(-2005, "Attach files over 800KB.");
+  return { ids: given as number[] };
+}
+
 export function acceptSms(
   endpoint: "sms" | "mms",
   body: Record<string, unknown>,
-  ctx: { records: FakeRecord[]; outcomes: Outcomes; now: Date },
+  ctx: {
+    records: FakeRecord[];
+    outcomes: Outcomes;
+    now: Date;
+    attachments: Map<number, FakeAttachment>;
+  },
 ): FakeAnswer {
+  const attached =
+    endpoint === "mms" ? attachmentProblem(body.attachFileIdList, ctx.attachments) : { ids: [] };
+  if (!("ids" in attached)) return attached;
   const text = stringOf(body.body);
   const sendNo = stringOf(body.sendNo);
   const title = stringOf(body.title);
@@ -115,6 +179,7 @@ export function acceptSms(
           senderGroupingKey,
           sendNo,
           title,
+          attachFileIds: attached.ids,
           body: text,
           templateCode: null,
           resend: null,
@@ -181,6 +246,7 @@ export function acceptAlimtalk(
           recipientGroupingKey: key,
           senderGroupingKey,
           sendNo: null,
+          attachFileIds: [],
           title: null,
           body: content!,
           templateCode,
@@ -270,7 +336,7 @@ export function smsListItem(r: FakeRecord): Record<string, unknown> {
     resultCodeName: final ? (r.resultCode === "1000" ? "성공" : "실패") : null,
     recipientSeq: r.recipientSeq,
     sendType: r.endpoint === "sms" ? "0" : "1",
-    messageType: r.endpoint === "sms" ? "SMS" : "LMS",
+    messageType: r.endpoint === "sms" ? "SMS" : r.attachFileIds.length > 0 ? "MMS" : "LMS",
     messageCount: 1,
     adYn: "N",
     resultMessage: "",

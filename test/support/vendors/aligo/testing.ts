@@ -2,8 +2,12 @@
 // and messages to numbered recipients.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MessageType } from "../../domain/message-content.ts";
-import type { OutboundMessage, SendOutcome, VendorAccount } from "../vendor.ts";
+import type { MessageType } from "../../../../src/domain/message-content.ts";
+import type {
+  OutboundMessage,
+  SendOutcome,
+  VendorAccount,
+} from "../../../../src/vendors/vendor.ts";
 
 export const API_KEY = "test-key";
 export const USER_ID = "test-user";
