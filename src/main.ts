@@ -29,7 +29,8 @@ const USAGE = `Usage: alimi <command> [options]
   doctor [--json]       check the credit invariants; exit 1 on a violation
 
 Environment: DATABASE_URL (unset: embedded PGlite in ALIMI_DATA_DIR, default ./.alimi),
-PORT (3000), HOST (127.0.0.1), ALIMI_SECRET_KEY, ALIMI_SANDBOX_DELAY_MS, ALIMI_RECONCILE_AFTER, LOG_LEVEL.`;
+PORT (3000), HOST (127.0.0.1), ALIMI_SECRET_KEY, ALIMI_SANDBOX_DELAY_MS, ALIMI_POLL_AFTER,
+ALIMI_EXPIRE_AFTER, ALIMI_LEASE, LOG_LEVEL.`;
 
 const OPTIONS = {
   name: { type: "string" },

@@ -189,7 +189,8 @@ export async function serve(
           logger,
           now,
           workerId: newId("wrk"),
-          reconcileAfterMs: config.reconcileAfterMs,
+          pollAfterMs: config.pollAfterMs,
+          expireAfterMs: config.expireAfterMs,
           leaseMs: config.leaseMs,
           // Measured with bench:pipeline on PostgreSQL: six loops claiming 500 at a time
           // overlap vendor calls with database work best (8.5 s per 100,000 messages

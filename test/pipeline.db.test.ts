@@ -14,7 +14,7 @@ describe.each([
   { mode: "plain", nativeFallback: false },
   { mode: "native", nativeFallback: true },
 ])(`magic numbers on ${engine} ($mode fallback)`, async ({ nativeFallback }) => {
-  const pipeline = await startPipeline({ reconcileAfterMs: 3_000, delayMs: 20 });
+  const pipeline = await startPipeline({ pollAfterMs: 1_000, expireAfterMs: 3_000, delayMs: 20 });
   const { app, db } = pipeline;
   await db.query("update vendor_accounts set settings = $2 where id = $1", [
     pipeline.sandboxAccountId,

@@ -42,7 +42,10 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
-  reconcileAfterMs?: number;
+  /** ALIMI_POLL_AFTER (default 2 min). */
+  pollAfterMs?: number;
+  /** ALIMI_EXPIRE_AFTER (default 72 h). */
+  expireAfterMs?: number;
   delayMs?: number;
   /** Start the delivery workers in this process (default true). */
   workers?: boolean;
@@ -116,7 +119,8 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
       logger,
       now: () => new Date(),
       workerId: `wrk_test_${randomBytes(3).toString("hex")}`,
-      reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
+      pollAfterMs: options.pollAfterMs ?? 2 * 60_000,
+      expireAfterMs: options.expireAfterMs ?? 72 * 3_600_000,
       dispatchConcurrency: options.dispatchConcurrency ?? 2,
       leaseMs: options.leaseMs,
       claimSize: options.claimSize,

@@ -10,3 +10,4 @@ export * from "./senders.ts";
 export * from "./settings.ts";
 export * from "./templates.ts";
 export * from "./vendors.ts";
+export * from "./sandbox.ts";
