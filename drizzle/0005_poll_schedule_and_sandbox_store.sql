@@ -14,7 +14,6 @@ CREATE TABLE "sandbox_reports" (
 	"report" jsonb NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"locked_until" timestamp with time zone,
 	"delivered_at" timestamp with time zone
 );
 --> statement-breakpoint

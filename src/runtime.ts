@@ -28,7 +28,8 @@ import { ensurePlatform } from "./modules/orgs/service.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
 import { createVendorDirectory, ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
 import { adapters } from "./vendors/registry.ts";
-import { createSandbox, registerSandboxRoutes } from "./vendors/sandbox/server.ts";
+import { createSandbox, registerSandboxRoutes, type Sandbox } from "./vendors/sandbox/server.ts";
+import { databaseStore } from "./vendors/sandbox/store-db.ts";
 import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import { createWakeBus, type WakeBus } from "./workers/wake.ts";
@@ -103,12 +104,12 @@ export async function serve(
   let app: App | null = null;
   let bus: WakeBus | null = null;
   const workers: WorkerLoop[] = [];
-  const sandbox =
-    role !== "worker" ? createSandbox({ delayMs: config.sandboxDelayMs, logger }) : null;
+  let sandbox: Sandbox | null = null;
   let ready = false;
 
   // Workers stop first (their in-flight batches are recorded), then the
-  // sandbox hands over its due reports, then HTTP stops accepting and
+  // sandbox stops reporting (what it still owes stays in the database for
+  // the next start), then HTTP stops accepting and
   // finishes what it holds, then the database closes.
   const stop = async () => {
     ready = false;
@@ -129,6 +130,15 @@ export async function serve(
     await ensurePlatform(db);
     await ensurePlatformSandbox(db, box);
     const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
+    // The sandbox vendor keeps what it accepted and owes in the database, so it
+    // resumes its reports after a restart (it needs the migrated schema).
+    if (role !== "worker") {
+      sandbox = createSandbox({
+        delayMs: config.sandboxDelayMs,
+        logger,
+        store: databaseStore({ db, box }),
+      });
+    }
 
     const now = () => new Date();
     bus = await createWakeBus(db);

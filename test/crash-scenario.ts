@@ -110,8 +110,8 @@ export async function runCrashScenario(options: {
     let resendsDeduped = 0;
     let receivedTwice = 0;
     for (const { id } of ids.rows) {
-      if (pipeline.sandbox.received(id) > 1) receivedTwice++;
-      resendsDeduped += Math.max(0, pipeline.sandbox.seen(id) - 1);
+      if ((await pipeline.sandbox.received(id)) > 1) receivedTwice++;
+      resendsDeduped += Math.max(0, (await pipeline.sandbox.seen(id)) - 1);
     }
     const checks = await db.query<{ notFinal: number; unsettled: number; bad: number }>(
       `select

@@ -167,7 +167,7 @@ describe.each([
       "select id from messages where campaign_id = $1 and fallback_of is null",
       [campaignId],
     );
-    for (const { id } of ids.rows) expect(pipeline.sandbox.received(id)).toBe(1);
+    for (const { id } of ids.rows) expect(await pipeline.sandbox.received(id)).toBe(1);
     expect((await runDoctor(db)).violations).toEqual([]);
   });
 });

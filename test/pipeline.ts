@@ -24,6 +24,7 @@ import {
   registerSandboxRoutes,
   type Sandbox,
 } from "../src/vendors/sandbox/server.ts";
+import { databaseStore } from "../src/vendors/sandbox/store-db.ts";
 import { startDeliveryWorkers } from "../src/workers/delivery.ts";
 import type { WorkerLoop } from "../src/workers/loop.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
@@ -83,7 +84,12 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     publicUrl: () => url,
     ttlMs: options.directoryTtlMs ?? 0,
   });
-  const sandbox = createSandbox({ delayMs: options.delayMs ?? 20, logger });
+  // The sandbox as the server runs it: its records and owed reports in the database.
+  const sandbox = createSandbox({
+    delayMs: options.delayMs ?? 20,
+    logger,
+    store: databaseStore({ db, box }),
+  });
   const app = await buildServer({
     db,
     now: () => new Date(),

@@ -49,8 +49,9 @@ export const sandboxWebhooks = pgTable("sandbox_webhooks", {
 
 /**
  * A report the sandbox owes: due at `due_at`, POSTed (in batches) until the
- * webhook answers 2xx, then `delivered_at`. `locked_until` is the lease of the
- * deliverer that took it; `attempts` counts failed POSTs, for the backoff.
+ * webhook answers 2xx, then `delivered_at`. A deliverer that takes a report
+ * moves `due_at` to the end of its lease (so a crashed deliverer's reports
+ * are due again then); a failed POST moves it by the backoff of `attempts`.
  */
 export const sandboxReports = pgTable(
   "sandbox_reports",
@@ -61,12 +62,7 @@ export const sandboxReports = pgTable(
     report: jsonb("report").notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
-    lockedUntil: timestamp("locked_until", { withTimezone: true }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
-  (t) => [
-    index("sandbox_reports_due_idx")
-      .on(t.dueAt)
-      .where(sql`delivered_at is null`),
-  ],
+  (t) => [index("sandbox_reports_due_idx").on(t.dueAt).where(sql`delivered_at is null`)],
 );
