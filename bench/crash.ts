@@ -40,7 +40,8 @@ try {
   console.log(
     [
       `crash: ${fmt(report.messages)} messages, ${report.kills} SIGKILLs of the whole server, ${fmt(report.durationMs)} ms`,
-      `  last restart → all final: ${fmt(report.lastRestartToFinalMs)} ms (bound: ALIMI_POLL_AFTER ${pollAfter} + 1 min = ${fmt(report.boundMs)} ms)`,
+      `  last restart → all final: ${fmt(report.lastRestartToFinalMs)} ms (bound: ALIMI_POLL_AFTER ${pollAfter} + 1 min = ${fmt(report.boundMs)} ms; 010-0000-0004 expires ALIMI_EXPIRE_AFTER 40s after it was sent)`,
+      `  last restart → all but 010-0000-0004 final: ${fmt(report.lastRestartToReportedMs)} ms`,
       `  resends deduplicated by the vendor: ${fmt(report.resendsDeduped)}`,
       `  received twice: ${report.receivedTwice}, not final: ${report.notFinal}, wrong outcome: ${report.wrongOutcome}, unsettled: ${report.unsettled}, bad settlements: ${report.badSettlements}`,
       `  ledger: hold ${report.ledger.hold} = capture ${report.ledger.capture} + release ${report.ledger.release}: ${report.ledger.capture + report.ledger.release === report.ledger.hold}`,

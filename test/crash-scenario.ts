@@ -22,8 +22,10 @@ export interface CrashReport {
   messages: number;
   kills: number;
   durationMs: number;
-  /** From the last restart to every message final and settled. */
+  /** From the last restart to every message final and settled (010-0000-0004 expired included). */
   lastRestartToFinalMs: number;
+  /** From the last restart to every message final but 010-0000-0004 (which waits for its expiry). */
+  lastRestartToReportedMs: number;
   /** The bound that must hold: ALIMI_POLL_AFTER plus a minute. */
   boundMs: number;
   /** Sends the vendor saw again for an id it already had (answered with the same vendor id). */
@@ -80,6 +82,8 @@ export async function runCrashScenario(options: {
   kills: number;
   /** ALIMI_POLL_AFTER for the server (default 5s). */
   pollAfter?: string;
+  /** ALIMI_EXPIRE_AFTER for the server (default 40s): when 010-0000-0004 expires. */
+  expireAfter?: string;
   log?: (line: string) => void;
 }): Promise<CrashReport> {
   const log = options.log ?? (() => {});
@@ -101,7 +105,7 @@ export async function runCrashScenario(options: {
     ALIMI_LEASE: "2s",
     ALIMI_POLL_AFTER: pollAfter,
     // 010-0000-0004 never reports: it expires within the bound.
-    ALIMI_EXPIRE_AFTER: "40s",
+    ALIMI_EXPIRE_AFTER: options.expireAfter ?? "40s",
     ALIMI_SANDBOX_DELAY_MS: "50",
     ALIMI_DB_POOL_SIZE: "10",
     LOG_LEVEL: "error",
@@ -146,7 +150,8 @@ export async function runCrashScenario(options: {
 
     let lastRestart = Date.now();
     for (let k = 0; k < options.kills; k++) {
-      await sleep(700 + Math.floor(Math.random() * 900));
+      // Long enough for each life to take leases, send and get reports; short enough to die mid-flight.
+      await sleep(1500 + Math.floor(Math.random() * 2000));
       await (server as Spawned | null)?.stop("SIGKILL");
       const progress = await db.query<{ status: string; n: number }>(
         "select status, count(*)::int as n from messages where campaign_id = $1 group by status order by status",
@@ -159,11 +164,20 @@ export async function runCrashScenario(options: {
 
     const deadline = lastRestart + boundMs + 30_000;
     let finalAt = Number.POSITIVE_INFINITY;
+    let reportedAt = Number.POSITIVE_INFINITY;
     for (;;) {
-      const done = await db.query<{ completed: Date | null }>(
-        "select completed_at as completed from campaigns where id = $1",
+      const done = await db.query<{ completed: Date | null; open: number }>(
+        `select c.completed_at as completed,
+           (select count(*)::int from messages m where m.campaign_id = c.id
+              and m.recipient <> '+821000000004'
+              and (m.settled_at is null or m.status in ('accepted', 'queued', 'sending', 'sent')))
+             as open
+         from campaigns c where c.id = $1`,
         [campaignId],
       );
+      if (done.rows[0]?.open === 0 && reportedAt === Number.POSITIVE_INFINITY) {
+        reportedAt = Date.now();
+      }
       if (done.rows[0]?.completed) {
         finalAt = Date.now();
         break;
@@ -213,6 +227,7 @@ export async function runCrashScenario(options: {
       kills: options.kills,
       durationMs: Date.now() - started,
       lastRestartToFinalMs: finalAt - lastRestart,
+      lastRestartToReportedMs: reportedAt - lastRestart,
       boundMs,
       resendsDeduped: vendor.rows[0]!.deduped,
       receivedTwice: vendor.rows[0]!.twice,

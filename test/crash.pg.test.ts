@@ -10,7 +10,13 @@ useProcesses();
 describe("the whole server killed with SIGKILL mid-campaign (PostgreSQL)", () => {
   it("ends with every message final as its recipient dictates, settled exactly once, doctor clean", async () => {
     const url = await createTestDatabaseUrl();
-    const report = await runCrashScenario({ url, messages: 2000, kills: 3, pollAfter: "5s" });
+    const report = await runCrashScenario({
+      url,
+      messages: 2000,
+      kills: 3,
+      pollAfter: "5s",
+      expireAfter: "20s",
+    });
     expect(report).toMatchObject({
       messages: expect.any(Number),
       receivedTwice: 0,
