@@ -28,6 +28,10 @@ export interface CrashReport {
   lastRestartToReportedMs: number;
   /** The bound that must hold: ALIMI_POLL_AFTER plus a minute. */
   boundMs: number;
+  /** Reports the sandbox still owed at each kill (they died with it, unless kept in the database). */
+  owedAtKills: number[];
+  /** Messages in `sending` or `sent` at each kill. */
+  inFlightAtKills: number[];
   /** Sends the vendor saw again for an id it already had (answered with the same vendor id). */
   resendsDeduped: number;
   /** Our messages the sandbox holds under another id than the one we recorded: must be 0. */
@@ -84,6 +88,11 @@ export async function runCrashScenario(options: {
   pollAfter?: string;
   /** ALIMI_EXPIRE_AFTER for the server (default 40s): when 010-0000-0004 expires. */
   expireAfter?: string;
+  /**
+   * ALIMI_SANDBOX_DELAY_MS (default 1000): long enough that each kill finds
+   * reports the sandbox still owes.
+   */
+  sandboxDelayMs?: number;
   log?: (line: string) => void;
 }): Promise<CrashReport> {
   const log = options.log ?? (() => {});
@@ -106,7 +115,7 @@ export async function runCrashScenario(options: {
     ALIMI_POLL_AFTER: pollAfter,
     // 010-0000-0004 never reports: it expires within the bound.
     ALIMI_EXPIRE_AFTER: options.expireAfter ?? "40s",
-    ALIMI_SANDBOX_DELAY_MS: "50",
+    ALIMI_SANDBOX_DELAY_MS: String(options.sandboxDelayMs ?? 1000),
     ALIMI_DB_POOL_SIZE: "10",
     LOG_LEVEL: "error",
   };
@@ -149,6 +158,8 @@ export async function runCrashScenario(options: {
     const { campaignId } = (await sent.json()) as { campaignId: string };
 
     let lastRestart = Date.now();
+    const owedAtKills: number[] = [];
+    const inFlightAtKills: number[] = [];
     for (let k = 0; k < options.kills; k++) {
       // Long enough for each life to take leases, send and get reports; short enough to die mid-flight.
       await sleep(1500 + Math.floor(Math.random() * 2000));
@@ -157,7 +168,19 @@ export async function runCrashScenario(options: {
         "select status, count(*)::int as n from messages where campaign_id = $1 group by status order by status",
         [campaignId],
       );
-      log(`kill ${k + 1}: ${progress.rows.map((r) => `${r.status} ${r.n}`).join(", ")}`);
+      const owed = await db.query<{ n: number }>(
+        "select count(*)::int as n from sandbox_reports where delivered_at is null",
+      );
+      owedAtKills.push(owed.rows[0]?.n ?? 0);
+      inFlightAtKills.push(
+        progress.rows
+          .filter((r) => r.status === "sending" || r.status === "sent")
+          .reduce((sum, r) => sum + r.n, 0),
+      );
+      log(
+        `kill ${k + 1}: ${progress.rows.map((r) => `${r.status} ${r.n}`).join(", ")}; ` +
+          `reports the sandbox owes: ${owed.rows[0]?.n}`,
+      );
       lastRestart = Date.now();
       await start();
     }
@@ -225,6 +248,8 @@ export async function runCrashScenario(options: {
     return {
       messages: row.total,
       kills: options.kills,
+      owedAtKills,
+      inFlightAtKills,
       durationMs: Date.now() - started,
       lastRestartToFinalMs: finalAt - lastRestart,
       lastRestartToReportedMs: reportedAt - lastRestart,
