@@ -11,7 +11,7 @@ CREATE TABLE "sandbox_messages" (
 CREATE TABLE "sandbox_reports" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"webhook_id" text NOT NULL,
-	"report" jsonb NOT NULL,
+	"report" text NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"delivered_at" timestamp with time zone

@@ -58,8 +58,8 @@ export const sandboxReports = pgTable(
   {
     id: bigserial("id", { mode: "bigint" }).primaryKey(),
     webhookId: text("webhook_id").notNull(),
-    /** The WireReport as it will be POSTed. */
-    report: jsonb("report").notNull(),
+    /** The WireReport as JSON text, exactly as it will be POSTed (never parsed here). */
+    report: text("report").notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),

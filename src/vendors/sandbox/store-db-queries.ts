@@ -94,7 +94,7 @@ export async function insertReports(
 ): Promise<void> {
   await q.query(
     `insert into sandbox_reports (webhook_id, report, due_at)
-     select $1, r::jsonb, $2 from unnest($3::text[]) as r`,
+     select $1, r, $2 from unnest($3::text[]) as r`,
     [options.webhookId, options.dueAt, options.reports],
   );
 }
@@ -139,7 +139,7 @@ export async function claimDueReports(
      )
      update sandbox_reports r set due_at = $2
      from due where r.id = due.id
-     returning r.id::text as id, r.webhook_id as "webhookId", r.report::text as report, r.attempts`,
+     returning r.id::text as id, r.webhook_id as "webhookId", r.report, r.attempts`,
     [options.now, options.leaseUntil, options.limit],
   );
   return r.rows;

@@ -122,7 +122,7 @@ describe(`the sandbox's database store on ${engine}`, async () => {
     expect(hook.reports.filter((r) => r.messageId === "msg_retry_1")).toHaveLength(1);
     const rows = await db.query<{ attempts: number; delivered: boolean }>(
       `select attempts, delivered_at is not null as delivered from sandbox_reports
-       where report->>'customId' = 'msg_retry_1'`,
+       where report::jsonb->>'customId' = 'msg_retry_1'`,
     );
     expect(rows.rows).toEqual([{ attempts: 2, delivered: true }]);
   });
