@@ -14,7 +14,7 @@ CREATE TABLE "sandbox_reports" (
 	"report" text NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"delivered_at" timestamp with time zone
+	"locked_until" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "sandbox_webhooks" (
@@ -27,5 +27,5 @@ ALTER TABLE "messages" ADD COLUMN "next_poll_at" timestamp with time zone;--> st
 ALTER TABLE "messages" ADD COLUMN "polls" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "sandbox_messages_vendor_key" ON "sandbox_messages" USING btree ("vendor_id") WHERE vendor_id is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "sandbox_messages_fallback_key" ON "sandbox_messages" USING btree ("fallback_vendor_id") WHERE fallback_vendor_id is not null;--> statement-breakpoint
-CREATE INDEX "sandbox_reports_due_idx" ON "sandbox_reports" USING btree ("due_at") WHERE delivered_at is null;--> statement-breakpoint
+CREATE INDEX "sandbox_reports_due_idx" ON "sandbox_reports" USING btree ("due_at");--> statement-breakpoint
 CREATE INDEX "messages_poll_idx" ON "messages" USING btree ("next_poll_at","sent_at") WHERE status = 'sent';

@@ -168,9 +168,7 @@ export async function runCrashScenario(options: {
         "select status, count(*)::int as n from messages where campaign_id = $1 group by status order by status",
         [campaignId],
       );
-      const owed = await db.query<{ n: number }>(
-        "select count(*)::int as n from sandbox_reports where delivered_at is null",
-      );
+      const owed = await db.query<{ n: number }>("select count(*)::int as n from sandbox_reports");
       owedAtKills.push(owed.rows[0]?.n ?? 0);
       inFlightAtKills.push(
         progress.rows

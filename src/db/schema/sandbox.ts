@@ -49,9 +49,10 @@ export const sandboxWebhooks = pgTable("sandbox_webhooks", {
 
 /**
  * A report the sandbox owes: due at `due_at`, POSTed (in batches) until the
- * webhook answers 2xx, then `delivered_at`. A deliverer that takes a report
- * moves `due_at` to the end of its lease (so a crashed deliverer's reports
- * are due again then); a failed POST moves it by the backoff of `attempts`.
+ * webhook answers 2xx, then deleted. `locked_until` is the lease of the
+ * deliverer that took it (a crashed deliverer's reports are due again when it
+ * ends; not indexed, so taking a report is a HOT update); a failed POST moves
+ * `due_at` by the backoff of `attempts`.
  */
 export const sandboxReports = pgTable(
   "sandbox_reports",
@@ -62,7 +63,7 @@ export const sandboxReports = pgTable(
     report: text("report").notNull(),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(0),
-    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
   },
-  (t) => [index("sandbox_reports_due_idx").on(t.dueAt).where(sql`delivered_at is null`)],
+  (t) => [index("sandbox_reports_due_idx").on(t.dueAt)],
 );

@@ -24,43 +24,59 @@ const toRecord = (row: RecordRow): SandboxRecord => ({
 });
 
 /**
- * Counts sightings of our ids (`counts[i]` for `customIds[i]`, ids distinct
- * and sorted so that concurrent requests lock rows in the same order) and
- * returns the records after counting. The rows stay locked until the
- * transaction ends: a second request with the same id waits, then sees what
- * this one accepted.
+ * The records of these ids that exist, locked until the transaction ends: a
+ * second request with the same id waits, then sees what this one accepted.
+ * Rows are locked in id order, so concurrent requests cannot deadlock.
  */
-export async function countSightings(
-  q: Queryable,
-  items: { customId: string; count: number; type: MessageType }[],
-): Promise<SandboxRecord[]> {
+export async function lockRecords(q: Queryable, customIds: string[]): Promise<SandboxRecord[]> {
   const r = await q.query<RecordRow>(
-    `insert into sandbox_messages (custom_id, seen, type)
-     select * from unnest($1::text[], $2::int[], $3::text[])
-     on conflict (custom_id) do update set seen = sandbox_messages.seen + excluded.seen
-     returning ${RECORD_COLUMNS}`,
-    [items.map((i) => i.customId), items.map((i) => i.count), items.map((i) => i.type)],
+    `select ${RECORD_COLUMNS} from sandbox_messages
+     where custom_id = any($1::text[]) order by custom_id for update`,
+    [customIds],
   );
   return r.rows.map(toRecord);
 }
 
-/** Records what was accepted: sandbox ids, type, plan and time. */
-export async function acceptRecords(q: Queryable, records: SandboxRecord[]): Promise<void> {
+const recordArrays = (records: SandboxRecord[]) => [
+  records.map((r) => r.customId),
+  records.map((r) => r.seen),
+  records.map((r) => r.vendorId),
+  records.map((r) => r.fallbackVendorId),
+  records.map((r) => r.type),
+  records.map((r) => JSON.stringify(r.plan)),
+  records.map((r) => (r.acceptedAt ? new Date(r.acceptedAt) : null)),
+];
+
+/**
+ * Stores records seen for the first time, in their final state (one write per
+ * message, the common case). Returns the ids that another request inserted
+ * first (between lockRecords and now): the caller starts over.
+ */
+export async function insertRecords(q: Queryable, records: SandboxRecord[]): Promise<string[]> {
+  if (records.length === 0) return [];
+  const r = await q.query<{ customId: string }>(
+    `insert into sandbox_messages (custom_id, seen, vendor_id, fallback_vendor_id, type, plan, accepted_at)
+     select id, seen, vid, fvid, type, plan::jsonb, at
+     from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+       as u(id, seen, vid, fvid, type, plan, at)
+     on conflict (custom_id) do nothing
+     returning custom_id as "customId"`,
+    recordArrays(records),
+  );
+  const inserted = new Set(r.rows.map((row) => row.customId));
+  return records.filter((rec) => !inserted.has(rec.customId)).map((rec) => rec.customId);
+}
+
+/** Updates records seen before (locked by lockRecords): their count, and what was accepted now. */
+export async function updateRecords(q: Queryable, records: SandboxRecord[]): Promise<void> {
   if (records.length === 0) return;
   await q.query(
-    `update sandbox_messages m set vendor_id = u.vid, fallback_vendor_id = u.fvid, type = u.type,
-       plan = u.plan::jsonb, accepted_at = u.at
-     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-       as u(id, vid, fvid, type, plan, at)
-     where m.custom_id = u.id and m.vendor_id is null`,
-    [
-      records.map((r) => r.customId),
-      records.map((r) => r.vendorId),
-      records.map((r) => r.fallbackVendorId),
-      records.map((r) => r.type),
-      records.map((r) => JSON.stringify(r.plan)),
-      records.map((r) => new Date(r.acceptedAt)),
-    ],
+    `update sandbox_messages m set seen = u.seen, vendor_id = u.vid, fallback_vendor_id = u.fvid,
+       type = u.type, plan = u.plan::jsonb, accepted_at = u.at
+     from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+       as u(id, seen, vid, fvid, type, plan, at)
+     where m.custom_id = u.id`,
+    recordArrays(records),
   );
 }
 
@@ -121,9 +137,9 @@ export interface ClaimedReport {
 }
 
 /**
- * Takes up to `limit` reports that are due, earliest first, and leases them
- * by moving their due time to `leaseUntil`: another deliverer skips them, and
- * if this one dies they are due again when the lease ends.
+ * Takes up to `limit` reports that are due and not leased, earliest first,
+ * and leases them until `leaseUntil`: another deliverer skips them, and if
+ * this one dies they are due again when the lease ends.
  */
 export async function claimDueReports(
   q: Queryable,
@@ -132,12 +148,12 @@ export async function claimDueReports(
   const r = await q.query<ClaimedReport>(
     `with due as (
        select id from sandbox_reports
-       where delivered_at is null and due_at <= $1
+       where due_at <= $1 and (locked_until is null or locked_until <= $1)
        order by due_at
        limit $3
        for update skip locked
      )
-     update sandbox_reports r set due_at = $2
+     update sandbox_reports r set locked_until = $2
      from due where r.id = due.id
      returning r.id::text as id, r.webhook_id as "webhookId", r.report, r.attempts`,
     [options.now, options.leaseUntil, options.limit],
@@ -145,26 +161,22 @@ export async function claimDueReports(
   return r.rows;
 }
 
-/** The webhook answered 2xx for these reports. */
-export async function markReportsDelivered(q: Queryable, ids: string[], at: Date): Promise<void> {
-  await q.query(
-    "update sandbox_reports set delivered_at = $2 where id = any($1::bigint[]) and delivered_at is null",
-    [ids, at],
-  );
+/** The webhook answered 2xx for these reports: they are owed no more. */
+export async function deleteDeliveredReports(q: Queryable, ids: string[]): Promise<void> {
+  await q.query("delete from sandbox_reports where id = any($1::bigint[])", [ids]);
 }
 
 /** The POST of these reports failed: one more attempt counted, due again at `retryAt`. */
 export async function markReportsFailed(q: Queryable, ids: string[], retryAt: Date): Promise<void> {
   await q.query(
-    "update sandbox_reports set attempts = attempts + 1, due_at = $2 where id = any($1::bigint[]) and delivered_at is null",
+    `update sandbox_reports set attempts = attempts + 1, due_at = $2, locked_until = null
+     where id = any($1::bigint[])`,
     [ids, retryAt],
   );
 }
 
 /** Reports not delivered yet. */
 export async function countOwedReports(q: Queryable): Promise<number> {
-  const r = await q.query<{ n: number }>(
-    "select count(*)::int as n from sandbox_reports where delivered_at is null",
-  );
+  const r = await q.query<{ n: number }>("select count(*)::int as n from sandbox_reports");
   return r.rows[0]?.n ?? 0;
 }

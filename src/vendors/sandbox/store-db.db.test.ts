@@ -75,11 +75,11 @@ describe(`the sandbox's database store on ${engine}`, async () => {
   afterAll(async () => {
     for (const s of open) await s.close();
   });
-  const start = (delayMs: number) => {
+  const start = (delayMs: number, retryMs = 20) => {
     const sandbox = createSandbox({
       delayMs,
       logger: Fastify().log,
-      webhookRetry: { baseMs: 20, maxMs: 100 },
+      webhookRetry: { baseMs: retryMs, maxMs: 4 * retryMs },
       store: databaseStore({ db, box }),
     });
     open.push(sandbox);
@@ -114,17 +114,28 @@ describe(`the sandbox's database store on ${engine}`, async () => {
   });
 
   it("POSTs a report again until the webhook answers 2xx, then never again", async () => {
-    const sandbox = start(0);
+    // Retries 0.5 s and 1 s apart: time to see the report still owed in between.
+    const sandbox = start(0, 500);
     hook.script.push(500, 503);
     await sandbox.send({ ...target, messages: [sms("msg_retry_1")] });
+    // Twice refused: still owed, with the failed attempts counted.
+    await expect
+      .poll(async () =>
+        (
+          await db.query<{ attempts: number }>(
+            "select attempts from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
+          )
+        ).rows.map((r) => r.attempts),
+      )
+      .toEqual([2]);
     await sandbox.settled();
     expect(hook.statuses.slice(-3)).toEqual([500, 503, 200]);
     expect(hook.reports.filter((r) => r.messageId === "msg_retry_1")).toHaveLength(1);
-    const rows = await db.query<{ attempts: number; delivered: boolean }>(
-      `select attempts, delivered_at is not null as delivered from sandbox_reports
-       where report::jsonb->>'customId' = 'msg_retry_1'`,
+    // Acknowledged: owed no more.
+    const rows = await db.query(
+      "select id from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
     );
-    expect(rows.rows).toEqual([{ attempts: 2, delivered: true }]);
+    expect(rows.rows).toEqual([]);
   });
 
   it("accepts an id once when two requests carry it at the same time", async () => {

@@ -19,18 +19,23 @@ import { signSandboxReports } from "./callback.ts";
 import { POSTS_IN_FLIGHT, REPORTS_PER_POST, reportRetryDelayMs } from "./reporter.ts";
 import type { ReportDelivery, ReporterStats, SandboxRecord, SandboxStore } from "./store.ts";
 import {
-  acceptRecords,
   type ClaimedReport,
   claimDueReports,
   countOwedReports,
-  countSightings,
+  deleteDeliveredReports,
   ensureWebhook,
   findRecords,
   findWebhooks,
+  insertRecords,
   insertReports,
-  markReportsDelivered,
+  lockRecords,
   markReportsFailed,
+  updateRecords,
 } from "./store-db-queries.ts";
+
+/** Thrown when another request stored one of our new ids first: the transaction starts over. */
+const raced = () =>
+  Object.assign(new Error("sandbox: a concurrent request stored the same id"), { code: "40001" });
 
 /** How long a claimed report is left to its deliverer: longer than a POST may take. */
 const REPORT_LEASE_MS = 30_000;
@@ -148,7 +153,7 @@ function createDatabaseStore(
         const ok = target !== undefined && (await post(target, reports));
         const ids = reports.map((r) => r.id);
         if (ok) {
-          await retryTransient(() => markReportsDelivered(db, ids, new Date()));
+          await retryTransient(() => deleteDeliveredReports(db, ids));
           stats.delivered += reports.length;
         } else {
           const attempts = 1 + Math.max(...reports.map((r) => r.attempts));
@@ -190,14 +195,38 @@ function createDatabaseStore(
           webhooks.length = 0;
           owed = 0;
           dueTimes.length = 0;
-          const after = await countSightings(q, items);
-          const before = new Map<string, SandboxRecord>();
-          for (const record of after) {
-            const seenBefore = record.seen - (counts.get(record.customId)?.count ?? 0);
-            if (seenBefore > 0) before.set(record.customId, { ...record, seen: seenBefore });
-          }
+          const existing = await lockRecords(
+            q,
+            items.map((i) => i.customId),
+          );
+          const before = new Map(existing.map((r) => [r.customId, r]));
           const recorded = decide(before);
-          await acceptRecords(q, recorded.accepted);
+          // Every sighted record in its state after this request, each written once.
+          const accepted = new Map(recorded.accepted.map((r) => [r.customId, r]));
+          const after = items.map((item): SandboxRecord => {
+            const known = accepted.get(item.customId) ?? before.get(item.customId);
+            const seen = (before.get(item.customId)?.seen ?? 0) + item.count;
+            return known
+              ? { ...known, seen }
+              : {
+                  customId: item.customId,
+                  seen,
+                  vendorId: null,
+                  fallbackVendorId: null,
+                  type: item.type,
+                  plan: [],
+                  acceptedAt: 0,
+                };
+          });
+          await updateRecords(
+            q,
+            after.filter((r) => before.has(r.customId)),
+          );
+          const lost = await insertRecords(
+            q,
+            after.filter((r) => !before.has(r.customId)),
+          );
+          if (lost.length > 0) throw raced();
           for (const report of recorded.reports) {
             const key = `${report.target.url}\n${report.target.secret}`;
             let webhookId = stored.get(key);
