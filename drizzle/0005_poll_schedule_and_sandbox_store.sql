@@ -23,6 +23,7 @@ CREATE TABLE "sandbox_webhooks" (
 	"secret_sealed" text NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "messages_reconcile_idx";--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "next_poll_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "polls" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "sandbox_messages_vendor_key" ON "sandbox_messages" USING btree ("vendor_id") WHERE vendor_id is not null;--> statement-breakpoint

@@ -99,9 +99,8 @@ export const messages = pgTable(
       .where(sql`vendor_message_id is not null`),
     // At most one fallback per message, whoever tries to create it.
     uniqueIndex("messages_fallback_of_key").on(t.fallbackOf).where(sql`fallback_of is not null`),
-    // Expiry: sent messages by age.
-    index("messages_reconcile_idx").on(t.sentAt).where(sql`status = 'sent'`),
-    // Polls due: never polled (null, by sent_at) or due again (by next_poll_at).
+    // The reconciler's: polls due, never polled (null, by sent_at) or due again
+    // (by next_poll_at, which never passes the expiry, so expiry is a due poll).
     index("messages_poll_idx").on(t.nextPollAt, t.sentAt).where(sql`status = 'sent'`),
     index("messages_settle_idx")
       .on(t.id)

@@ -71,15 +71,3 @@ export async function schedulePolls(
   );
   return r.affectedRows;
 }
-
-/** Up to `limit` sent messages sent before `sentBefore` (ALIMI_EXPIRE_AFTER ago): to expire. */
-export async function findExpiring(
-  q: Queryable,
-  options: { sentBefore: Date; limit: number },
-): Promise<string[]> {
-  const r = await q.query<{ id: string }>(
-    `select id from messages where status = 'sent' and sent_at <= $1 limit $2`,
-    [options.sentBefore, options.limit],
-  );
-  return r.rows.map((row) => row.id);
-}

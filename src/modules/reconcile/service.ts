@@ -15,13 +15,12 @@ import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { markExpired } from "../messages/transitions.ts";
 import { type IngestResult, ingestReports } from "../reports/service.ts";
 import type { VendorDirectory } from "../vendor-accounts/service.ts";
-import { claimDuePolls, type DuePoll, findExpiring, schedulePolls } from "./queries.ts";
+import { claimDuePolls, type DuePoll, schedulePolls } from "./queries.ts";
 
 /** Accounts polled at the same time by one poller. */
 const ACCOUNTS_IN_FLIGHT = 4;
 /** Messages claimed per tick. */
 const CLAIM_LIMIT = 5000;
-const EXPIRE_LIMIT = 5000;
 /**
  * How long a claimed message is left to its poller: longer than a poll takes
  * (the adapters time out after 10 s), short enough that a crashed poller's
@@ -149,20 +148,23 @@ export function createPoller(deps: PollerDeps): Poller {
 
   return {
     async tick(now) {
-      const expiring = await findExpiring(db, {
-        sentBefore: new Date(now.getTime() - schedule.expireAfterMs),
-        limit: EXPIRE_LIMIT,
-      });
-      const expired = await markExpired(db, expiring, now);
       // Claim only what can start soon: claimed messages wait under a lease.
-      if (running.size >= limit || waiting.length > 0) return { expired, claimed: 0 };
-      const due = await claimDuePolls(db, {
+      if (running.size >= limit || waiting.length > 0) return { expired: 0, claimed: 0 };
+      const claimed = await claimDuePolls(db, {
         now,
         firstDueSentBefore: new Date(now.getTime() - schedule.pollAfterMs),
         leaseUntil: new Date(now.getTime() + POLL_LEASE_MS),
         busyAccounts: [...running.keys()],
         limit: claimLimit,
       });
+      // A poll is never scheduled past the expiry: one due then is the expiry.
+      const isExpired = (m: DuePoll) => expiresAt(m.sentAt, schedule).getTime() <= now.getTime();
+      const expired = await markExpired(
+        db,
+        claimed.filter(isExpired).map((m) => m.id),
+        now,
+      );
+      const due = claimed.filter((m) => !isExpired(m));
       const byAccount = new Map<string, DuePoll[]>();
       for (const m of due) {
         const key = m.vendorAccountId ?? "";
@@ -172,7 +174,7 @@ export function createPoller(deps: PollerDeps): Poller {
       }
       for (const [accountId, messages] of byAccount) waiting.push({ accountId, messages, now });
       startWaiting();
-      return { expired, claimed: due.length };
+      return { expired, claimed: claimed.length };
     },
     async idle() {
       while (running.size > 0) await Promise.all([...running.values()]);
