@@ -30,13 +30,24 @@ export async function claimDuePolls(
   },
 ): Promise<DuePoll[]> {
   const r = await q.query<DuePoll>(
-    `with due as (
+    // Two scans, each an index range on messages_poll_idx (an OR of both
+    // would filter every sent message instead, once a second).
+    `with never_polled as (
        select id from messages
-       where status = 'sent'
-         and ((next_poll_at is null and sent_at <= $2) or next_poll_at <= $1)
+       where status = 'sent' and next_poll_at is null and sent_at <= $2
          and coalesce(vendor_account_id, '') <> all($4::text[])
        limit $5
        for update skip locked
+     ),
+     due_again as (
+       select id from messages
+       where status = 'sent' and next_poll_at <= $1
+         and coalesce(vendor_account_id, '') <> all($4::text[])
+       limit $5
+       for update skip locked
+     ),
+     due as (
+       select id from never_polled union all select id from due_again limit $5
      )
      update messages m set next_poll_at = $3
      from due where m.id = due.id
