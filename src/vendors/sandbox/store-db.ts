@@ -37,8 +37,11 @@ import {
 const raced = () =>
   Object.assign(new Error("sandbox: a concurrent request stored the same id"), { code: "40001" });
 
-/** How long a claimed report is left to its deliverer: longer than a POST may take. */
-const REPORT_LEASE_MS = 30_000;
+/**
+ * How long a claimed report is left to its deliverer beyond the POST's own
+ * time limit: a dead deliverer's reports go out again this soon after it.
+ */
+const LEASE_MARGIN_MS = 5_000;
 /** How often idle lanes look for due reports they were not told about. */
 const IDLE_MS = 1_000;
 
@@ -134,7 +137,7 @@ function createDatabaseStore(
     const now = new Date();
     const claimed = await claimDueReports(db, {
       now,
-      leaseUntil: new Date(now.getTime() + REPORT_LEASE_MS),
+      leaseUntil: new Date(now.getTime() + delivery.timeoutMs + LEASE_MARGIN_MS),
       limit: REPORTS_PER_POST,
     });
     if (claimed.length === 0) return false;
