@@ -34,6 +34,9 @@ try {
     messages,
     kills,
     pollAfter,
+    // Reports 3 s after acceptance and short lives: every kill finds work in flight.
+    sandboxDelayMs: 3000,
+    lifeMs: [1000, 2000],
     log: console.log,
   });
   const ok = crashPassed(report);

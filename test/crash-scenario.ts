@@ -93,6 +93,8 @@ export async function runCrashScenario(options: {
    * reports the sandbox still owes.
    */
   sandboxDelayMs?: number;
+  /** How long each life of the server lasts before its kill, at random in [min, max] ms. */
+  lifeMs?: [number, number];
   log?: (line: string) => void;
 }): Promise<CrashReport> {
   const log = options.log ?? (() => {});
@@ -162,7 +164,8 @@ export async function runCrashScenario(options: {
     const inFlightAtKills: number[] = [];
     for (let k = 0; k < options.kills; k++) {
       // Long enough for each life to take leases, send and get reports; short enough to die mid-flight.
-      await sleep(1500 + Math.floor(Math.random() * 2000));
+      const [shortest, longest] = options.lifeMs ?? [1000, 2500];
+      await sleep(shortest + Math.floor(Math.random() * (longest - shortest)));
       await (server as Spawned | null)?.stop("SIGKILL");
       const progress = await db.query<{ status: string; n: number }>(
         "select status, count(*)::int as n from messages where campaign_id = $1 group by status order by status",
