@@ -60,7 +60,10 @@ export interface HttpOptions {
 
 export interface WorkerOptions {
   workerId: string;
-  reconcileAfterMs: number;
+  /** A sent message without a final result is polled this long after it was sent, then with backoff. */
+  pollAfterMs: number;
+  /** Only this long after it was sent does such a message expire (its hold released). */
+  expireAfterMs: number;
   leaseMs?: number;
   dispatchConcurrency?: number;
   claimSize?: number;

@@ -16,7 +16,7 @@ function configError(env: Record<string, string>): ConfigError {
 const KEY_BYTES = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1));
 
 describe("loadConfig", () => {
-  it("defaults to embedded PGlite in ./.alimi, port 3000, 24h reconcile, 200 ms sandbox delay", () => {
+  it("defaults to embedded PGlite in ./.alimi, port 3000, polls after 2m, expiry after 72h, 200 ms sandbox delay", () => {
     const config = loadConfig({});
     const dataDir = path.resolve(".alimi");
     expect(path.isAbsolute(config.dataDir)).toBe(true);
@@ -28,7 +28,8 @@ describe("loadConfig", () => {
       publicUrl: null,
       secretKey: null,
       sandboxDelayMs: 200,
-      reconcileAfterMs: 86_400_000,
+      pollAfterMs: 120_000,
+      expireAfterMs: 259_200_000,
       leaseMs: 60_000,
       logLevel: "info",
     });
@@ -63,13 +64,14 @@ describe("loadConfig", () => {
     ).toEqual({ kind: "postgres", url: "postgresql://db/alimi", poolSize: 25 });
   });
 
-  it("reads the port, host, public URL, sandbox delay, reconcile duration and log level", () => {
+  it("reads the port, host, public URL, sandbox delay, poll and expiry durations and log level", () => {
     const config = loadConfig({
       PORT: "8080",
       HOST: "0.0.0.0",
       ALIMI_PUBLIC_URL: "https://alimi.example.com",
       ALIMI_SANDBOX_DELAY_MS: "0",
-      ALIMI_RECONCILE_AFTER: "1h30m",
+      ALIMI_POLL_AFTER: "30s",
+      ALIMI_EXPIRE_AFTER: "1h30m",
       LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
@@ -77,7 +79,8 @@ describe("loadConfig", () => {
       host: "0.0.0.0",
       publicUrl: "https://alimi.example.com",
       sandboxDelayMs: 0,
-      reconcileAfterMs: 5_400_000,
+      pollAfterMs: 30_000,
+      expireAfterMs: 5_400_000,
       logLevel: "debug",
     });
   });
@@ -112,20 +115,15 @@ describe("loadConfig", () => {
   it("reports several bad values at once in one ConfigError", () => {
     const err = configError({
       PORT: "abc",
-      ALIMI_RECONCILE_AFTER: "soon",
+      ALIMI_POLL_AFTER: "soon",
       LOG_LEVEL: "loud",
       DATABASE_URL: "mysql://x",
     });
     expect(err.name).toBe("ConfigError");
     const named = new Set(err.problems.map((p) => p.slice(0, p.indexOf(":"))));
-    expect([...named].sort()).toEqual([
-      "ALIMI_RECONCILE_AFTER",
-      "DATABASE_URL",
-      "LOG_LEVEL",
-      "PORT",
-    ]);
+    expect([...named].sort()).toEqual(["ALIMI_POLL_AFTER", "DATABASE_URL", "LOG_LEVEL", "PORT"]);
     expect(err.problems).toContain(
-      'ALIMI_RECONCILE_AFTER: "soon" is not a duration: use whole numbers with units d, h, m, s or ms, largest first, like "1h30m" or "250ms".',
+      'ALIMI_POLL_AFTER: "soon" is not a duration: use whole numbers with units d, h, m, s or ms, largest first, like "1h30m" or "250ms".',
     );
     for (const problem of err.problems) expect(err.message).toContain(`  - ${problem}`);
   });
@@ -134,12 +132,12 @@ describe("loadConfig", () => {
     // An operator reading the list should see one line per variable to fix.
     const err = configError({
       PORT: "abc",
-      ALIMI_RECONCILE_AFTER: "soon",
+      ALIMI_POLL_AFTER: "soon",
       LOG_LEVEL: "loud",
       DATABASE_URL: "mysql://x",
     });
     expect(err.problems.map((p) => p.slice(0, p.indexOf(":"))).sort()).toEqual([
-      "ALIMI_RECONCILE_AFTER",
+      "ALIMI_POLL_AFTER",
       "DATABASE_URL",
       "LOG_LEVEL",
       "PORT",
@@ -154,11 +152,27 @@ describe("loadConfig", () => {
     ["ALIMI_DB_POOL_SIZE", "0"],
     ["ALIMI_SANDBOX_DELAY_MS", "-5"],
     ["ALIMI_PUBLIC_URL", "alimi.example.com"],
-    ["ALIMI_RECONCILE_AFTER", "24"],
+    ["ALIMI_POLL_AFTER", "24"],
+    ["ALIMI_EXPIRE_AFTER", "3 days"],
     ["ALIMI_SANDBOX_DELAY_MS", "1.5"],
   ])("rejects %s=%s", (name, value) => {
     const err = configError({ [name]: value });
     expect(err.problems.length).toBeGreaterThan(0);
     for (const problem of err.problems) expect(problem.startsWith(`${name}: `)).toBe(true);
+  });
+
+  it("refuses ALIMI_RECONCILE_AFTER with a note on what replaced it", () => {
+    const err = configError({ ALIMI_RECONCILE_AFTER: "24h" });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(
+      /^ALIMI_RECONCILE_AFTER: .*ALIMI_POLL_AFTER.*ALIMI_EXPIRE_AFTER/,
+    );
+  });
+
+  it("refuses an expiry that comes before the first poll", () => {
+    const err = configError({ ALIMI_POLL_AFTER: "10m", ALIMI_EXPIRE_AFTER: "5m" });
+    expect(err.problems).toEqual([
+      "ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (10m), or nothing is ever polled",
+    ]);
   });
 });

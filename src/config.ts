@@ -17,7 +17,11 @@ const EnvSchema = Type.Object({
   ALIMI_PUBLIC_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
   ALIMI_SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 200 }),
-  ALIMI_RECONCILE_AFTER: Type.String({ default: "24h" }),
+  ALIMI_POLL_AFTER: Type.String({ default: "2m" }),
+  ALIMI_EXPIRE_AFTER: Type.String({ default: "72h" }),
+  // Split into ALIMI_POLL_AFTER and ALIMI_EXPIRE_AFTER; refused with that note
+  // rather than ignored, so nobody keeps a setting that no longer does anything.
+  ALIMI_RECONCILE_AFTER: Type.Optional(Type.String()),
   ALIMI_LEASE: Type.String({ default: "60s" }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
@@ -40,7 +44,10 @@ export interface Config {
   /** 32-byte key for AES-256-GCM; null means "generate into the data directory" (embedded only). */
   readonly secretKey: Buffer | null;
   readonly sandboxDelayMs: number;
-  readonly reconcileAfterMs: number;
+  /** A sent message without a final result is first polled this long after it was sent, then with backoff. */
+  readonly pollAfterMs: number;
+  /** A sent message still without a final result this long after it was sent is expired and released. */
+  readonly expireAfterMs: number;
   /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
   readonly leaseMs: number;
   readonly logLevel: Env["LOG_LEVEL"];
@@ -72,11 +79,27 @@ export function loadConfig(
   const problems = [...Value.Errors(EnvSchema, value)].map(
     (e) => `${e.instancePath.slice(1) || "environment"}: ${e.message}`,
   );
-  const reconcile = parseDuration(value.ALIMI_RECONCILE_AFTER ?? "24h");
-  if (!reconcile.ok) problems.push(`ALIMI_RECONCILE_AFTER: ${reconcile.message}`);
-  const lease = parseDuration(value.ALIMI_LEASE ?? "60s");
-  if (!lease.ok) problems.push(`ALIMI_LEASE: ${lease.message}`);
-  if (problems.length > 0 || !reconcile.ok || !lease.ok) throw new ConfigError(problems);
+  if (value.ALIMI_RECONCILE_AFTER !== undefined) {
+    problems.push(
+      "ALIMI_RECONCILE_AFTER: no longer read; it was split into ALIMI_POLL_AFTER (when a sent message without a result is first polled, default 2m) and ALIMI_EXPIRE_AFTER (when it expires, default 72h)",
+    );
+  }
+  const duration = (name: "ALIMI_POLL_AFTER" | "ALIMI_EXPIRE_AFTER" | "ALIMI_LEASE") => {
+    const parsed = parseDuration(value[name]);
+    if (!parsed.ok) problems.push(`${name}: ${parsed.message}`);
+    return parsed.ok ? parsed.ms : null;
+  };
+  const pollAfterMs = duration("ALIMI_POLL_AFTER");
+  const expireAfterMs = duration("ALIMI_EXPIRE_AFTER");
+  const leaseMs = duration("ALIMI_LEASE");
+  if (pollAfterMs !== null && expireAfterMs !== null && pollAfterMs >= expireAfterMs) {
+    problems.push(
+      `ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (${value.ALIMI_POLL_AFTER}), or nothing is ever polled`,
+    );
+  }
+  if (problems.length > 0 || pollAfterMs === null || expireAfterMs === null || leaseMs === null) {
+    throw new ConfigError(problems);
+  }
 
   const dataDir = path.resolve(value.ALIMI_DATA_DIR);
   return Object.freeze({
@@ -89,8 +112,9 @@ export function loadConfig(
     publicUrl: value.ALIMI_PUBLIC_URL ?? null,
     secretKey: value.ALIMI_SECRET_KEY ? decodeKey(value.ALIMI_SECRET_KEY) : null,
     sandboxDelayMs: value.ALIMI_SANDBOX_DELAY_MS,
-    reconcileAfterMs: reconcile.ms,
-    leaseMs: lease.ms,
+    pollAfterMs,
+    expireAfterMs,
+    leaseMs,
     logLevel: value.LOG_LEVEL,
   } satisfies Config);
 }

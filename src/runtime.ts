@@ -22,7 +22,8 @@ import { createSecretBox } from "./lib/secret-box.ts";
 import { bootstrapDemo, type DemoBootstrap } from "./modules/orgs/bootstrap.ts";
 import { ensurePlatform } from "./modules/orgs/service.ts";
 import { ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
-import { createSandbox } from "./vendors/sandbox/server.ts";
+import { createSandbox, type Sandbox } from "./vendors/sandbox/server.ts";
+import { databaseStore } from "./vendors/sandbox/store-db.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import { createWakeBus, type WakeBus } from "./workers/wake.ts";
 
@@ -100,12 +101,12 @@ export async function serve(
   let app: App | null = null;
   let bus: WakeBus | null = null;
   const workers: WorkerLoop[] = [];
-  const sandbox =
-    role !== "worker" ? createSandbox({ delayMs: config.sandboxDelayMs, logger }) : null;
+  let sandbox: Sandbox | null = null;
   let ready = false;
 
   // Workers stop first (their in-flight batches are recorded), then the
-  // sandbox hands over its due reports, then HTTP stops accepting and
+  // sandbox stops reporting (what it still owes stays in the database for
+  // the next start), then HTTP stops accepting and
   // finishes what it holds, then the database closes.
   const stop = async () => {
     ready = false;
@@ -128,6 +129,15 @@ export async function serve(
     await ensurePlatform(db);
     await ensurePlatformSandbox(db, box);
     const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
+    // The sandbox vendor keeps what it accepted and owes in the database, so it
+    // resumes its reports after a restart (it needs the migrated schema).
+    if (role !== "worker") {
+      sandbox = createSandbox({
+        delayMs: config.sandboxDelayMs,
+        logger,
+        store: databaseStore({ db, box }),
+      });
+    }
 
     bus = await createWakeBus(db);
     let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
@@ -160,7 +170,8 @@ export async function serve(
       workers.push(
         ...alimi.startWorkers({
           workerId: newId("wrk"),
-          reconcileAfterMs: config.reconcileAfterMs,
+          pollAfterMs: config.pollAfterMs,
+          expireAfterMs: config.expireAfterMs,
           leaseMs: config.leaseMs,
           // Measured with bench:pipeline on PostgreSQL: six loops claiming 500 at a time
           // overlap vendor calls with database work best (8.5 s per 100,000 messages

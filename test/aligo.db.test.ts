@@ -9,7 +9,7 @@ import { startFakeServer } from "./support/vendors/aligo/fake-server.ts";
 import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`Aligo end to end on ${engine}`, async () => {
-  const pipeline = await startPipeline({ reconcileAfterMs: 500 });
+  const pipeline = await startPipeline({ pollAfterMs: 500, expireAfterMs: 20_000 });
   const { app, db } = pipeline;
   const aligo = await startFakeServer({ behaviours: { "01000000001": "notKakao" } });
   const shop = await createSendingOrg(db, { credits: 1000 });

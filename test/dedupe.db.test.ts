@@ -41,8 +41,8 @@ describe(`a lost vendor answer on ${engine}`, async () => {
     expect(messages.rows).toHaveLength(3);
     for (const m of messages.rows) {
       expect(m).toMatchObject({ attempts: 2, status: "delivered" });
-      expect(sandbox.seen(m.id)).toBe(2);
-      expect(sandbox.received(m.id)).toBe(1);
+      expect(await sandbox.seen(m.id)).toBe(2);
+      expect(await sandbox.received(m.id)).toBe(1);
     }
     expect((await runDoctor(db)).violations).toEqual([]);
   });

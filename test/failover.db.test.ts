@@ -91,8 +91,9 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
     expect(rows.every((m) => m.status === "delivered")).toBe(true);
     for (const m of rows) {
       // Once in all, at one vendor or the other.
-      expect(primaryVendor.sandbox.received(m.id) + pipeline.sandbox.received(m.id)).toBe(1);
-      const at = primaryVendor.sandbox.received(m.id) === 1 ? primary : secondary;
+      const atPrimary = await primaryVendor.sandbox.received(m.id);
+      expect(atPrimary + (await pipeline.sandbox.received(m.id))).toBe(1);
+      const at = atPrimary === 1 ? primary : secondary;
       expect(m.account).toBe(at);
     }
     const viaSecondary = rows.filter((m) => m.account === secondary);

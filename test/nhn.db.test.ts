@@ -18,7 +18,7 @@ import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vend
 const SIGNATURE = "alimi-webhook-signature-0001";
 
 describe(`NHN Cloud end to end on ${engine}`, async () => {
-  const pipeline = await startPipeline({ reconcileAfterMs: 1_000 });
+  const pipeline = await startPipeline({ pollAfterMs: 1_000, expireAfterMs: 3_000 });
   const { app, db } = pipeline;
   const fakeOptions: FakeNhnOptions = { outcomes: { "alimtalk:01000000001": "3018" } };
   const nhn = await startFakeServer(fakeOptions);

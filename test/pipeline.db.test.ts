@@ -14,7 +14,7 @@ describe.each([
   { mode: "plain", nativeFallback: false },
   { mode: "native", nativeFallback: true },
 ])(`magic numbers on ${engine} ($mode fallback)`, async ({ nativeFallback }) => {
-  const pipeline = await startPipeline({ reconcileAfterMs: 3_000, delayMs: 20 });
+  const pipeline = await startPipeline({ pollAfterMs: 1_000, expireAfterMs: 3_000, delayMs: 20 });
   const { app, db } = pipeline;
   await db.query("update vendor_accounts set settings = $2 where id = $1", [
     pipeline.sandboxAccountId,
@@ -167,7 +167,7 @@ describe.each([
       "select id from messages where campaign_id = $1 and fallback_of is null",
       [campaignId],
     );
-    for (const { id } of ids.rows) expect(pipeline.sandbox.received(id)).toBe(1);
+    for (const { id } of ids.rows) expect(await pipeline.sandbox.received(id)).toBe(1);
     expect((await runDoctor(db)).violations).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type VendorDirectory,
 } from "../src/modules/vendor-accounts/service.ts";
 import { createSandbox, type Sandbox } from "../src/vendors/sandbox/server.ts";
+import { databaseStore } from "../src/vendors/sandbox/store-db.ts";
 import type { WorkerLoop } from "../src/workers/loop.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
@@ -33,7 +34,10 @@ export interface Pipeline {
 }
 
 export interface PipelineOptions {
-  reconcileAfterMs?: number;
+  /** ALIMI_POLL_AFTER (default 2 min). */
+  pollAfterMs?: number;
+  /** ALIMI_EXPIRE_AFTER (default 72 h). */
+  expireAfterMs?: number;
   delayMs?: number;
   /** Start the delivery workers in this process (default true). */
   workers?: boolean;
@@ -75,7 +79,12 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     publicUrl: () => url,
     directoryTtlMs: options.directoryTtlMs ?? 0,
   });
-  const sandbox = createSandbox({ delayMs: options.delayMs ?? 20, logger });
+  // The sandbox as the server runs it: its records and owed reports in the database.
+  const sandbox = createSandbox({
+    delayMs: options.delayMs ?? 20,
+    logger,
+    store: databaseStore({ db, box }),
+  });
   const app = await alimi.buildHttp({ sandbox });
   url = await app.listen({ port: 0, host: "127.0.0.1" });
 
@@ -83,7 +92,8 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
   const startWorkers = () => {
     workers = alimi.startWorkers({
       workerId: `wrk_test_${randomBytes(3).toString("hex")}`,
-      reconcileAfterMs: options.reconcileAfterMs ?? 24 * 3_600_000,
+      pollAfterMs: options.pollAfterMs ?? 2 * 60_000,
+      expireAfterMs: options.expireAfterMs ?? 72 * 3_600_000,
       dispatchConcurrency: options.dispatchConcurrency ?? 2,
       leaseMs: options.leaseMs,
       claimSize: options.claimSize,

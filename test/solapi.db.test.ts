@@ -17,7 +17,7 @@ import {
 import { createOrderTemplate, orderSender, outcomesOf, routeAllTo } from "./vendor-e2e.ts";
 
 describe(`SOLAPI end to end on ${engine}`, async () => {
-  const pipeline = await startPipeline({ reconcileAfterMs: 1_500 });
+  const pipeline = await startPipeline({ pollAfterMs: 1_500, expireAfterMs: 3_000 });
   const { app, db } = pipeline;
   const fakeOptions: FakeSolapiOptions = {
     reportDelayMs: 20,

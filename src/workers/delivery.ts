@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { BreakerPolicy } from "../domain/circuit-breaker.ts";
 import { createDispatcher } from "../modules/dispatch/service.ts";
-import { reconcileOnce } from "../modules/reconcile/service.ts";
+import { createPoller } from "../modules/reconcile/service.ts";
 import { applyPendingReports } from "../modules/reports/service.ts";
 import { settleOnce } from "../modules/settlement/service.ts";
 import type { VendorDirectory } from "../modules/vendor-accounts/service.ts";
@@ -21,7 +21,9 @@ export interface DeliveryWorkerOptions {
   logger: FastifyBaseLogger;
   now: () => Date;
   workerId: string;
-  reconcileAfterMs: number;
+  /** When sent messages without a final result are polled, and when they expire. */
+  pollAfterMs: number;
+  expireAfterMs: number;
   /** Dispatch loops in this process: more overlap vendor calls with database work. */
   dispatchConcurrency?: number;
   claimSize?: number;
@@ -32,7 +34,6 @@ export interface DeliveryWorkerOptions {
 const IDLE_MS = 1000;
 const APPLY_BATCH = 5000;
 const SETTLE_BATCH = 5000;
-const RECONCILE_BATCH = 1000;
 
 export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop[] {
   const { db, bus, logger, now } = options;
@@ -108,7 +109,26 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     },
   });
 
-  const reconciler = startLoop({
+  const poller = createPoller({
+    db,
+    directory: options.directory,
+    adapters: options.adapters,
+    schedule: { pollAfterMs: options.pollAfterMs, expireAfterMs: options.expireAfterMs },
+    onIngested(result) {
+      if (result.pending > 0) bus.wake("reports");
+      if (result.finals > 0) {
+        bus.wake("settle");
+        bus.wake("dispatch");
+      }
+    },
+    onError(err, accountId) {
+      logger.warn({ err, vendorAccountId: accountId }, "poll failed; asking again later");
+    },
+  });
+
+  // Lease recovery and polling: the polls run in tasks of their own, so a
+  // slow vendor never holds up this loop (nor dispatch).
+  const reconcilerLoop = startLoop({
     name: "reconciler",
     intervalMs: IDLE_MS,
     logger,
@@ -118,22 +138,22 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
         logger.warn({ messages: requeued }, "leases expired: messages requeued");
         bus.wake("dispatch");
       }
-      const round = await reconcileOnce({
-        db,
-        directory: options.directory,
-        adapters: options.adapters,
-        now: now(),
-        reconcileAfterMs: options.reconcileAfterMs,
-        limit: RECONCILE_BATCH,
-      });
+      const round = await poller.tick(now());
       if (round.expired > 0) {
         logger.info({ messages: round.expired }, "messages expired without a final report");
         bus.wake("settle");
       }
-      if (round.resolved > 0) bus.wake("reports");
-      return round.overdue === RECONCILE_BATCH;
+      return false;
     },
   });
+  const reconciler: WorkerLoop = {
+    name: reconcilerLoop.name,
+    wake: () => reconcilerLoop.wake(),
+    async stop() {
+      await reconcilerLoop.stop();
+      await poller.idle();
+    },
+  };
 
   bus.on("dispatch", () => {
     express.wake();

@@ -85,6 +85,14 @@ export const messages = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
+    /**
+     * When a sent message is next asked of its vendor (reconcile): null until
+     * its first poll, which is due ALIMI_POLL_AFTER after `sent_at`; then set
+     * with backoff after each poll that left it pending (domain/poll-schedule).
+     */
+    nextPollAt: timestamp("next_poll_at", { withTimezone: true }),
+    /** Polls of the vendor so far that left the message without a final result. */
+    polls: integer("polls").notNull().default(0),
   },
   (t) => [
     index("messages_campaign_idx").on(t.campaignId, t.status),
@@ -99,7 +107,9 @@ export const messages = pgTable(
       .where(sql`vendor_message_id is not null`),
     // At most one fallback per message, whoever tries to create it.
     uniqueIndex("messages_fallback_of_key").on(t.fallbackOf).where(sql`fallback_of is not null`),
-    index("messages_reconcile_idx").on(t.sentAt).where(isSent),
+    // The reconciler's: polls due, never polled (null, by sent_at) or due again
+    // (by next_poll_at, which never passes the expiry, so expiry is a due poll).
+    index("messages_poll_idx").on(t.nextPollAt, t.sentAt).where(isSent),
     index("messages_settle_idx").on(t.id).where(isFinalUnsettled),
     check("messages_status_check", sql`${t.status} in (${sql.raw(sqlList(MESSAGE_STATUSES))})`),
     check("messages_type_check", sql`${t.type} in ('alimtalk', 'sms', 'lms', 'mms')`),

@@ -1,5 +1,7 @@
-// The sandbox's outgoing webhook: reports wait until they are due, then go to
-// their webhook in signed POSTs of up to 1,000, like a real vendor's.
+// The sandbox's outgoing webhook for the memory store (store.ts; the server's
+// database store delivers from its table, store-db.ts): reports wait until
+// they are due, then go to their webhook in signed POSTs of up to 1,000, like
+// a real vendor's.
 //
 // Why this shape: a campaign of 100,000 messages must not mean 100,000 timers.
 // Every send request adds at most two entries (one per wave) to one of two

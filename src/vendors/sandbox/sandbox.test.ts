@@ -194,7 +194,7 @@ describe("the magic numbers over HTTP", () => {
       ),
     );
     const flaky = messages.filter((m) => m.to === N.flaky);
-    expect(flaky.map((m) => sandbox.received(m.id))).toEqual([0, 0, 0]);
+    expect(await Promise.all(flaky.map((m) => sandbox.received(m.id)))).toEqual([0, 0, 0]);
     const second = await sandboxAdapter.send(
       account(),
       flaky.map((m) => ({ ...m, attempt: 2 })),
@@ -305,8 +305,8 @@ describe("deduplication by our message id", () => {
     expect(again).toEqual(first);
     expect(summary(first)).toEqual(["accepted", "accepted", "accepted"]);
     for (const m of batch) {
-      expect(sandbox.received(m.id)).toBe(1);
-      expect(sandbox.seen(m.id)).toBe(2);
+      expect(await sandbox.received(m.id)).toBe(1);
+      expect(await sandbox.seen(m.id)).toBe(2);
     }
     await sandbox.settled();
     // 1 + 1 + 4 (0005 reports twice over): the second request added nothing.
@@ -324,7 +324,7 @@ describe("deduplication by our message id", () => {
     );
     expect(summary(lost)).toEqual(["retry:TIMEOUT", "retry:TIMEOUT"]);
     // The sandbox did take them: the answer was lost, not the messages.
-    expect(batch.map((m) => sandbox.received(m.id))).toEqual([1, 1]);
+    expect(await Promise.all(batch.map((m) => sandbox.received(m.id)))).toEqual([1, 1]);
 
     const resent = await sandboxAdapter.send(account(), batch);
     expect(summary(resent)).toEqual(["accepted", "accepted"]);
@@ -333,7 +333,7 @@ describe("deduplication by our message id", () => {
     expect(hook.reports.map((r) => [r.messageId, r.vendorMessageId, r.status])).toEqual(
       batch.map((m) => [m.id, vendorIds.get(m.id), "delivered"]),
     );
-    expect(batch.map((m) => sandbox.seen(m.id))).toEqual([2, 2]);
+    expect(await Promise.all(batch.map((m) => sandbox.seen(m.id)))).toEqual([2, 2]);
   });
 
   it("a duplicate inside one batch gets the first one's id", async () => {
@@ -341,8 +341,8 @@ describe("deduplication by our message id", () => {
     const m = message(N.other, "sms");
     const outcomes = await sandboxAdapter.send(account(), [m, m]);
     expect(outcomes[0]).toEqual(outcomes[1]);
-    expect(sandbox.received(m.id)).toBe(1);
-    expect(sandbox.seen(m.id)).toBe(2);
+    expect(await sandbox.received(m.id)).toBe(1);
+    expect(await sandbox.seen(m.id)).toBe(2);
   });
 });
 
@@ -436,14 +436,14 @@ describe("report delivery", () => {
     const target = { webhookUrl: hook.url, signingSecret: SECRET };
     const now = createSandbox({ delayMs: 0, logger: Fastify().log });
     const due = checked(N.other);
-    now.send({ ...target, messages: [due] });
+    await now.send({ ...target, messages: [due] });
     // Closed before its timer could fire: the report goes out anyway.
     await now.close();
     expect(hook.reports.map((r) => r.messageId)).toEqual([due.message.customId]);
     expect(now.stats().reports).toMatchObject({ delivered: 1, pending: 0 });
 
     const later = createSandbox({ delayMs: 60_000, logger: Fastify().log });
-    later.send({ ...target, messages: [checked(N.other)] });
+    await later.send({ ...target, messages: [checked(N.other)] });
     await later.close();
     expect(hook.reports).toHaveLength(1);
     expect(later.stats().reports).toMatchObject({ delivered: 0, pending: 1 });
@@ -595,7 +595,7 @@ describe("the adapter when the sandbox misbehaves", () => {
         },
       })),
     );
-    expect(sandbox.seen(messages[0]!.id)).toBe(0);
+    expect(await sandbox.seen(messages[0]!.id)).toBe(0);
   });
 
   it("maps an injected 5xx and an injected timeout to retry, without recording anything", async () => {
@@ -606,7 +606,7 @@ describe("the adapter when the sandbox misbehaves", () => {
     const quick = account(sandboxUrl, { settings: { timeoutMs: 200 } });
     expect(summary(await sandboxAdapter.send(quick, [m]))).toEqual(["retry:VENDOR_UNAVAILABLE"]);
     expect(summary(await sandboxAdapter.send(quick, [m]))).toEqual(["retry:TIMEOUT"]);
-    expect(sandbox.seen(m.id)).toBe(0);
+    expect(await sandbox.seen(m.id)).toBe(0);
     // The outage is over: 010-0000-0003 now refuses its first real sight, then accepts.
     expect(summary(await sandboxAdapter.send(quick, [m]))).toEqual(["retry:VENDOR_UNAVAILABLE"]);
     expect(summary(await sandboxAdapter.send(quick, [m]))).toEqual(["accepted"]);

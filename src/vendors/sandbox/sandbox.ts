@@ -1,17 +1,26 @@
-// The sandbox vendor's memory: which messages it has seen and accepted, under
+// The sandbox vendor's logic: which messages it has seen and accepted, under
 // which ids, and what it will report. The HTTP routes (server.ts) are a thin
-// shell over this; tests read its counters directly.
+// shell over this; what it remembers is kept by a store (store.ts): the
+// database for the server, so that what it accepted and the reports it owes
+// survive our crashes as they would at a real vendor; memory for unit tests.
 //
 // Deduplication is by our message id (the request's customId), as DESIGN §4
 // asks of any vendor that supports it: a message accepted once gets the same
 // sandbox id back on every later request and is neither sent nor reported
-// again. Everything is in memory: a restarted sandbox has forgotten it all.
+// again.
 import type { FastifyBaseLogger } from "fastify";
 import type { MessageType } from "../../domain/message-content.ts";
 import { decideSandboxMessage, finalReportOf, type PlannedReport } from "./behaviour.ts";
 import { createSandboxIds } from "./ids.ts";
 import { SANDBOX_ERRORS } from "./map.ts";
-import { createReporter, type ReporterStats } from "./reporter.ts";
+import type { ReporterStats } from "./reporter.ts";
+import {
+  createMemoryStore,
+  type Recorded,
+  type ReportDelivery,
+  type SandboxRecord,
+  type SandboxStore,
+} from "./store.ts";
 import type {
   CheckedMessage,
   WireReport,
@@ -31,8 +40,10 @@ export interface SandboxOptions {
   webhookRetry?: { baseMs: number; maxMs: number };
   /** Time limit of one report POST; defaults to 10 s. */
   webhookTimeoutMs?: number;
-  /** How long close() keeps handing over reports already due; defaults to 5 s. */
+  /** How long close() keeps handing over reports already due (memory store); defaults to 5 s. */
   drainMs?: number;
+  /** Where records and owed reports are kept; memory unless given (store-db.ts: the database). */
+  store?: (delivery: ReportDelivery) => SandboxStore;
 }
 
 /**
@@ -70,12 +81,12 @@ export interface Sandbox {
   readonly delayMs: number;
   /** Aborted when the sandbox closes: held requests give up. */
   readonly closing: AbortSignal;
-  send(batch: SendBatch): WireSendResponse;
-  status(messageIds: string[]): WireStatusResponse;
+  send(batch: SendBatch): Promise<WireSendResponse>;
+  status(messageIds: string[]): Promise<WireStatusResponse>;
   /** How many times the message with our id was actually sent: 0 or 1. */
-  received(ourId: string): number;
+  received(ourId: string): Promise<number>;
   /** How many processed send requests carried our id. */
-  seen(ourId: string): number;
+  seen(ourId: string): Promise<number>;
   stats(): SandboxStats;
   /** Makes the next `count` requests to any sandbox endpoint fail as `failure`. */
   failNext(count: number, failure: SandboxFailure): void;
@@ -84,28 +95,18 @@ export interface Sandbox {
   /** Resolves once every report scheduled so far has been delivered. */
   settled(): Promise<void>;
   /**
-   * Refuses new requests and releases held ones, hands over the reports
-   * already due (see Reporter.close), and waits for report POSTs in flight.
+   * Refuses new requests and releases held ones, and stops reporting: the
+   * database store waits for report POSTs in flight (what is still owed is
+   * POSTed after the next start); the memory store hands over the reports
+   * already due first (see Reporter.close).
    */
   close(): Promise<void>;
-}
-
-interface MessageRecord {
-  customId: string;
-  seen: number;
-  /** Null until accepted. */
-  vendorId: string | null;
-  /** The native fallback's own id, when the plan uses one. */
-  fallbackVendorId: string | null;
-  type: MessageType;
-  plan: PlannedReport[];
-  acceptedAt: number;
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
   const { delayMs, logger } = options;
   const ids = createSandboxIds();
-  const reporter = createReporter({
+  const store = (options.store ?? createMemoryStore)({
     delayMs,
     logger,
     fetch: options.fetch ?? globalThis.fetch,
@@ -114,72 +115,89 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     drainMs: options.drainMs ?? 5_000,
   });
-  const records = new Map<string, MessageRecord>();
-  const byVendorId = new Map<string, MessageRecord>();
   const failures: SandboxFailure[] = [];
   const closing = new AbortController();
   const counts = { requests: 0, messages: 0, accepted: 0, duplicates: 0, refused: 0, rejected: 0 };
 
-  function sendOne(
-    checked: CheckedMessage,
+  /** One send request against the records as they were before it (see SandboxStore.record). */
+  function decide(
+    batch: SendBatch,
+    before: ReadonlyMap<string, SandboxRecord>,
     now: number,
-    waves: [WireReport[], WireReport[]],
-  ): WireSendResult {
-    counts.messages++;
-    if (!checked.ok) {
-      if (checked.customId !== null) recordFor(checked.customId, "sms").seen++;
-      counts.rejected++;
-      return failed(checked.customId, checked.error);
-    }
-    const message = checked.message;
-    const record = recordFor(message.customId, message.type);
-    const seenBefore = record.seen++;
-    if (record.vendorId !== null) {
-      counts.duplicates++;
-      return accepted(message.customId, record.vendorId, true);
-    }
-    const decision = decideSandboxMessage({
-      to: message.to,
-      type: message.type,
-      seenBefore,
-      fallback: message.fallback?.type ?? null,
-    });
-    if (decision.outcome !== "accepted") {
-      counts[decision.outcome === "retry" ? "refused" : "rejected"]++;
-      return failed(message.customId, decision.error);
-    }
-    counts.accepted++;
-    record.vendorId = ids.message();
-    record.type = message.type;
-    record.plan = decision.reports;
-    record.acceptedAt = now;
-    byVendorId.set(record.vendorId, record);
-    if (decision.reports.some((r) => r.subject === "fallback")) {
-      record.fallbackVendorId = ids.message();
-      byVendorId.set(record.fallbackVendorId, record);
-    }
-    for (const planned of decision.reports) waves[planned.wave].push(wireReport(record, planned));
-    return accepted(message.customId, record.vendorId, false);
+  ): Recorded<{ response: WireSendResponse; delta: Omit<typeof counts, "requests"> }> {
+    // The request's own view: an id that comes twice is a duplicate the second time.
+    const current = new Map<string, SandboxRecord>();
+    const recordFor = (customId: string, type: MessageType): SandboxRecord => {
+      let record = current.get(customId);
+      if (record === undefined) {
+        const known = before.get(customId);
+        record = known
+          ? { ...known }
+          : {
+              customId,
+              seen: 0,
+              vendorId: null,
+              fallbackVendorId: null,
+              type,
+              plan: [],
+              acceptedAt: 0,
+            };
+        current.set(customId, record);
+      }
+      return record;
+    };
+    const delta = { messages: 0, accepted: 0, duplicates: 0, refused: 0, rejected: 0 };
+    const accepted: SandboxRecord[] = [];
+    const waves: [WireReport[], WireReport[]] = [[], []];
+
+    const sendOne = (checked: CheckedMessage): WireSendResult => {
+      delta.messages++;
+      if (!checked.ok) {
+        if (checked.customId !== null) recordFor(checked.customId, "sms").seen++;
+        delta.rejected++;
+        return failed(checked.customId, checked.error);
+      }
+      const message = checked.message;
+      const record = recordFor(message.customId, message.type);
+      const seenBefore = record.seen++;
+      if (record.vendorId !== null) {
+        delta.duplicates++;
+        return acceptedResult(message.customId, record.vendorId, true);
+      }
+      const decision = decideSandboxMessage({
+        to: message.to,
+        type: message.type,
+        seenBefore,
+        fallback: message.fallback?.type ?? null,
+      });
+      if (decision.outcome !== "accepted") {
+        delta[decision.outcome === "retry" ? "refused" : "rejected"]++;
+        return failed(message.customId, decision.error);
+      }
+      delta.accepted++;
+      record.vendorId = ids.message();
+      record.type = message.type;
+      record.plan = decision.reports;
+      record.acceptedAt = now;
+      if (decision.reports.some((r) => r.subject === "fallback")) {
+        record.fallbackVendorId = ids.message();
+      }
+      accepted.push(record);
+      for (const planned of decision.reports) waves[planned.wave].push(wireReport(record, planned));
+      return acceptedResult(message.customId, record.vendorId, false);
+    };
+
+    const results = batch.messages.map(sendOne);
+    const target = { url: batch.webhookUrl, secret: batch.signingSecret };
+    const reports = ([0, 1] as const)
+      .filter((wave) => waves[wave].length > 0)
+      .map((wave) => ({ target, wave, acceptedAt: now, reports: waves[wave] }));
+    const acceptedCount = results.filter((r) => r.status === "ACCEPTED").length;
+    const response = { results, accepted: acceptedCount, failed: results.length - acceptedCount };
+    return { accepted, reports, result: { response, delta } };
   }
 
-  function recordFor(customId: string, type: MessageType): MessageRecord {
-    let record = records.get(customId);
-    if (record === undefined) {
-      record = {
-        customId,
-        seen: 0,
-        vendorId: null,
-        fallbackVendorId: null,
-        type,
-        plan: [],
-        acceptedAt: 0,
-      };
-      records.set(customId, record);
-    }
-    return record;
-  }
-
-  function wireReport(record: MessageRecord, planned: PlannedReport): WireReport {
+  function wireReport(record: SandboxRecord, planned: PlannedReport): WireReport {
     const fallback = planned.subject === "fallback";
     return {
       messageId: (fallback ? record.fallbackVendorId : record.vendorId) as string,
@@ -194,12 +212,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   }
 
   // "SENT" happens at acceptance; a final result one delay later (its replay repeats the event).
-  const occurredAt = (record: MessageRecord, planned: PlannedReport) =>
+  const occurredAt = (record: SandboxRecord, planned: PlannedReport) =>
     new Date(record.acceptedAt + (planned.status === "SENT" ? 0 : delayMs)).toISOString();
 
   /** What a poll says about one side of a record: its final result once it is due. */
   function statusItem(
-    record: MessageRecord,
+    record: SandboxRecord,
     subject: PlannedReport["subject"],
     now: number,
   ): WireStatusItem {
@@ -223,19 +241,29 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return {
     delayMs,
     closing: closing.signal,
-    send(batch) {
+    async send(batch) {
       counts.requests++;
       const now = Date.now();
-      const waves: [WireReport[], WireReport[]] = [[], []];
-      const results = batch.messages.map((m) => sendOne(m, now, waves));
-      const target = { url: batch.webhookUrl, secret: batch.signingSecret };
-      reporter.schedule(target, 0, now, waves[0]);
-      reporter.schedule(target, 1, now, waves[1]);
-      const acceptedCount = results.filter((r) => r.status === "ACCEPTED").length;
-      return { results, accepted: acceptedCount, failed: results.length - acceptedCount };
+      const sightings = batch.messages.flatMap((m) =>
+        m.ok
+          ? [{ customId: m.message.customId, type: m.message.type }]
+          : m.customId !== null
+            ? [{ customId: m.customId, type: "sms" as const }]
+            : [],
+      );
+      const { response, delta } = await store.record(sightings, (before) =>
+        decide(batch, before, now),
+      );
+      for (const key of Object.keys(delta) as (keyof typeof delta)[]) counts[key] += delta[key];
+      return response;
     },
-    status(messageIds) {
+    async status(messageIds) {
       const now = Date.now();
+      const byVendorId = new Map<string, SandboxRecord>();
+      for (const record of await store.findByVendorIds(messageIds)) {
+        if (record.vendorId) byVendorId.set(record.vendorId, record);
+        if (record.fallbackVendorId) byVendorId.set(record.fallbackVendorId, record);
+      }
       const results: WireStatusItem[] = [];
       const unknown: string[] = [];
       for (const id of messageIds) {
@@ -252,22 +280,26 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
       return { results, unknown };
     },
-    received: (ourId) => (records.get(ourId)?.vendorId ? 1 : 0),
-    seen: (ourId) => records.get(ourId)?.seen ?? 0,
-    stats: () => ({ ...counts, reports: reporter.stats() }),
+    received: async (ourId) => ((await store.find(ourId))?.vendorId ? 1 : 0),
+    seen: async (ourId) => (await store.find(ourId))?.seen ?? 0,
+    stats: () => ({ ...counts, reports: store.reportStats() }),
     failNext(count, failure) {
       for (let i = 0; i < count; i++) failures.push(failure);
     },
     takeFailure: () => failures.shift() ?? null,
-    settled: () => reporter.settled(),
+    settled: () => store.settled(),
     async close() {
       closing.abort();
-      await reporter.close();
+      await store.close();
     },
   };
 }
 
-const accepted = (customId: string, messageId: string, duplicate: boolean): WireSendResult => ({
+const acceptedResult = (
+  customId: string,
+  messageId: string,
+  duplicate: boolean,
+): WireSendResult => ({
   customId,
   status: "ACCEPTED",
   messageId,

@@ -43,18 +43,18 @@ export function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandbox): v
     "/sandbox/v1/messages",
     { ...options, bodyLimit: SEND_BODY_LIMIT },
     async (request, reply) =>
-      handle(sandbox, request, reply, () => {
+      handle(sandbox, request, reply, async () => {
         const checked = checkSendRequest(request.body);
         if (!checked.ok) return errorAnswer(checked.status, checked.error, checked.message);
-        return { status: 200, body: sandbox.send(checked) };
+        return { status: 200, body: await sandbox.send(checked) };
       }),
   );
 
   app.post("/sandbox/v1/messages/status", options, async (request, reply) =>
-    handle(sandbox, request, reply, () => {
+    handle(sandbox, request, reply, async () => {
       const checked = checkStatusRequest(request.body);
       if (!checked.ok) return errorAnswer(checked.status, checked.error, checked.message);
-      return { status: 200, body: sandbox.status(checked.messageIds) };
+      return { status: 200, body: await sandbox.status(checked.messageIds) };
     }),
   );
 
@@ -68,7 +68,7 @@ async function handle(
   sandbox: Sandbox,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: () => Answer,
+  work: () => Answer | Promise<Answer>,
 ): Promise<FastifyReply> {
   if (sandbox.closing.aborted) return send(reply, errorAnswer(503, "server.unavailable"));
   const failure = sandbox.takeFailure();
@@ -77,7 +77,7 @@ async function handle(
   if (!isValidKey(request.headers.authorization)) {
     return send(reply, errorAnswer(401, "auth.invalid_key"));
   }
-  const answer = work();
+  const answer = await work();
   if (failure === "lost-response") return hold(reply, sandbox.closing);
   return send(reply, answer);
 }

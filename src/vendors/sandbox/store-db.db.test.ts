@@ -1,0 +1,156 @@
+// The sandbox on its database store behaves like a real vendor across our
+// crashes: a new sandbox over the same database (our process restarted)
+// knows what the old one accepted, answers polls from it, and POSTs the
+// reports the old one still owed, each until the webhook acknowledges it.
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import Fastify from "fastify";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestDb, engine } from "../../../test/db.ts";
+import { createSecretBox } from "../../lib/secret-box.ts";
+import type { DeliveryReport } from "../vendor.ts";
+import { parseSandboxReports } from "./callback.ts";
+import { createSandbox, type Sandbox } from "./sandbox.ts";
+import { databaseStore } from "./store-db.ts";
+import type { CheckedMessage } from "./wire.ts";
+
+const SECRET = "whsec_store_test";
+
+/** A webhook that verifies every POST and answers with the scripted statuses, then 200. */
+async function startWebhook() {
+  const hook = {
+    url: "",
+    statuses: [] as number[],
+    reports: [] as DeliveryReport[],
+    script: [] as number[],
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const parsed = parseSandboxReports(
+        { webhookSecret: SECRET },
+        { headers: req.headers, rawBody: Buffer.concat(chunks), pathToken: null },
+        new Date(),
+      );
+      const status = parsed.ok ? (hook.script.shift() ?? 200) : parsed.status;
+      hook.statuses.push(status);
+      if (parsed.ok && status === 200) hook.reports.push(...parsed.reports);
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  hook.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return hook;
+}
+
+const sms = (customId: string, to = "+821012345678"): CheckedMessage => ({
+  ok: true,
+  message: {
+    customId,
+    to,
+    from: "0212345678",
+    type: "sms",
+    text: "안내",
+    subject: null,
+    templateCode: null,
+    buttons: [],
+    fallback: null,
+    imageIds: [],
+  },
+});
+
+describe(`the sandbox's database store on ${engine}`, async () => {
+  const db = await createTestDb();
+  const box = createSecretBox(randomBytes(32));
+  const hook = await startWebhook();
+  const open: Sandbox[] = [];
+  afterAll(async () => {
+    for (const s of open) await s.close();
+  });
+  const start = (delayMs: number, retryMs = 20) => {
+    const sandbox = createSandbox({
+      delayMs,
+      logger: Fastify().log,
+      webhookRetry: { baseMs: retryMs, maxMs: 4 * retryMs },
+      store: databaseStore({ db, box }),
+    });
+    open.push(sandbox);
+    return sandbox;
+  };
+  const target = { webhookUrl: hook.url, signingSecret: SECRET };
+
+  it("after a restart, a resent message gets its first id and is reported once; polls answer from the table", async () => {
+    const first = start(300);
+    const sent = await first.send({ ...target, messages: [sms("msg_restart_1")] });
+    const vendorId = (sent.results[0] as { messageId: string }).messageId;
+    // Our process dies before the report is due: nothing was POSTed yet.
+    await first.close();
+    expect(hook.reports.filter((r) => r.messageId === "msg_restart_1")).toEqual([]);
+
+    const second = start(300);
+    const again = await second.send({ ...target, messages: [sms("msg_restart_1")] });
+    expect(again.results[0]).toMatchObject({
+      status: "ACCEPTED",
+      messageId: vendorId,
+      duplicate: true,
+    });
+    expect(await second.seen("msg_restart_1")).toBe(2);
+    expect(await second.received("msg_restart_1")).toBe(1);
+    await second.settled();
+    const reports = hook.reports.filter((r) => r.messageId === "msg_restart_1");
+    expect(reports.map((r) => [r.vendorMessageId, r.status])).toEqual([[vendorId, "delivered"]]);
+
+    const status = await second.status([vendorId, "sbx_never_issued"]);
+    expect(status.unknown).toEqual(["sbx_never_issued"]);
+    expect(status.results).toMatchObject([{ messageId: vendorId, status: "DELIVERED" }]);
+  });
+
+  it("POSTs a report again until the webhook answers 2xx, then never again", async () => {
+    // Retries 0.5 s and 1 s apart: time to see the report still owed in between.
+    const sandbox = start(0, 500);
+    hook.script.push(500, 503);
+    await sandbox.send({ ...target, messages: [sms("msg_retry_1")] });
+    // Twice refused: still owed, with the failed attempts counted.
+    await expect
+      .poll(async () =>
+        (
+          await db.query<{ attempts: number }>(
+            "select attempts from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
+          )
+        ).rows.map((r) => r.attempts),
+      )
+      .toEqual([2]);
+    await sandbox.settled();
+    expect(hook.statuses.slice(-3)).toEqual([500, 503, 200]);
+    expect(hook.reports.filter((r) => r.messageId === "msg_retry_1")).toHaveLength(1);
+    // Acknowledged: owed no more.
+    const rows = await db.query(
+      "select id from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
+    );
+    expect(rows.rows).toEqual([]);
+  });
+
+  it("accepts an id once when two requests carry it at the same time", async () => {
+    const sandbox = start(0);
+    const [a, b] = await Promise.all([
+      sandbox.send({ ...target, messages: [sms("msg_race_1"), sms("msg_race_2")] }),
+      sandbox.send({ ...target, messages: [sms("msg_race_2"), sms("msg_race_1")] }),
+    ]);
+    const idOf = (r: typeof a, customId: string) =>
+      (r.results.find((x) => x.customId === customId) as { messageId: string }).messageId;
+    expect(idOf(a, "msg_race_1")).toBe(idOf(b, "msg_race_1"));
+    expect(idOf(a, "msg_race_2")).toBe(idOf(b, "msg_race_2"));
+    await sandbox.settled();
+    const reported = hook.reports.filter((r) => r.messageId?.startsWith("msg_race_"));
+    expect(reported).toHaveLength(2);
+  });
+});
