@@ -3,9 +3,9 @@ import type { MessageStatus } from "../../db/schema/messages.ts";
 import { formatLocalTime } from "../../domain/iso-time.ts";
 import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
-import { releaseCanceled } from "../credits/movements.ts";
-import { cancelPendingMessages } from "../messages/transitions.ts";
-import { settleFinalMessages } from "../settlement/queries.ts";
+import { releaseCanceled } from "../credits/index.ts";
+import { cancelPendingMessages } from "../messages/index.ts";
+import { settleFinalMessages } from "../settlement/index.ts";
 import {
   type CampaignRow,
   type CampaignTally,

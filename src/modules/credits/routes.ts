@@ -6,7 +6,7 @@ import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { Credits, errorResponses, IsoTime } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findOrgInSubtree } from "../orgs/queries.ts";
+import { findOrgInSubtree } from "../orgs/index.ts";
 import { listLedger } from "./queries.ts";
 import { getWallet } from "./service.ts";
 

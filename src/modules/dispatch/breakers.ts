@@ -15,7 +15,7 @@ import {
   onSuccess,
 } from "../../domain/circuit-breaker.ts";
 import type { VendorAccount } from "../../vendors/vendor.ts";
-import type { Route } from "../vendor-accounts/service.ts";
+import type { Route } from "../vendor-accounts/index.ts";
 
 export interface Choice {
   account: VendorAccount;

@@ -20,7 +20,7 @@ import type {
   VendorAdapter,
   VendorName,
 } from "../../vendors/vendor.ts";
-import { findFilesForDispatch } from "../files/queries.ts";
+import { findFilesForDispatch } from "../files/index.ts";
 import {
   type Accepted,
   type ClaimedMessage,
@@ -31,9 +31,9 @@ import {
   markSent,
   type Retry,
   requeueExpiredLeases,
-} from "../messages/transitions.ts";
-import { channelOf } from "../routing/resolve.ts";
-import type { RouteAnswer, VendorDirectory } from "../vendor-accounts/service.ts";
+} from "../messages/index.ts";
+import { channelOf } from "../routing/index.ts";
+import type { RouteAnswer, VendorDirectory } from "../vendor-accounts/index.ts";
 import { type Choice, createBreakers } from "./breakers.ts";
 import { findCampaignsForDispatch, markCampaignsSending } from "./queries.ts";
 import { type CompiledContent, compileContent, renderMessage } from "./render.ts";

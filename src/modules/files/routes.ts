@@ -4,7 +4,7 @@ import { principalOf } from "../../http/auth.ts";
 import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { hashRequest } from "../idempotency/service.ts";
+import { hashRequest } from "../idempotency/index.ts";
 import { File, UploadBody } from "./schemas.ts";
 import { fileTooLarge, getFile, getFileContent, MAX_FILE_BYTES, uploadFile } from "./service.ts";
 

@@ -3,7 +3,7 @@ import { readImageHeader } from "../../domain/image-header.ts";
 import { formatLocalTime } from "../../domain/iso-time.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
+import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
 import {
   type FileRow,
   findFileContentInSubtree,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
-import { isUniqueViolation } from "../credits/service.ts";
+import { isUniqueViolation } from "../credits/index.ts";
 import { findStoredResponse, insertStoredResponse } from "./queries.ts";
 
 export interface Idempotency {

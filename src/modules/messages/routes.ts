@@ -2,10 +2,8 @@ import { principalOf } from "../../http/auth.ts";
 import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findMessageInSubtree } from "../campaigns/queries.ts";
-import { Message } from "../campaigns/schemas.ts";
-import { messageView } from "../campaigns/service.ts";
-import { hashRequest } from "../idempotency/service.ts";
+import { findMessageInSubtree, Message, messageView } from "../campaigns/index.ts";
+import { hashRequest } from "../idempotency/index.ts";
 import { EstimateResponse, SendBody, SendResponse } from "./schemas.ts";
 import { acceptSend, estimateSend } from "./service.ts";
 

@@ -5,14 +5,13 @@ import { formatCredits } from "../../domain/money.ts";
 import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { holdForCampaign } from "../credits/movements.ts";
-import { findWallet } from "../credits/queries.ts";
-import { findOrgImages } from "../files/queries.ts";
-import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/service.ts";
-import { findOrg } from "../orgs/queries.ts";
-import { findOrgPrices } from "../plans/queries.ts";
-import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/queries.ts";
-import { findTemplateByCode, type TemplateRow } from "../templates/queries.ts";
+import { findWallet, holdForCampaign } from "../credits/index.ts";
+import { findOrgImages } from "../files/index.ts";
+import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
+import { findOrg } from "../orgs/index.ts";
+import { findOrgPrices } from "../plans/index.ts";
+import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
+import { findTemplateByCode, type TemplateRow } from "../templates/index.ts";
 import { copyMessages, insertCampaign } from "./queries.ts";
 
 export interface SendRequest extends SendInput {

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import { MICRO_PER_CREDIT } from "../../domain/money.ts";
-import { registerSender } from "../senders/service.ts";
-import { createTemplate } from "../templates/service.ts";
+import { registerSender } from "../senders/index.ts";
+import { createTemplate } from "../templates/index.ts";
 import { createOrg } from "./service.ts";
 
 export const DEMO_SENDER = "02-1234-5678";

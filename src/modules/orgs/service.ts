@@ -3,10 +3,14 @@ import { ORG_KINDS, type OrgKind } from "../../db/schema/orgs.ts";
 import type { Scope } from "../../domain/scopes.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { insertApiKey } from "../api-keys/queries.ts";
-import { apiKeyPrefix, generateApiKeySecret, hashApiKeySecret } from "../api-keys/secret.ts";
-import { grantOpeningCredits } from "../credits/movements.ts";
-import { ensureDefaultPlan } from "../plans/queries.ts";
+import {
+  apiKeyPrefix,
+  generateApiKeySecret,
+  hashApiKeySecret,
+  insertApiKey,
+} from "../api-keys/index.ts";
+import { grantOpeningCredits } from "../credits/index.ts";
+import { ensureDefaultPlan } from "../plans/index.ts";
 import { findOrg, findPlatformOrg, insertOrg, type OrgRow } from "./queries.ts";
 
 /** Keys made with an organization may send, read and manage that organization's subtree. */

@@ -12,9 +12,9 @@
 import type { Db } from "../../db/client.ts";
 import { expiresAt, nextPollAt, type PollSchedule } from "../../domain/poll-schedule.ts";
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
-import { markExpired } from "../messages/transitions.ts";
-import { type IngestResult, ingestReports } from "../reports/service.ts";
-import type { VendorDirectory } from "../vendor-accounts/service.ts";
+import { markExpired } from "../messages/index.ts";
+import { type IngestResult, ingestReports } from "../reports/index.ts";
+import type { VendorDirectory } from "../vendor-accounts/index.ts";
 import { claimDuePolls, type DuePoll, schedulePolls } from "./queries.ts";
 
 /** Accounts polled at the same time by one poller. */

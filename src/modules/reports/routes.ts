@@ -4,7 +4,7 @@ import { sendError } from "../../http/errors.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
-import type { VendorDirectory } from "../vendor-accounts/service.ts";
+import type { VendorDirectory } from "../vendor-accounts/index.ts";
 import { type IngestResult, ingestReports } from "./service.ts";
 
 export interface ReportRouteDeps {

@@ -6,7 +6,7 @@ import type { Db, Queryable } from "../../db/client.ts";
 import { retryTransient } from "../../db/retry.ts";
 import { furthest } from "../../domain/message-status.ts";
 import type { DeliveryReport } from "../../vendors/vendor.ts";
-import { markFailed, markProgress } from "../messages/transitions.ts";
+import { markFailed, markProgress } from "../messages/index.ts";
 import {
   claimPendingReports,
   deferReports,

@@ -4,8 +4,8 @@ import { principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, Nullable } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findOrgInSubtree } from "../orgs/queries.ts";
-import { findVendorAccount } from "../vendor-accounts/queries.ts";
+import { findOrgInSubtree } from "../orgs/index.ts";
+import { findVendorAccount } from "../vendor-accounts/index.ts";
 import type { EffectiveRoute, EffectiveRouting } from "./resolve.ts";
 import { effectiveRouting, setRouting } from "./service.ts";
 

@@ -1,12 +1,9 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import { ROUTING_CHANNELS, type RoutingChannel } from "../../db/schema/vendors.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
-import { type Actor, insertAudit } from "../audit/queries.ts";
-import type { OrgRow } from "../orgs/queries.ts";
-import {
-  findDefaultVendorAccountId,
-  findVendorAccountUsableBy,
-} from "../vendor-accounts/queries.ts";
+import { type Actor, insertAudit } from "../audit/index.ts";
+import type { OrgRow } from "../orgs/index.ts";
+import { findDefaultVendorAccountId, findVendorAccountUsableBy } from "../vendor-accounts/index.ts";
 import { findRoutingChain, replaceRouting } from "./queries.ts";
 import { type EffectiveRouting, resolveRouting } from "./resolve.ts";
 

@@ -1,6 +1,6 @@
 import type { Queryable } from "../../db/client.ts";
 import { FINAL_STATUSES, IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
-import type { Settled } from "../messages/transitions.ts";
+import type { Settled } from "../messages/index.ts";
 
 // Spelled out in the SQL (not a parameter) so the planner can use the partial
 // index messages_settle_idx, whose predicate is built from the same list.

@@ -2,8 +2,8 @@
 // ledger entries per campaign and settlement batch, in one transaction with
 // the messages' own settled amounts.
 import type { Db, Queryable } from "../../db/client.ts";
-import { settleBatch } from "../credits/movements.ts";
-import type { Settled } from "../messages/transitions.ts";
+import { settleBatch } from "../credits/index.ts";
+import type { Settled } from "../messages/index.ts";
 import { completeCampaigns, settleFinalMessages } from "./queries.ts";
 
 export interface SettleRound {

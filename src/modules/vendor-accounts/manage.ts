@@ -8,8 +8,8 @@ import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
 import { webhookStyleOf } from "../../vendors/registry.ts";
 import type { VendorAccount, VendorAdapter, VendorName } from "../../vendors/vendor.ts";
-import { type Actor, insertAudit } from "../audit/queries.ts";
-import { findRoutingUses } from "../routing/queries.ts";
+import { type Actor, insertAudit } from "../audit/index.ts";
+import { findRoutingUses } from "../routing/index.ts";
 import { maskCredentials } from "./mask.ts";
 import {
   deleteVendorAccount,

@@ -4,9 +4,13 @@ import type { RoutingChannel } from "../../db/schema/vendors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
 import type { VendorAccount } from "../../vendors/vendor.ts";
-import { findOrg, findPlatformOrg } from "../orgs/queries.ts";
-import { findRoutingChain } from "../routing/queries.ts";
-import { type EffectiveRouting, type RouteSource, resolveRouting } from "../routing/resolve.ts";
+import { findOrg, findPlatformOrg } from "../orgs/index.ts";
+import {
+  type EffectiveRouting,
+  findRoutingChain,
+  type RouteSource,
+  resolveRouting,
+} from "../routing/index.ts";
 import {
   findDefaultVendorAccountId,
   findVendorAccount,

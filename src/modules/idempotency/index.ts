@@ -1,0 +1,2 @@
+// The idempotency module as other modules see it: import it from here, never from its files.
+export { type CreatedResponse, hashRequest, type Idempotency, runIdempotent } from "./service.ts";

@@ -1,0 +1,2 @@
+// The orgs module as other modules see it: import it from here, never from its files.
+export { findOrg, findOrgInSubtree, findPlatformOrg, type OrgRow } from "./queries.ts";

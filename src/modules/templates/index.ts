@@ -1,0 +1,3 @@
+// The templates module as other modules see it: import it from here, never from its files.
+export { findTemplateByCode, type TemplateRow } from "./queries.ts";
+export { createTemplate } from "./service.ts";
