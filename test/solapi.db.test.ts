@@ -7,6 +7,7 @@ import { runDoctor } from "../src/modules/doctor/service.ts";
 import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
+import { jpegBytes } from "./images.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
 import {
   FAKE_API_KEY,
@@ -133,6 +134,54 @@ describe(`SOLAPI end to end on ${engine}`, async () => {
       .filter((r) => r.path === "/messages/v4/send-many/detail")
       .flatMap((r) => (r.body as WireSendRequest).messages);
     expect(sent.map((m) => m.kakaoOptions?.pfId)).toEqual(["KA01PF-SHOP-CHANNEL"]);
+  });
+
+  it("sends an MMS with an uploaded image: one upload to SOLAPI's storage, its imageId on every message", async () => {
+    const form = new FormData();
+    const photo = jpegBytes({ width: 640, height: 480, size: 50_000 });
+    form.append("file", new Blob([photo], { type: "image/jpeg" }), "sale.jpg");
+    const uploaded = await fetch(`${pipeline.url}/v1/files`, {
+      method: "POST",
+      headers: shop.auth,
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const file = (await uploaded.json()) as { id: string };
+
+    const before = solapi.requests.length;
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: shop.auth,
+      payload: {
+        type: "auto",
+        subject: "세일 안내",
+        text: "이번 주 세일 상품을 확인하세요.",
+        imageIds: [file.id],
+        recipients: [{ to: "010-5555-0001" }, { to: "010-5555-0002" }],
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    const campaignId = res.json().campaignId as string;
+    await waitForCompletion(db, campaignId);
+    expect((await outcome(campaignId)).map((m) => [m.type, m.status])).toEqual([
+      ["mms", "delivered"],
+      ["mms", "delivered"],
+    ]);
+
+    const requests = solapi.requests.slice(before);
+    const uploads = requests.filter((r) => r.path === "/storage/v1/files");
+    expect(uploads).toHaveLength(1);
+    const [stored] = [...solapi.uploads.values()].filter((u) => u.data.equals(photo));
+    expect(stored?.type).toBe("MMS");
+    const sent = requests
+      .filter((r) => r.path === "/messages/v4/send-many/detail")
+      .flatMap((r) => (r.body as WireSendRequest).messages);
+    expect(sent).toHaveLength(2);
+    const imageIds = new Set(sent.map((m) => m.imageId));
+    expect(imageIds.size).toBe(1);
+    expect(solapi.uploads.has([...imageIds][0] as string)).toBe(true);
+    expect(sent.every((m) => m.type === "MMS" && m.subject === "세일 안내")).toBe(true);
   });
 
   it("settles by polling the messages whose reports never come", async () => {
