@@ -210,20 +210,20 @@ const failAll = (items: Placed[], failure: MappedError): Placement =>
     { id: message.id, outcome: failure.retryable ? "retry" : "rejected", error: failure.error },
   ]);
 
-async function sendSms(ctx: AligoContext, items: Placed[]): Promise<Placement> {
-  const answer = await callSms(ctx, SMS_PATHS.sendMass, smsSendForm({ ...ctx, items }));
-  if (!answer.ok) return failAll(items, answer.failure);
-  const { body } = answer;
-  return acceptedOrNot(items, {
-    mid: textOf(body.msg_id),
-    succeeded: intOf(body.success_cnt),
-    failed: intOf(body.error_cnt),
-    failedField: "error_cnt",
-  });
-}
+const sendSms = (ctx: AligoContext, items: Placed[]) =>
+  sendText(ctx, items, SMS_PATHS.sendMass, smsSendForm({ ...ctx, items }));
 
-async function sendMms(ctx: AligoContext, items: Placed[]): Promise<Placement> {
-  const answer = await callSms(ctx, SMS_PATHS.send, mmsSendForm({ ...ctx, items }));
+const sendMms = (ctx: AligoContext, items: Placed[]) =>
+  sendText(ctx, items, SMS_PATHS.send, mmsSendForm({ ...ctx, items }));
+
+/** SMS/LMS (/send_mass/) and MMS (/send/) answer alike: msg_id, success_cnt, error_cnt. */
+async function sendText(
+  ctx: AligoContext,
+  items: Placed[],
+  path: string,
+  form: Parameters<typeof callSms>[2],
+): Promise<Placement> {
+  const answer = await callSms(ctx, path, form);
   if (!answer.ok) return failAll(items, answer.failure);
   const { body } = answer;
   return acceptedOrNot(items, {
