@@ -88,4 +88,28 @@ describe(`named credit movements on ${engine}`, async () => {
     expect(hold).toMatchObject({ kind: "hold", heldAfter: 3n * C });
     expect(await findWallet(db, org.id)).toMatchObject({ balance: 15n * C, held: 3n * C });
   });
+
+  it("a grant key is the organization's own: another organization's grant with it is its own grant", async () => {
+    const { org: a } = await createOrg(db, { name: "Grant A", credits: 0n });
+    const { org: b } = await createOrg(db, { name: "Grant B", credits: 0n });
+    const first = await grantCredits(db, { orgId: a.id, amount: 7n * C, idempotencyKey: "k-1" });
+    const again = await grantCredits(db, { orgId: a.id, amount: 7n * C, idempotencyKey: "k-1" });
+    expect(again.id).toBe(first.id);
+    const other = await grantCredits(db, { orgId: b.id, amount: 9n * C, idempotencyKey: "k-1" });
+    expect(other).toMatchObject({ orgId: b.id, balanceDelta: 9n * C });
+    expect(await findWallet(db, a.id)).toMatchObject({ balance: 7n * C });
+    expect(await findWallet(db, b.id)).toMatchObject({ balance: 9n * C });
+  });
+
+  it("refuses a reused grant key with another amount, and moves nothing", async () => {
+    const { org } = await createOrg(db, { name: "Grant twice", credits: 0n });
+    await grantCredits(db, { orgId: org.id, amount: 5n * C, idempotencyKey: "k-2" });
+    await expect(
+      grantCredits(db, { orgId: org.id, amount: 50n * C, idempotencyKey: "k-2" }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "idempotency key k-2 was used for a grant of 5.00 credits to this organization",
+    });
+    expect(await findWallet(db, org.id)).toMatchObject({ balance: 5n * C });
+  });
 });

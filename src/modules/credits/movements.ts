@@ -3,7 +3,7 @@
 // never move money twice:
 //
 //   grant:opening:{orgId}            an organization's opening credits, once
-//   grant:key:{caller's key}         an operator's grant with the caller's key, once
+//   grant:key:{orgId}:{caller's key} an operator's grant with the caller's key, once per organization
 //   grant:{entry id}                 an operator's grant without a key
 //   hold:{campaignId}                a campaign's worst-case price, once at acceptance
 //   capture|release:{campaignId}:{settlement batch}
@@ -11,6 +11,7 @@
 //                                    by `settled_at`, in the same transaction
 //   release:cancel:{campaignId}      the holds of a campaign's canceled messages, once
 import type { Db, Queryable } from "../../db/client.ts";
+import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import { applyMovement, findLedgerEntryByKey, type LedgerRow } from "./queries.ts";
@@ -137,7 +138,10 @@ export async function grantCredits(
     });
   }
   const id = newId("led");
-  const key = grant.idempotencyKey ? `grant:key:${grant.idempotencyKey}` : `grant:${id}`;
+  // Scoped by organization: the same key for another organization is another grant.
+  const key = grant.idempotencyKey
+    ? `grant:key:${grant.orgId}:${grant.idempotencyKey}`
+    : `grant:${id}`;
   try {
     const entry = await db.tx((q) =>
       applyMovement(q, {
@@ -156,6 +160,14 @@ export async function grantCredits(
     if (!isUniqueViolation(err, "ledger_entries_idempotency_key")) throw err;
     const first = await findLedgerEntryByKey(db, key);
     if (!first) throw err;
+    if (first.balanceDelta !== grant.amount) {
+      // The same key with another amount is another request, not a retry of the first.
+      throw new AppError(
+        "CONFLICT",
+        `idempotency key ${grant.idempotencyKey} was used for a grant of ${formatCredits(first.balanceDelta)} credits to this organization`,
+        { details: [{ path: "/idempotencyKey", code: "IDEMPOTENCY_KEY_REUSED" }] },
+      );
+    }
     return first;
   }
 }
