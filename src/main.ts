@@ -7,6 +7,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { isMigrated, migrate } from "./db/migrate.ts";
 import { readAdminToken, readLockHolder } from "./lib/data-dir.ts";
 import { AppError, SetupError } from "./lib/errors.ts";
+import { findLoosePaths, type LoosePath, PRIVATE_UMASK } from "./lib/private-files.ts";
 import { demoFile, openDatabase, type Role, saveDemoCredentials, serve } from "./runtime.ts";
 
 const USAGE = `Usage: alimi <command> [options]
@@ -47,6 +48,8 @@ const OPTIONS = {
 } as const;
 
 async function main(argv: string[]): Promise<number> {
+  // Whatever this process creates (the embedded database, secrets, the lock) is its owner's only.
+  process.umask(PRIVATE_UMASK);
   const { values, positionals } = parseArgs({
     args: argv,
     options: OPTIONS,
@@ -126,11 +129,26 @@ function printBanner(
 }
 
 async function runCommand(config: Config, name: CommandName, args: Args): Promise<number> {
-  const result = await execute(config, name, args);
+  // Looked at before the command opens the directory (which tightens what it finds).
+  const loose =
+    name === "doctor" && config.database.kind === "pglite" ? findLoosePaths(config.dataDir) : [];
+  let result = await execute(config, name, args);
+  if (loose.length > 0) result = withLoosePaths(result as DoctorResult, loose);
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else printResult(name, result);
   if (name === "doctor" && !(result as { ok: boolean }).ok) return 1;
   return 0;
+}
+
+type DoctorResult = { ok: boolean; violations: { problem: string }[] };
+
+/** The embedded data directory must be private too: what others may use is a violation. */
+function withLoosePaths(result: DoctorResult, loose: LoosePath[]): DoctorResult {
+  const violations = loose.map((p) => ({
+    path: p.path,
+    problem: `${p.path} is mode ${p.mode.toString(8).padStart(4, "0")}: group or others may use it (chmod go-rwx)`,
+  }));
+  return { ...result, ok: false, violations: [...result.violations, ...violations] };
 }
 
 /**
@@ -189,9 +207,11 @@ function printResult(name: CommandName, result: unknown) {
     const r = result as {
       ok: boolean;
       wallets: number;
-      violations: { orgId?: string; messageId?: string; problem: string }[];
+      violations: { orgId?: string; messageId?: string; path?: string; problem: string }[];
     };
-    for (const v of r.violations) console.log(`VIOLATION ${v.orgId ?? v.messageId}: ${v.problem}`);
+    for (const v of r.violations) {
+      console.log(`VIOLATION ${v.orgId ?? v.messageId ?? "data directory"}: ${v.problem}`);
+    }
     console.log(
       r.ok
         ? `ok: ${r.wallets} wallets checked, no violations`

@@ -2,13 +2,14 @@
 // embedded data directory: commands before the server, commands sent to the
 // running server, the data-directory lock, a graceful stop, a restart, and the
 // doctor finding a corrupted wallet.
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite } from "../src/db/client.ts";
+import { findLoosePaths } from "../src/lib/private-files.ts";
 import { killAll, runProcess, type Spawned, spawnProcess, useProcesses } from "./processes.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -71,6 +72,8 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
     acme = { orgId: out.orgId, apiKey: out.apiKey };
     // The command released the directory.
     expect(existsSync(lockFile())).toBe(false);
+    // What it made — the database, the secret key — only its owner may read.
+    expect(findLoosePaths(dir)).toEqual([]);
   });
 
   it("(b) serve prints its URL and, on first start, the demo API key; /health is ok", async () => {
@@ -194,5 +197,16 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
       `VIOLATION ${acme.orgId}: balance 350.000001 differs from the ledger's sum 350.00`,
     ]);
     expect(lines).toContain("1 violations");
+  });
+
+  it("(i) doctor reports a data directory file that others may read", async () => {
+    const key = path.join(dir, "secret.key");
+    chmodSync(key, 0o644);
+    const doctor = await alimi("doctor");
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      `VIOLATION data directory: ${key} is mode 0644: group or others may use it (chmod go-rwx)`,
+    );
+    chmodSync(key, 0o600);
   });
 });

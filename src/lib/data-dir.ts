@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { makePrivate, PRIVATE_DIR_MODE } from "./private-files.ts";
 
 export interface LockHolder {
   pid: number;
@@ -45,7 +46,9 @@ export function readLockHolder(dir: string): LockHolder | null {
  * exclusively; a lock left by a process that no longer runs is taken over.
  */
 export function lockDataDir(dir: string): LockResult {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  // A directory made before it had to be private is tightened once it is ours.
+  makePrivate(dir);
   const file = path.join(dir, LOCK_FILE);
   const write = (holder: LockHolder) => writeFileSync(file, `${JSON.stringify(holder)}\n`);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -89,7 +92,7 @@ function readOrCreate(dir: string, name: string, make: () => string): string {
     return readFileSync(file, "utf8").trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const value = make();
     writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
     return value;
