@@ -4,7 +4,7 @@ import { principalOf } from "../../http/auth.ts";
 import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { hashRequest } from "../idempotency/index.ts";
+import { hashRequest, idempotencyKeyOf } from "../idempotency/index.ts";
 import { File, UploadBody } from "./schemas.ts";
 import { fileTooLarge, getFile, getFileContent, MAX_FILE_BYTES, uploadFile } from "./service.ts";
 
@@ -30,12 +30,7 @@ export function fileRoutes(app: App, deps: RouteDeps) {
         },
       },
       async (request, reply) => {
-        const key = request.headers["idempotency-key"];
-        if (Array.isArray(key) || (key !== undefined && (key.length === 0 || key.length > 200))) {
-          throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 characters", {
-            details: [{ path: "/headers/idempotency-key", code: "INVALID_VALUE" }],
-          });
-        }
+        const key = idempotencyKeyOf(request.headers);
         const { name, data } = await readUpload(request);
         const result = await uploadFile(deps.db, {
           orgId: principalOf(request).orgId,

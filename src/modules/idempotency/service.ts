@@ -15,6 +15,17 @@ export function hashRequest(body: unknown): string {
     .digest("hex");
 }
 
+/** The request's Idempotency-Key header, if any; one of 1 to 200 characters, or a 400. */
+export function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>) {
+  const key = headers["idempotency-key"];
+  if (Array.isArray(key) || (key !== undefined && (key.length === 0 || key.length > 200))) {
+    throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 characters", {
+      details: [{ path: "/headers/idempotency-key", code: "INVALID_VALUE" }],
+    });
+  }
+  return key;
+}
+
 export interface CreatedResponse<T> {
   statusCode: number;
   body: T;

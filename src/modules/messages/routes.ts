@@ -3,7 +3,7 @@ import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findMessageInSubtree, Message, messageView } from "../campaigns/index.ts";
-import { hashRequest } from "../idempotency/index.ts";
+import { hashRequest, idempotencyKeyOf } from "../idempotency/index.ts";
 import { EstimateResponse, SendBody, SendResponse } from "./schemas.ts";
 import { acceptSend, estimateSend } from "./service.ts";
 
@@ -25,12 +25,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const key = request.headers["idempotency-key"];
-      if (Array.isArray(key) || (key !== undefined && (key.length === 0 || key.length > 200))) {
-        throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 200 characters", {
-          details: [{ path: "/headers/idempotency-key", code: "INVALID_VALUE" }],
-        });
-      }
+      const key = idempotencyKeyOf(request.headers);
       const result = await acceptSend(deps.db, {
         orgId: principal.orgId,
         input: request.body,
