@@ -119,7 +119,10 @@ export function createDispatcher(options: DispatcherOptions) {
     if (missing.length === 0) return;
     // A campaign seen by this dispatcher is already marked as sending.
     await markCampaignsSending(db, missing);
-    const images = await findFilesForDispatch(db, missing);
+    const found = await findCampaignsForDispatch(db, missing);
+    // Only MMS campaigns have images to read: the rest cost no query.
+    const withImages = found.filter((c) => (c.content.imageIds?.length ?? 0) > 0).map((c) => c.id);
+    const images = withImages.length > 0 ? await findFilesForDispatch(db, withImages) : new Map();
     let bytes = 0;
     for (const list of images.values()) for (const image of list) bytes += image.data.length;
     if (
@@ -130,7 +133,7 @@ export function createDispatcher(options: DispatcherOptions) {
       cachedImageBytes = 0;
     }
     cachedImageBytes += bytes;
-    for (const c of await findCampaignsForDispatch(db, missing)) {
+    for (const c of found) {
       campaigns.set(c.id, {
         from: c.fromNumber ?? "",
         content: compileContent(c.content, images.get(c.id)),
