@@ -21,6 +21,10 @@ const USAGE = `Usage: alimi <command> [options]
                         add credits to an organization's wallet
   sender add --org ORG_ID --number NUMBER [--json]
                         register a verified caller number
+  kakao-channel add --org ORG_ID --name NAME [--sender-key K] [--pf-id P] [--json]
+                        register a verified KakaoTalk channel
+  kakao-channel verify --id CHANNEL_ID [--json]
+                        verify a channel an organization registered
   doctor [--json]       check the credit invariants; exit 1 on a violation
 
   --verbose             print the stack trace of a failure
@@ -38,6 +42,9 @@ const OPTIONS = {
   amount: { type: "string" },
   memo: { type: "string" },
   number: { type: "string" },
+  id: { type: "string" },
+  "sender-key": { type: "string" },
+  "pf-id": { type: "string" },
   role: { type: "string" },
   "idempotency-key": { type: "string" },
   migrate: { type: "boolean" },

@@ -142,6 +142,37 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
     expect(JSON.parse(doctor.stdout)).toEqual({ ok: true, wallets: 3, violations: [] });
   });
 
+  it("(c2) kakao-channel add registers a verified channel; kakao-channel verify verifies one", async () => {
+    const added = await alimi(
+      "kakao-channel",
+      "add",
+      "--org",
+      acme.orgId,
+      "--name",
+      "Acme",
+      "--sender-key",
+      "SK-ACME-CLI",
+      "--json",
+    );
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      orgId: acme.orgId,
+      senderKey: "SK-ACME-CLI",
+      status: "verified",
+      isDefault: true,
+    });
+    const registered = await fetch(`${running?.url}/v1/kakao-channels`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${acme.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Acme 2", pfId: "PF-ACME-CLI" }),
+    });
+    const pending = (await registered.json()) as { id: string; status: string };
+    expect(pending.status).toBe("pending");
+    const verified = await alimi("kakao-channel", "verify", "--id", pending.id, "--json");
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ id: pending.id, status: "verified" });
+  });
+
   it("(d) a second serve on the same directory exits 1, naming the holder", async () => {
     const second = await alimi("serve");
     expect(second.code).toBe(1);

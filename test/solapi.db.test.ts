@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
 import type { WireSendRequest } from "../src/vendors/solapi/wire.ts";
-import { createSendingOrg } from "./app.ts";
+import { createSendingOrg, platformKey } from "./app.ts";
 import { engine } from "./db.ts";
 import { jpegBytes } from "./images.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
@@ -109,7 +109,18 @@ describe(`SOLAPI end to end on ${engine}`, async () => {
       payload: { name: "Shop channel", pfId: "KA01PF-SHOP-CHANNEL" },
     });
     expect(channel.statusCode).toBe(201);
-    expect(channel.json()).toMatchObject({ pfId: "KA01PF-SHOP-CHANNEL", isDefault: true });
+    expect(channel.json()).toMatchObject({
+      pfId: "KA01PF-SHOP-CHANNEL",
+      status: "pending",
+      isDefault: false,
+    });
+    const platform = await platformKey(db);
+    const verified = await app.inject({
+      method: "POST",
+      url: `/v1/kakao-channels/${channel.json().id}/verify`,
+      headers: platform.auth,
+    });
+    expect(verified.json()).toMatchObject({ status: "verified", isDefault: true });
 
     const refused = await app.inject({
       method: "POST",

@@ -11,7 +11,12 @@ import { getWallet, grantCredits } from "../modules/credits/service.ts";
 import { runDoctor } from "../modules/doctor/service.ts";
 import { findOrg } from "../modules/orgs/queries.ts";
 import { createOrg } from "../modules/orgs/service.ts";
-import { registerSender } from "../modules/senders/service.ts";
+import type { KakaoChannelRow } from "../modules/senders/queries.ts";
+import {
+  markKakaoChannelVerified,
+  registerKakaoChannel,
+  registerSender,
+} from "../modules/senders/service.ts";
 
 export type Args = Record<string, string | boolean | undefined>;
 
@@ -36,6 +41,18 @@ async function requireOrg(db: Db, id: string) {
   const org = await findOrg(db, id);
   if (!org) throw new AppError("NOT_FOUND", `organization ${id} not found`);
   return org;
+}
+
+function channelView(c: KakaoChannelRow) {
+  return {
+    id: c.id,
+    orgId: c.orgId,
+    name: c.name,
+    senderKey: c.senderKey,
+    pfId: c.pfId,
+    status: c.status,
+    isDefault: c.isDefault,
+  };
 }
 
 export const commands = {
@@ -92,6 +109,23 @@ export const commands = {
       status: s.status,
       isDefault: s.isDefault,
     };
+  },
+
+  async "kakao-channel add"(db: Db, args: Args) {
+    const orgId = required(args, "org");
+    await requireOrg(db, orgId);
+    const channel = await registerKakaoChannel(db, {
+      orgId,
+      name: required(args, "name"),
+      senderKey: text(args, "sender-key") ?? null,
+      pfId: text(args, "pf-id") ?? null,
+      verified: true,
+    });
+    return channelView(channel);
+  },
+
+  async "kakao-channel verify"(db: Db, args: Args) {
+    return channelView(await markKakaoChannelVerified(db, required(args, "id")));
   },
 
   async doctor(db: Db) {

@@ -68,10 +68,14 @@ async function resolveKakaoChannel(
   if (id !== undefined && !channel) {
     throw new AppError(
       "VALIDATION_FAILED",
-      `no KakaoTalk channel ${id} registered for this organization`,
+      `no verified KakaoTalk channel ${id} for this organization (a new channel sends once the platform operator has verified it)`,
       {
         details: [
-          { path: "/kakaoChannel", code: "SENDER_NOT_REGISTERED", message: "not registered" },
+          {
+            path: "/kakaoChannel",
+            code: "SENDER_NOT_REGISTERED",
+            message: "not registered or not verified",
+          },
         ],
       },
     );

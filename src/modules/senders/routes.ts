@@ -4,16 +4,20 @@ import { principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { newId } from "../../lib/ids.ts";
 import {
+  findKakaoChannelInSubtree,
   findSenderInSubtree,
-  insertKakaoChannel,
   type KakaoChannelRow,
   listKakaoChannels,
   listSenders,
   type SenderRow,
 } from "./queries.ts";
-import { markSenderVerified, registerSender } from "./service.ts";
+import {
+  markKakaoChannelVerified,
+  markSenderVerified,
+  registerKakaoChannel,
+  registerSender,
+} from "./service.ts";
 
 const Sender = Type.Object({
   id: Type.String(),
@@ -104,8 +108,10 @@ const KakaoChannel = Type.Object({
   name: Type.String(),
   senderKey: Nullable(Type.String()),
   pfId: Nullable(Type.String()),
+  status: Type.Enum(["pending", "verified"]),
   isDefault: Type.Boolean(),
   createdAt: IsoTime,
+  verifiedAt: Nullable(IsoTime),
 });
 
 const channelView = (c: KakaoChannelRow) => ({
@@ -113,14 +119,19 @@ const channelView = (c: KakaoChannelRow) => ({
   name: c.name,
   senderKey: c.senderKey,
   pfId: c.pfId,
+  status: c.status,
   isDefault: c.isDefault,
   createdAt: c.createdAt.toISOString(),
+  verifiedAt: c.verifiedAt?.toISOString() ?? null,
 });
 
 /**
  * KakaoTalk channels (Alimtalk sender profiles). Registering one here does
  * not register it with Kakao: the vendor does that; this records which
- * channel the organization's Alimtalk goes out under.
+ * channel the organization's Alimtalk goes out under. A channel sends only
+ * once the platform operator has verified that it is the organization's
+ * (none of the vendors' documented APIs lets us check who owns a sender key),
+ * and a sender key or pfId belongs to one organization on the platform.
  */
 export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
   app.post(
@@ -129,7 +140,8 @@ export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
       config: { scope: "manage" },
       schema: {
         tags: ["senders"],
-        summary: "Register a KakaoTalk channel (sender key for NHN/Aligo, pfId for SOLAPI)",
+        summary:
+          "Register a KakaoTalk channel (sender key for NHN/Aligo, pfId for SOLAPI), pending until verified",
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -142,22 +154,38 @@ export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
       },
     },
     async (request, reply) => {
+      const p = principalOf(request);
       const { name, senderKey, pfId } = request.body;
-      if (!senderKey && !pfId) {
-        throw new AppError("VALIDATION_FAILED", "give the channel's senderKey, its pfId, or both", {
-          details: [
-            { path: "/senderKey", code: "REQUIRED", message: "senderKey or pfId is required" },
-          ],
-        });
-      }
-      const row = await insertKakaoChannel(deps.db, {
-        id: newId("kch"),
-        orgId: principalOf(request).orgId,
+      const row = await registerKakaoChannel(deps.db, {
+        orgId: p.orgId,
         name,
         senderKey: senderKey ?? null,
         pfId: pfId ?? null,
+        verified: p.orgKind === "platform",
       });
       return reply.status(201).send(channelView(row));
+    },
+  );
+
+  app.post(
+    "/v1/kakao-channels/:id/verify",
+    {
+      config: { scope: "manage" },
+      schema: {
+        tags: ["senders"],
+        summary: "Verify a KakaoTalk channel (platform operator only)",
+        params: IdParams,
+        response: { 200: KakaoChannel, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const found = await findKakaoChannelInSubtree(deps.db, request.params.id, p.orgPath);
+      if (!found) throw new AppError("NOT_FOUND", "KakaoTalk channel not found");
+      if (p.orgKind !== "platform") {
+        throw new AppError("FORBIDDEN", "only the platform operator verifies KakaoTalk channels");
+      }
+      return channelView(await markKakaoChannelVerified(deps.db, found.id));
     },
   );
 

@@ -2,11 +2,17 @@ import type { Db } from "../../db/client.ts";
 import { normalizeSenderNumber } from "../../domain/phone.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { isUniqueViolation } from "../credits/index.ts";
 import {
+  ensureDefaultKakaoChannel,
   ensureDefaultSender,
+  findKakaoChannel,
   findSender,
+  insertKakaoChannel,
+  type KakaoChannelRow,
   type SenderRow,
   upsertSender,
+  verifyKakaoChannel,
   verifySender,
 } from "./queries.ts";
 
@@ -44,5 +50,61 @@ export async function markSenderVerified(db: Db, senderId: string): Promise<Send
     if (!sender) throw new AppError("NOT_FOUND", "sender not found");
     await ensureDefaultSender(q, sender.orgId);
     return (await findSender(q, sender.id)) ?? sender;
+  });
+}
+
+/**
+ * Registers a KakaoTalk channel: pending until the platform operator
+ * verifies it (the operator's own are verified at once). A sender key or
+ * pfId is registered once on the whole platform; registering it again, by
+ * anyone, is a conflict, so nobody sends under a channel that is not theirs.
+ */
+export async function registerKakaoChannel(
+  db: Db,
+  input: {
+    orgId: string;
+    name: string;
+    senderKey: string | null;
+    pfId: string | null;
+    verified: boolean;
+  },
+): Promise<KakaoChannelRow> {
+  if (!input.senderKey && !input.pfId) {
+    throw new AppError("VALIDATION_FAILED", "give the channel's senderKey, its pfId, or both", {
+      details: [{ path: "/senderKey", code: "REQUIRED", message: "senderKey or pfId is required" }],
+    });
+  }
+  try {
+    return await db.tx(async (q) => {
+      const channel = await insertKakaoChannel(q, { id: newId("kch"), ...input });
+      if (channel.status !== "verified") return channel;
+      await ensureDefaultKakaoChannel(q, input.orgId);
+      return (await findKakaoChannel(q, channel.id)) ?? channel;
+    });
+  } catch (err) {
+    const taken = isUniqueViolation(err, "kakao_channels_sender_key_key")
+      ? "senderKey"
+      : isUniqueViolation(err, "kakao_channels_pf_id_key")
+        ? "pfId"
+        : null;
+    if (!taken) throw err;
+    throw new AppError("CONFLICT", `this ${taken} is already registered on this platform`, {
+      details: [
+        {
+          path: `/${taken}`,
+          code: "ALREADY_REGISTERED",
+          message: "registered by an organization; ask the platform operator if it is yours",
+        },
+      ],
+    });
+  }
+}
+
+export async function markKakaoChannelVerified(db: Db, id: string): Promise<KakaoChannelRow> {
+  return db.tx(async (q) => {
+    const channel = await verifyKakaoChannel(q, id);
+    if (!channel) throw new AppError("NOT_FOUND", "KakaoTalk channel not found");
+    await ensureDefaultKakaoChannel(q, channel.orgId);
+    return (await findKakaoChannel(q, channel.id)) ?? channel;
   });
 }
