@@ -1,67 +1,73 @@
-// bench:pipeline — 100,000 messages accepted over HTTP, dispatched to the
-// sandbox vendor (report delay 0), reported back over HTTP, applied and
-// settled: messages per second end to end. In the same run, Graphile Worker
-// processes 100,000 no-op jobs on the same PostgreSQL server in its batched
-// mode (local queue, batched completion); the ratio compares the two rates.
+// bench:pipeline — as users run it: the real server process (`alimi serve`
+// with the product's defaults, sandbox report delay 0), 100,000 SMS accepted
+// in one request over HTTP from this process, dispatched to the sandbox,
+// reported back over HTTP, applied and settled: messages per second end to
+// end, and what one message costs PostgreSQL (WAL, rows, index entries). In
+// the same run, Graphile Worker processes 100,000 no-op jobs on the same
+// PostgreSQL server in its batched mode (local queue, batched completion);
+// the ratio compares the two rates. On PGlite, the same figure and its ratio
+// to PostgreSQL's.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:pipeline
+//   BENCH_ROLES=api,worker DATABASE_URL=… npm run bench:pipeline   # separate processes
 //   (without DATABASE_URL: our pipeline on PGlite only)
 import { randomBytes } from "node:crypto";
 import { Logger, makeWorkerUtils, run } from "graphile-worker";
 import pg from "pg";
-import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
-import { runDoctor } from "../src/modules/doctor/service.ts";
-import { createPipeline } from "../test/pipeline.ts";
-import { type BenchDb, benchOrg, fmt, pgliteBenchDb, postgresBenchDb } from "./support.ts";
+import { pgCostMeter } from "./pg-cost.ts";
+import { type Engine, type Role, request, startServer } from "./server.ts";
+import { fmt } from "./support.ts";
 
 const N = Number(process.env.BENCH_MESSAGES ?? 100_000);
+const ROLES = (process.env.BENCH_ROLES?.split(",") ?? ["all"]) as Role[];
 
-async function ourPipeline(bench: BenchDb): Promise<number> {
-  const { db } = bench;
-  const pipeline = await createPipeline(db, {
-    delayMs: 0,
-    dispatchConcurrency:
-      bench.engine === "postgres" ? Number(process.env.BENCH_DISPATCHERS ?? 6) : 1,
-    claimSize: Number(process.env.BENCH_CLAIM ?? 500),
-    directoryTtlMs: 30_000,
+interface Campaign {
+  status: string;
+  completedAt: string | null;
+  counts: Record<string, number>;
+}
+
+async function ourPipeline(engine: Engine, roles: Role[]): Promise<{ ms: number; cost: string[] }> {
+  const server = await startServer({
+    engine,
+    databaseUrl: process.env.DATABASE_URL,
+    roles,
+    env: { ALIMI_SANDBOX_DELAY_MS: "0" },
   });
   try {
-    const { apiKey } = await benchOrg(db, BigInt(N) * 100n * MICRO_PER_CREDIT);
-    const body = JSON.stringify({
+    const { apiKey } = await server.tenant("Bench", N * 100);
+    const meter = server.databaseUrl ? await pgCostMeter(server.databaseUrl) : null;
+    const body = {
       type: "sms",
       text: "#{name}님, 주문하신 상품이 발송되었습니다.",
       recipients: Array.from({ length: N }, (_, i) => ({
         to: `010-${String(4000 + Math.floor(i / 10_000))}-${String(i % 10_000).padStart(4, "0")}`,
         variables: { name: `고객${i}` },
       })),
-    });
+    };
     const started = performance.now();
-    const res = await fetch(`${pipeline.url}/v1/messages`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body,
-    });
-    const { campaignId } = (await res.json()) as { campaignId: string };
+    const { campaignId } = await request<{ campaignId: string }>(
+      `${server.url}/v1/messages`,
+      apiKey,
+      { body },
+    );
+    let campaign: Campaign;
     for (;;) {
-      const r = await db.query<{ done: boolean }>(
-        "select completed_at is not null as done from campaigns where id = $1",
-        [campaignId],
-      );
-      if (r.rows[0]?.done) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      campaign = await request<Campaign>(`${server.url}/v1/campaigns/${campaignId}`, apiKey);
+      if (campaign.completedAt) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const ms = performance.now() - started;
-    const check = await db.query<{ delivered: number }>(
-      "select count(*)::int as delivered from messages where campaign_id = $1 and status = 'delivered' and settled_at is not null",
-      [campaignId],
-    );
-    if (check.rows[0]?.delivered !== N)
-      throw new Error(`only ${check.rows[0]?.delivered} delivered`);
-    const { violations } = await runDoctor(db);
-    if (violations.length > 0) throw new Error(`doctor: ${JSON.stringify(violations)}`);
-    return ms;
+    if (campaign.counts.delivered !== N) {
+      throw new Error(`only ${campaign.counts.delivered} of ${N} delivered`);
+    }
+    const cost = meter ? await meter.report(N) : [];
+    await meter?.close();
+    const doctor = (await server.cli("doctor")) as { ok: boolean; violations: unknown[] };
+    if (!doctor.ok) throw new Error(`doctor: ${JSON.stringify(doctor.violations)}`);
+    return { ms, cost };
   } finally {
-    await pipeline.close();
+    await server.stop();
   }
 }
 
@@ -141,34 +147,28 @@ async function graphileNoop(url: string): Promise<{ addMs: number; runMs: number
 
 const rate = (ms: number) => N / (ms / 1000);
 
-const lite = process.env.BENCH_SKIP_PGLITE ? null : await pgliteBenchDb();
-if (lite)
-  try {
-    const ms = await ourPipeline(lite);
-    console.log(
-      `pglite: Alimi pipeline ${fmt(N)} messages end to end: ${fmt(ms)} ms (${fmt(rate(ms))} msg/s)`,
-    );
-  } finally {
-    await lite.dispose();
-  }
-else console.log("pglite: skipped (BENCH_SKIP_PGLITE)");
+let lite: number | null = null;
+if (!process.env.BENCH_SKIP_PGLITE && ROLES.length === 1) {
+  lite = (await ourPipeline("pglite", ["all"])).ms;
+  console.log(
+    `pglite, all (the real server process): Alimi pipeline ${fmt(N)} messages end to end: ${fmt(lite)} ms (${fmt(rate(lite))} msg/s)`,
+  );
+} else console.log("pglite: skipped (BENCH_SKIP_PGLITE, or several roles)");
 
 const url = process.env.DATABASE_URL;
 if (url) {
-  const pg = await postgresBenchDb(url);
-  let ours: number;
-  try {
-    ours = await ourPipeline(pg);
-  } finally {
-    await pg.dispose();
-  }
+  const ours = await ourPipeline("postgres", ROLES);
   const gw = await graphileNoop(url);
   console.log(
     [
-      `postgres: Alimi pipeline ${fmt(N)} messages end to end (accept → dispatch → report → settle): ${fmt(ours)} ms (${fmt(rate(ours))} msg/s)`,
+      `postgres, ${ROLES.join(" + ")} (the real server process): Alimi pipeline ${fmt(N)} messages end to end (accept → dispatch → report → settle): ${fmt(ours.ms)} ms (${fmt(rate(ours.ms))} msg/s)`,
+      ...ours.cost,
       `postgres: Graphile Worker ${fmt(N)} no-op jobs, batched: ${fmt(gw.runMs)} ms to process (${fmt(rate(gw.runMs))} jobs/s); adding them took ${fmt(gw.addMs)} ms more`,
-      `ratio Alimi / Graphile Worker (processing only): ${fmt(rate(ours) / rate(gw.runMs), 2)} (goal ≥ 1.00: ${rate(ours) >= rate(gw.runMs) ? "met" : "MISSED"})`,
-      `ratio Alimi / Graphile Worker (add + process): ${fmt(rate(ours) / rate(gw.runMs + gw.addMs), 2)}`,
+      `ratio Alimi / Graphile Worker (processing only): ${fmt(rate(ours.ms) / rate(gw.runMs), 2)} (goal ≥ 1.00: ${rate(ours.ms) >= rate(gw.runMs) ? "met" : "MISSED"})`,
+      `ratio Alimi / Graphile Worker (add + process): ${fmt(rate(ours.ms) / rate(gw.runMs + gw.addMs), 2)}`,
+      ...(lite === null
+        ? []
+        : [`ratio PGlite / PostgreSQL (Alimi): ${fmt(rate(lite) / rate(ours.ms), 2)}`]),
     ].join("\n"),
   );
 }

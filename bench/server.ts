@@ -20,6 +20,8 @@ export interface RunningServer {
   engine: Engine;
   /** The API's base URL. */
   url: string;
+  /** The fresh PostgreSQL database the server runs on (engine postgres). */
+  databaseUrl: string | null;
   processes: Spawned[];
   /** Runs an `alimi` CLI command against the same database; returns its JSON answer. */
   cli(...args: string[]): Promise<unknown>;
@@ -133,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     engine: options.engine,
     url,
+    databaseUrl: env.DATABASE_URL ?? null,
     processes,
     cli,
     async tenant(name, credits) {
