@@ -20,7 +20,7 @@ import {
   updateVendorAccount,
   type VendorAccountRecord,
 } from "./queries.ts";
-import { issueSandboxCredentials, refuseSandboxAccount } from "./sandbox.ts";
+import { issueSandboxCredentials, sandboxKeyNamed, sandboxTurnedOff } from "./sandbox.ts";
 
 export interface VendorAccountDeps {
   db: Db;
@@ -147,8 +147,8 @@ export async function createVendorAccount(
   // The sandbox knows an account only once it is saved (its key names the
   // account): a sandbox account is saved first and tested right after.
   const issued = input.vendor === "sandbox";
-  if (issued)
-    refuseSandboxAccount({ enabled: deps.sandbox !== false, credentials: input.credentials });
+  if (issued && deps.sandbox === false) throw sandboxTurnedOff();
+  if (issued && Object.keys(input.credentials ?? {}).length > 0) throw sandboxKeyNamed();
   const credentials = issued ? issueSandboxCredentials(id) : (input.credentials ?? {});
   const test = issued
     ? null
@@ -210,21 +210,7 @@ export async function updateVendorAccountFrom(
 ): Promise<VendorAccountRecord> {
   checkForce(actor, change.force);
   if (change.version !== current.version) throw stale(current.version);
-  if (current.vendor === "sandbox" && change.credentials !== undefined) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      "the sandbox issues its own API key: it cannot be set",
-      {
-        details: [
-          {
-            path: "/credentials",
-            code: "ISSUED_BY_VENDOR",
-            message: "sandbox credentials are issued by the sandbox",
-          },
-        ],
-      },
-    );
-  }
+  if (current.vendor === "sandbox" && change.credentials !== undefined) throw sandboxKeyNamed();
   const settings = change.settings ?? current.settings;
   let test: ConnectionTest | null = null;
   if (change.credentials || change.settings) {

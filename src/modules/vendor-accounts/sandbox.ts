@@ -98,35 +98,32 @@ export async function upgradeSandboxCredentials(db: Db, box: SecretBox): Promise
   return upgraded;
 }
 
-/** Why an organization may not name credentials for a sandbox account, or create one at all. */
-export function refuseSandboxAccount(options: {
-  enabled: boolean;
-  credentials: Record<string, string> | undefined;
-}): void {
-  if (!options.enabled) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      "the sandbox vendor is turned off on this server (ALIMI_SANDBOX=false)",
-      {
-        details: [
-          { path: "/vendor", code: "VENDOR_DISABLED", message: "the sandbox vendor is turned off" },
-        ],
-      },
-    );
-  }
-  if (options.credentials !== undefined && Object.keys(options.credentials).length > 0) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      "the sandbox issues its own API key: leave credentials out (or send {})",
-      {
-        details: [
-          {
-            path: "/credentials",
-            code: "ISSUED_BY_VENDOR",
-            message: "sandbox credentials are issued by the sandbox",
-          },
-        ],
-      },
-    );
-  }
+/** Creating a sandbox account while the sandbox vendor is turned off. */
+export function sandboxTurnedOff(): AppError {
+  return new AppError(
+    "VALIDATION_FAILED",
+    "the sandbox vendor is turned off on this server (ALIMI_SANDBOX=false)",
+    {
+      details: [
+        { path: "/vendor", code: "VENDOR_DISABLED", message: "the sandbox vendor is turned off" },
+      ],
+    },
+  );
+}
+
+/** Naming a sandbox account's credentials, at creation or in a change. */
+export function sandboxKeyNamed(): AppError {
+  return new AppError(
+    "VALIDATION_FAILED",
+    "the sandbox issues its own API key: leave credentials out (or send {} when creating)",
+    {
+      details: [
+        {
+          path: "/credentials",
+          code: "ISSUED_BY_VENDOR",
+          message: "sandbox credentials are issued by the sandbox",
+        },
+      ],
+    },
+  );
 }

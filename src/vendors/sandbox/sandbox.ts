@@ -111,7 +111,7 @@ export interface Sandbox {
   failNext(count: number, failure: SandboxFailure): void;
   /** The failure the current request must suffer, if any (used by the routes). */
   takeFailure(): SandboxFailure | null;
-  /** Resolves once every report scheduled so far has been delivered. */
+  /** Resolves once every report scheduled so far has been delivered or given up. */
   settled(): Promise<void>;
   /**
    * Refuses new requests and releases held ones, and stops reporting: the
@@ -288,7 +288,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     delayMs,
     closing: closing.signal,
     async authenticate(authorization) {
-      const match = /^Bearer +(\S+) *$/.exec(authorization ?? "");
+      const match = /^Bearer +(\S+) *$/i.exec(authorization ?? "");
       return match?.[1] ? accounts.authenticate(match[1]) : null;
     },
     async send(accountId, batch) {
