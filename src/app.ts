@@ -23,9 +23,16 @@ import { routingRoutes } from "./modules/routing/routes.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
 import { vendorAccountRoutes } from "./modules/vendor-accounts/routes.ts";
+import { sandboxAccountsOf } from "./modules/vendor-accounts/sandbox.ts";
 import { createVendorDirectory, type VendorDirectory } from "./modules/vendor-accounts/service.ts";
 import { adapters as knownAdapters } from "./vendors/registry.ts";
-import { registerSandboxRoutes, type Sandbox } from "./vendors/sandbox/server.ts";
+import {
+  createSandbox,
+  registerSandboxRoutes,
+  type Sandbox,
+  type SandboxOptions,
+} from "./vendors/sandbox/server.ts";
+import { databaseStore } from "./vendors/sandbox/store-db.ts";
 import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
 import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
@@ -44,6 +51,12 @@ export interface AlimiDeps {
   adapters?: Record<VendorName, VendorAdapter | undefined>;
   /** How long vendor accounts and routing are cached (default 30 s). */
   directoryTtlMs?: number;
+  /**
+   * The built-in sandbox vendor (ALIMI_SANDBOX, default on). Off: it has no
+   * adapter, its accounts route nothing, new ones are refused, and
+   * /sandbox/v1 is not served.
+   */
+  sandboxEnabled?: boolean;
 }
 
 export interface HttpOptions {
@@ -70,9 +83,18 @@ export interface WorkerOptions {
   breakerPolicy?: BreakerPolicy;
 }
 
+/** What the sandbox vendor is given beyond its callers and its database (see SandboxOptions). */
+export type SandboxVendorOptions = Omit<SandboxOptions, "logger" | "accounts" | "store">;
+
 export interface Alimi {
   directory: VendorDirectory;
   adapters: Record<VendorName, VendorAdapter | undefined>;
+  /**
+   * The sandbox vendor as the server runs it: its callers are Alimi's sandbox
+   * accounts, its reports go to this server's webhooks, what it accepted and
+   * owes is kept in the database. Serve it with buildHttp({ sandbox }).
+   */
+  createSandbox(options: SandboxVendorOptions): Sandbox;
   /** The HTTP API with every route; not yet listening. */
   buildHttp(options?: HttpOptions): Promise<App>;
   startWorkers(options: WorkerOptions): WorkerLoop[];
@@ -80,8 +102,16 @@ export interface Alimi {
 
 export function createAlimi(deps: AlimiDeps): Alimi {
   const { db, box, bus, now, logger, publicUrl } = deps;
-  const adapters = deps.adapters ?? knownAdapters;
-  const directory = createVendorDirectory({ db, box, publicUrl, ttlMs: deps.directoryTtlMs });
+  const sandboxEnabled = deps.sandboxEnabled !== false;
+  const known = deps.adapters ?? knownAdapters;
+  const adapters = sandboxEnabled ? known : { ...known, sandbox: undefined };
+  const directory = createVendorDirectory({
+    db,
+    box,
+    publicUrl,
+    ttlMs: deps.directoryTtlMs,
+    sandbox: sandboxEnabled,
+  });
   // Routing or an account changed (here or in another process): forget the caches.
   bus.on("config", () => directory.invalidate());
 
@@ -96,7 +126,14 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         options.onAccepted?.(campaign);
       },
     };
-    const vendorDeps = { db, box, adapters, publicUrl, onChanged: () => bus.wake("config") };
+    const vendorDeps = {
+      db,
+      box,
+      adapters,
+      publicUrl,
+      onChanged: () => bus.wake("config"),
+      sandbox: sandboxEnabled,
+    };
     return buildServer({
       logger,
       metrics,
@@ -124,7 +161,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
             if (r.finals > 0) bus.wake("settle");
           },
         });
-        if (options.sandbox) registerSandboxRoutes(app, options.sandbox);
+        if (options.sandbox && sandboxEnabled) registerSandboxRoutes(app, options.sandbox);
         if (options.adminToken) adminRoutes(app, db, options.adminToken);
       },
     });
@@ -133,6 +170,13 @@ export function createAlimi(deps: AlimiDeps): Alimi {
   return {
     directory,
     adapters,
+    createSandbox: (options) =>
+      createSandbox({
+        ...options,
+        logger,
+        accounts: sandboxAccountsOf({ db, box, publicUrl }),
+        store: databaseStore({ db }),
+      }),
     buildHttp,
     startWorkers: (options) =>
       startDeliveryWorkers({ db, bus, directory, adapters, logger, now, ...options }),

@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       publicUrl: null,
       secretKey: null,
+      sandbox: true,
       sandboxDelayMs: 200,
       pollAfterMs: 120_000,
       expireAfterMs: 259_200_000,
@@ -83,6 +84,14 @@ describe("loadConfig", () => {
       expireAfterMs: 5_400_000,
       logLevel: "debug",
     });
+  });
+
+  it("turns the sandbox vendor off with ALIMI_SANDBOX=false, and refuses other words", () => {
+    expect(loadConfig({ ALIMI_SANDBOX: "false" }).sandbox).toBe(false);
+    expect(loadConfig({ ALIMI_SANDBOX: "true" }).sandbox).toBe(true);
+    const err = configError({ ALIMI_SANDBOX: "off" });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(/^ALIMI_SANDBOX: /);
   });
 
   it("accepts ALIMI_SECRET_KEY as 64 hex characters and decodes it to 32 bytes", () => {

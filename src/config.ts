@@ -16,6 +16,9 @@ const EnvSchema = Type.Object({
   ),
   ALIMI_PUBLIC_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+  // The built-in sandbox vendor: served at /sandbox/v1 and the platform's
+  // default vendor unless ALIMI_SANDBOX=false; its report delay.
+  ALIMI_SANDBOX: Type.Enum(["true", "false"], { default: "true" }),
   ALIMI_SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 200 }),
   ALIMI_POLL_AFTER: Type.String({ default: "2m" }),
   ALIMI_EXPIRE_AFTER: Type.String({ default: "72h" }),
@@ -43,6 +46,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** 32-byte key for AES-256-GCM; null means "generate into the data directory" (embedded only). */
   readonly secretKey: Buffer | null;
+  /** The built-in sandbox vendor: off with ALIMI_SANDBOX=false (not served, not routed, no new accounts). */
+  readonly sandbox: boolean;
   readonly sandboxDelayMs: number;
   /** A sent message without a final result is first polled this long after it was sent, then with backoff. */
   readonly pollAfterMs: number;
@@ -111,6 +116,7 @@ export function loadConfig(
     host: value.HOST,
     publicUrl: value.ALIMI_PUBLIC_URL ?? null,
     secretKey: value.ALIMI_SECRET_KEY ? decodeKey(value.ALIMI_SECRET_KEY) : null,
+    sandbox: value.ALIMI_SANDBOX === "true",
     sandboxDelayMs: value.ALIMI_SANDBOX_DELAY_MS,
     pollAfterMs,
     expireAfterMs,

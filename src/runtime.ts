@@ -21,9 +21,9 @@ import { newId } from "./lib/ids.ts";
 import { createSecretBox } from "./lib/secret-box.ts";
 import { bootstrapDemo, type DemoBootstrap } from "./modules/orgs/bootstrap.ts";
 import { ensurePlatform } from "./modules/orgs/service.ts";
+import { upgradeSandboxCredentials } from "./modules/vendor-accounts/sandbox.ts";
 import { ensurePlatformSandbox } from "./modules/vendor-accounts/service.ts";
-import { createSandbox, type Sandbox } from "./vendors/sandbox/server.ts";
-import { databaseStore } from "./vendors/sandbox/store-db.ts";
+import type { Sandbox } from "./vendors/sandbox/server.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import { createWakeBus, type WakeBus } from "./workers/wake.ts";
 
@@ -127,17 +127,17 @@ export async function serve(
       });
     }
     await ensurePlatform(db);
-    await ensurePlatformSandbox(db, box);
-    const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
-    // The sandbox vendor keeps what it accepted and owes in the database, so it
-    // resumes its reports after a restart (it needs the migrated schema).
-    if (role !== "worker") {
-      sandbox = createSandbox({
-        delayMs: config.sandboxDelayMs,
-        logger,
-        store: databaseStore({ db, box }),
-      });
+    // ALIMI_SANDBOX=false: no platform sandbox account is made. One made
+    // before stays (its messages' history names it) but routes nothing, and
+    // /sandbox/v1 is not served: the operator routes the platform through
+    // another vendor (PUT /v1/orgs/{platform}/routing), which is what every
+    // organization then inherits.
+    if (config.sandbox) {
+      await ensurePlatformSandbox(db, box);
+      const upgraded = await upgradeSandboxCredentials(db, box);
+      if (upgraded > 0) logger.info({ upgraded }, "sandbox accounts given issued API keys");
     }
+    const demo = embedded || options.demo ? await bootstrapDemo(db) : null;
 
     bus = await createWakeBus(db);
     let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
@@ -148,7 +148,13 @@ export async function serve(
       now: () => new Date(),
       bus,
       publicUrl: () => publicUrl,
+      sandboxEnabled: config.sandbox,
     });
+    // The sandbox vendor keeps what it accepted and owes in the database, so it
+    // resumes its reports after a restart (it needs the migrated schema).
+    if (role !== "worker" && config.sandbox) {
+      sandbox = alimi.createSandbox({ delayMs: config.sandboxDelayMs });
+    }
 
     if (role !== "worker") {
       const http = await alimi.buildHttp({

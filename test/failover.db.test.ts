@@ -3,6 +3,7 @@
 // says which account sent it and why, and the primary is used again once it
 // answers.
 import { describe, expect, it } from "vitest";
+import { sandboxAccountsOf } from "../src/modules/vendor-accounts/sandbox.ts";
 import { startSandboxServer } from "../src/vendors/sandbox/server.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
@@ -15,20 +16,18 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
     breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300, trialMs: 5_000 },
   });
   const { app, db } = pipeline;
-  // The primary is a vendor of its own: a second sandbox server.
-  const primaryVendor = await startSandboxServer({ delayMs: 10 });
+  // The primary is a vendor of its own: a second sandbox server, with the same customers.
+  const primaryVendor = await startSandboxServer({
+    delayMs: 10,
+    accounts: sandboxAccountsOf({ db, box: pipeline.box, publicUrl: () => pipeline.url }),
+  });
   const shop = await createSendingOrg(db, { credits: 100_000 });
   const create = async (name: string, settings: Record<string, unknown>) => {
     const res = await app.inject({
       method: "POST",
       url: "/v1/vendor-accounts",
       headers: shop.auth,
-      payload: {
-        vendor: "sandbox",
-        name,
-        credentials: { apiKey: `${name}-key-0123456789` },
-        settings,
-      },
+      payload: { vendor: "sandbox", name, settings },
     });
     expect(res.statusCode).toBe(201);
     return res.json().id as string;
@@ -141,7 +140,7 @@ describe(`a tenant without a route stalls nobody on ${engine}`, async () => {
     method: "POST",
     url: "/v1/vendor-accounts",
     headers: a.auth,
-    payload: { vendor: "sandbox", name: "A's own", credentials: { apiKey: "a-key-0123456789" } },
+    payload: { vendor: "sandbox", name: "A's own" },
   });
   const accountA = created.json().id as string;
   const routed = await app.inject({

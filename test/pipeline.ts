@@ -9,14 +9,13 @@ import { createAlimi } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import type { BreakerPolicy } from "../src/domain/circuit-breaker.ts";
 import type { App } from "../src/http/types.ts";
-import { createSecretBox } from "../src/lib/secret-box.ts";
+import { createSecretBox, type SecretBox } from "../src/lib/secret-box.ts";
 import { ensurePlatform } from "../src/modules/orgs/service.ts";
 import {
   ensurePlatformSandbox,
   type VendorDirectory,
 } from "../src/modules/vendor-accounts/service.ts";
-import { createSandbox, type Sandbox } from "../src/vendors/sandbox/server.ts";
-import { databaseStore } from "../src/vendors/sandbox/store-db.ts";
+import type { Sandbox } from "../src/vendors/sandbox/server.ts";
 import type { WorkerLoop } from "../src/workers/loop.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
@@ -25,8 +24,11 @@ export interface Pipeline {
   app: App;
   db: Db;
   url: string;
+  /** The sandbox as `alimi serve` runs it; not served with `sandbox: false`. */
   sandbox: Sandbox;
   sandboxAccountId: string;
+  /** The key vendor secrets are sealed with. */
+  box: SecretBox;
   directory: VendorDirectory;
   stopWorkers(): Promise<void>;
   startWorkers(): void;
@@ -50,6 +52,10 @@ export interface PipelineOptions {
   claimSize?: number;
   breakerPolicy?: BreakerPolicy;
   logger?: FastifyBaseLogger;
+  /** ALIMI_SANDBOX (default true): false makes no platform sandbox account and serves no sandbox. */
+  sandbox?: boolean;
+  /** Backoff and attempt limit of the sandbox's report POSTs (default: the server's). */
+  sandboxWebhookRetry?: { baseMs: number; maxMs: number; attempts?: number };
 }
 
 /** A test pipeline whose database and clean-up belong to the test. */
@@ -65,7 +71,8 @@ export async function startPipeline(
 export async function createPipeline(db: Db, options: PipelineOptions = {}): Promise<Pipeline> {
   const box = createSecretBox(options.secretKey ?? randomBytes(32));
   await ensurePlatform(db);
-  const sandboxAccountId = await ensurePlatformSandbox(db, box);
+  const sandboxOn = options.sandbox !== false;
+  const sandboxAccountId = sandboxOn ? await ensurePlatformSandbox(db, box) : "";
   const logger = options.logger ?? pino({ level: "silent" });
   const bus = await createWakeBus(db);
   let url = "";
@@ -78,14 +85,14 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     bus,
     publicUrl: () => url,
     directoryTtlMs: options.directoryTtlMs ?? 0,
+    sandboxEnabled: sandboxOn,
   });
   // The sandbox as the server runs it: its records and owed reports in the database.
-  const sandbox = createSandbox({
+  const sandbox = alimi.createSandbox({
     delayMs: options.delayMs ?? 20,
-    logger,
-    store: databaseStore({ db, box }),
+    webhookRetry: options.sandboxWebhookRetry,
   });
-  const app = await alimi.buildHttp({ sandbox });
+  const app = await alimi.buildHttp({ sandbox: sandboxOn ? sandbox : null });
   url = await app.listen({ port: 0, host: "127.0.0.1" });
 
   let workers: WorkerLoop[] = [];
@@ -118,6 +125,7 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     url,
     sandbox,
     sandboxAccountId,
+    box,
     directory: alimi.directory,
     stopWorkers,
     startWorkers,

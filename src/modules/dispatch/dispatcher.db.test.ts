@@ -18,6 +18,7 @@ import { ensurePlatform } from "../orgs/service.ts";
 import { replaceRouting } from "../routing/queries.ts";
 import { settleOnce } from "../settlement/service.ts";
 import { insertVendorAccount } from "../vendor-accounts/queries.ts";
+import { issueSandboxCredentials, sandboxAccountsOf } from "../vendor-accounts/sandbox.ts";
 import { createVendorDirectory, ensurePlatformSandbox } from "../vendor-accounts/service.ts";
 import { createDispatcher, type DispatcherOptions } from "./service.ts";
 
@@ -73,7 +74,10 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
   const db = await createTestDb();
   const box = createSecretBox(randomBytes(32));
   // Reports are never due during these tests: only the sends matter here.
-  const vendor = await startSandboxServer({ delayMs: 3_600_000 });
+  const vendor = await startSandboxServer({
+    delayMs: 3_600_000,
+    accounts: sandboxAccountsOf({ db, box, publicUrl: () => "http://127.0.0.1:9" }),
+  });
   afterAll(() => vendor.close());
   await ensurePlatform(db);
   await ensurePlatformSandbox(db, box);
@@ -116,13 +120,14 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
       )
     ).rows;
   const ownAccount = async (orgId: string, baseUrl: string) => {
+    const id = `vac_${randomBytes(6).toString("hex")}`;
     const account = await insertVendorAccount(db, {
-      id: `vac_${randomBytes(6).toString("hex")}`,
+      id,
       orgId,
       vendor: "sandbox",
       name: "own",
       settings: { baseUrl },
-      credentialsEnc: box.seal(JSON.stringify({ apiKey: "own-key-0123456789" })),
+      credentialsEnc: box.seal(JSON.stringify(issueSandboxCredentials(id))),
       webhookSecretEnc: box.seal("secret"),
     });
     await replaceRouting(db, orgId, [

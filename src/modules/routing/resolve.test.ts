@@ -43,6 +43,20 @@ describe("resolveRouting", () => {
     });
   });
 
+  it("routes a channel nobody chose nowhere when the platform has no default (sandbox off)", () => {
+    const routing = resolveRouting({
+      orgId: "org_x",
+      chain: [row("org_x", 1, "sms", "vac_own")],
+      platformDefaultAccountId: null,
+    });
+    expect(routing.alimtalk).toEqual({
+      primaryAccountId: null,
+      secondaryAccountId: null,
+      source: { kind: "platform-default" },
+    });
+    expect(routing.sms.primaryAccountId).toBe("vac_own");
+  });
+
   it("sends LMS and MMS the SMS way", () => {
     expect(["alimtalk", "sms", "lms", "mms"].map(channelOf)).toEqual([
       "alimtalk",

@@ -1,5 +1,7 @@
 // Effective routing: per channel, the organization's own choice, else its
-// nearest ancestor's, else the platform default. A channel's primary and
+// nearest ancestor's, else the platform default — if there is one: with the
+// sandbox vendor turned off (ALIMI_SANDBOX=false) a new installation has
+// none, and a channel nobody routed has no account. A channel's primary and
 // secondary are inherited together, as one choice.
 import { ROUTING_CHANNELS, type RoutingChannel } from "../../db/schema/vendors.ts";
 import type { RoutingRow } from "./queries.ts";
@@ -10,7 +12,8 @@ export type RouteSource =
   | { kind: "platform-default" };
 
 export interface EffectiveRoute {
-  primaryAccountId: string;
+  /** Null only for the platform default when there is none. */
+  primaryAccountId: string | null;
   secondaryAccountId: string | null;
   source: RouteSource;
 }
@@ -21,7 +24,7 @@ export type EffectiveRouting = Record<RoutingChannel, EffectiveRoute>;
 export function resolveRouting(options: {
   orgId: string;
   chain: readonly RoutingRow[];
-  platformDefaultAccountId: string;
+  platformDefaultAccountId: string | null;
 }): EffectiveRouting {
   const result = {} as EffectiveRouting;
   for (const channel of ROUTING_CHANNELS) {

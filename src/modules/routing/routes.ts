@@ -19,7 +19,8 @@ const Choice = Type.Object(
 );
 const AccountRef = Type.Object({ id: Type.String(), vendor: Type.String(), name: Type.String() });
 const Route = Type.Object({
-  primary: AccountRef,
+  /** Null when nothing routes the channel: no routing of its own or inherited, and no platform default. */
+  primary: Nullable(AccountRef),
   secondary: Nullable(AccountRef),
   source: Type.Object({
     kind: Type.Enum(["own", "inherited", "platform-default"]),
@@ -35,7 +36,7 @@ async function routeView(q: Queryable, route: EffectiveRoute) {
     return a ? { id: a.id, vendor: a.vendor, name: a.name } : { id, vendor: "unknown", name: "" };
   };
   return {
-    primary: (await ref(route.primaryAccountId))!,
+    primary: await ref(route.primaryAccountId),
     secondary: await ref(route.secondaryAccountId),
     source: route.source,
   };

@@ -12,12 +12,10 @@ export type RoutingInput = Partial<
 >;
 
 export async function effectiveRouting(q: Queryable, org: OrgRow): Promise<EffectiveRouting> {
-  const platformDefault = await findDefaultVendorAccountId(q);
-  if (!platformDefault) throw new Error("no default vendor account");
   return resolveRouting({
     orgId: org.id,
     chain: await findRoutingChain(q, org.path),
-    platformDefaultAccountId: platformDefault,
+    platformDefaultAccountId: await findDefaultVendorAccountId(q),
   });
 }
 

@@ -14,11 +14,13 @@ import { maskCredentials } from "./mask.ts";
 import {
   deleteVendorAccount,
   findDefaultVendorAccountId,
+  findVendorAccountRecord,
   insertVendorAccount,
   markVendorAccountTested,
   updateVendorAccount,
   type VendorAccountRecord,
 } from "./queries.ts";
+import { issueSandboxCredentials, sandboxKeyNamed, sandboxTurnedOff } from "./sandbox.ts";
 
 export interface VendorAccountDeps {
   db: Db;
@@ -27,6 +29,8 @@ export interface VendorAccountDeps {
   publicUrl: () => string;
   /** Routing or an account changed: caches everywhere must forget. */
   onChanged: () => void;
+  /** False with ALIMI_SANDBOX=false: no sandbox account may be created. */
+  sandbox?: boolean;
 }
 
 export interface ManagingActor extends Actor {
@@ -130,7 +134,8 @@ export async function createVendorAccount(
   input: {
     vendor: VendorName;
     name: string;
-    credentials: Record<string, string>;
+    /** Left out (or {}) for the sandbox, which issues its own. */
+    credentials?: Record<string, string>;
     settings?: Record<string, unknown>;
     force?: boolean;
   },
@@ -139,14 +144,22 @@ export async function createVendorAccount(
   const id = newId("vac");
   const webhookSecret = randomBytes(24).toString("base64url");
   const settings = input.settings ?? {};
-  const test = await testConnection(deps, {
-    id,
-    vendor: input.vendor,
-    settings,
-    credentials: input.credentials,
-    webhookSecret,
-  });
-  if (!test.ok && !input.force) throw refuse(test);
+  // The sandbox knows an account only once it is saved (its key names the
+  // account): a sandbox account is saved first and tested right after.
+  const issued = input.vendor === "sandbox";
+  if (issued && deps.sandbox === false) throw sandboxTurnedOff();
+  if (issued && Object.keys(input.credentials ?? {}).length > 0) throw sandboxKeyNamed();
+  const credentials = issued ? issueSandboxCredentials(id) : (input.credentials ?? {});
+  const test = issued
+    ? null
+    : await testConnection(deps, {
+        id,
+        vendor: input.vendor,
+        settings,
+        credentials,
+        webhookSecret,
+      });
+  if (test && !test.ok && !input.force) throw refuse(test);
   const row = await deps.db.tx(async (q) => {
     const created = await insertVendorAccount(q, {
       id,
@@ -154,9 +167,9 @@ export async function createVendorAccount(
       vendor: input.vendor,
       name: input.name,
       settings,
-      credentialsEnc: deps.box.seal(JSON.stringify(input.credentials)),
+      credentialsEnc: deps.box.seal(JSON.stringify(credentials)),
       webhookSecretEnc: deps.box.seal(webhookSecret),
-      testedAt: test.ok ? new Date() : null,
+      testedAt: test?.ok ? new Date() : null,
     });
     await insertAudit(q, {
       orgId: actor.orgId,
@@ -168,15 +181,18 @@ export async function createVendorAccount(
         vendor: input.vendor,
         name: input.name,
         settings,
-        credentials: "set",
-        connectionTest: test.ok ? "passed" : "failed",
-        forced: !test.ok,
+        credentials: issued ? "issued" : "set",
+        ...(test
+          ? { connectionTest: test.ok ? "passed" : "failed", forced: !test.ok }
+          : { connectionTest: "after saving" }),
       },
     });
     return created;
   });
   deps.onChanged();
-  return row;
+  if (!issued) return row;
+  await runConnectionTest(deps, actor, row);
+  return (await findVendorAccountRecord(deps.db, id)) ?? row;
 }
 
 export async function updateVendorAccountFrom(
@@ -194,6 +210,7 @@ export async function updateVendorAccountFrom(
 ): Promise<VendorAccountRecord> {
   checkForce(actor, change.force);
   if (change.version !== current.version) throw stale(current.version);
+  if (current.vendor === "sandbox" && change.credentials !== undefined) throw sandboxKeyNamed();
   const settings = change.settings ?? current.settings;
   let test: ConnectionTest | null = null;
   if (change.credentials || change.settings) {

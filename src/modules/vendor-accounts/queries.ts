@@ -74,6 +74,17 @@ export interface VendorAccountRecord extends VendorAccountRow {
 const RECORD_COLUMNS = `${COLUMNS}, last_tested_at as "lastTestedAt", created_at as "createdAt",
   updated_at as "updatedAt"`;
 
+export async function findVendorAccountRecord(
+  q: Queryable,
+  id: string,
+): Promise<VendorAccountRecord | null> {
+  const r = await q.query<VendorAccountRecord>(
+    `select ${RECORD_COLUMNS} from vendor_accounts where id = $1`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
 export async function listVendorAccounts(
   q: Queryable,
   orgId: string,
@@ -160,4 +171,25 @@ export async function markVendorAccountTested(q: Queryable, id: string, at: Date
 export async function deleteVendorAccount(q: Queryable, id: string): Promise<boolean> {
   const r = await q.query("delete from vendor_accounts where id = $1", [id]);
   return r.affectedRows > 0;
+}
+
+/** Every sandbox account, of every organization (few: checked once at start). */
+export async function listSandboxAccounts(q: Queryable): Promise<VendorAccountRow[]> {
+  const r = await q.query<VendorAccountRow>(
+    `select ${COLUMNS} from vendor_accounts where vendor = 'sandbox' order by id`,
+  );
+  return r.rows;
+}
+
+/** New credentials for an account; a new version, so a change read before it is stale. */
+export async function replaceVendorCredentials(
+  q: Queryable,
+  id: string,
+  credentialsEnc: string,
+): Promise<void> {
+  await q.query(
+    `update vendor_accounts set credentials_enc = $2, version = version + 1, updated_at = now()
+     where id = $1`,
+    [id, credentialsEnc],
+  );
 }

@@ -71,7 +71,8 @@ export function vendorAccountRoutes(app: App, deps: VendorAccountDeps) {
           {
             vendor: Type.Enum(VENDOR_NAMES),
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            credentials: Credentials,
+            // Optional for the sandbox, which issues its own.
+            credentials: Type.Optional(Credentials),
             settings: Type.Optional(Settings),
             force: Type.Optional(Type.Boolean()),
           },

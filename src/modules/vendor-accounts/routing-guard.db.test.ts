@@ -17,11 +17,7 @@ describe(`routing and account status on ${engine}`, async () => {
     auth = shop.auth,
   ) => app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
   const create = async (name: string) => {
-    const res = await call("POST", "/v1/vendor-accounts", {
-      vendor: "sandbox",
-      name,
-      credentials: { apiKey: `${name}-key-0123456789` },
-    });
+    const res = await call("POST", "/v1/vendor-accounts", { vendor: "sandbox", name });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; version: number };
   };

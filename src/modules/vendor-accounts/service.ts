@@ -18,6 +18,7 @@ import {
   setDefaultVendorAccountId,
   type VendorAccountRow,
 } from "./queries.ts";
+import { issueSandboxCredentials } from "./sandbox.ts";
 
 /**
  * The platform's sandbox account, created on first start and made the
@@ -31,15 +32,14 @@ export async function ensurePlatformSandbox(db: Db, box: SecretBox): Promise<str
     if (again) return again;
     const platform = await findPlatformOrg(q);
     if (!platform) throw new Error("the platform organization does not exist yet");
+    const id = newId("vac");
     const account = await insertVendorAccount(q, {
-      id: newId("vac"),
+      id,
       orgId: platform.id,
       vendor: "sandbox",
       name: "Sandbox",
       settings: {},
-      credentialsEnc: box.seal(
-        JSON.stringify({ apiKey: `sbx_${randomBytes(16).toString("hex")}` }),
-      ),
+      credentialsEnc: box.seal(JSON.stringify(issueSandboxCredentials(id))),
       webhookSecretEnc: box.seal(randomBytes(32).toString("base64url")),
     });
     await setDefaultVendorAccountId(q, account.id);
@@ -85,8 +85,11 @@ export function createVendorDirectory(options: {
   /** Where this installation receives vendor webhooks (and serves the sandbox). */
   publicUrl: () => string;
   ttlMs?: number;
+  /** False with ALIMI_SANDBOX=false: sandbox accounts, the platform's included, route nothing. */
+  sandbox?: boolean;
 }): VendorDirectory {
   const { db, box } = options;
+  const sandboxOff = options.sandbox === false;
   const ttl = options.ttlMs ?? 30_000;
   const accounts = new Map<string, { account: VendorAccount; active: boolean; expires: number }>();
   const routes = new Map<string, { routing: EffectiveRouting; expires: number }>();
@@ -120,6 +123,7 @@ export function createVendorDirectory(options: {
   const get = async (id: string) => (await lookup(id))?.account ?? null;
   const usable = async (id: string) => {
     const entry = await lookup(id);
+    if (sandboxOff && entry?.account.vendor === "sandbox") return null;
     return entry?.active ? entry.account : null;
   };
 
@@ -128,12 +132,10 @@ export function createVendorDirectory(options: {
     if (hit && hit.expires > Date.now()) return hit.routing;
     const org = await findOrg(db, orgId);
     if (!org) return `organization ${orgId} not found`;
-    const platformDefault = await findDefaultVendorAccountId(db);
-    if (!platformDefault) return "the platform has no default vendor account";
     const routing = resolveRouting({
       orgId,
       chain: await findRoutingChain(db, org.path),
-      platformDefaultAccountId: platformDefault,
+      platformDefaultAccountId: await findDefaultVendorAccountId(db),
     });
     routes.set(orgId, { routing, expires: Date.now() + ttl });
     return routing;
@@ -146,11 +148,20 @@ export function createVendorDirectory(options: {
       const routing = await routingOf(orgId);
       if (typeof routing === "string") return { ok: false, reason: routing };
       const route = routing[channel];
-      const primary = await usable(route.primaryAccountId);
-      if (!primary) {
+      if (route.primaryAccountId === null) {
         return {
           ok: false,
-          reason: `vendor account ${route.primaryAccountId} (${channel}) is disabled or gone`,
+          reason: `no vendor account routes ${channel}: the platform has no default, route it through one`,
+        };
+      }
+      const primary = await usable(route.primaryAccountId);
+      if (!primary) {
+        const sandboxed = sandboxOff && (await get(route.primaryAccountId))?.vendor === "sandbox";
+        return {
+          ok: false,
+          reason: sandboxed
+            ? `vendor account ${route.primaryAccountId} (${channel}) is a sandbox account, and the sandbox vendor is turned off (ALIMI_SANDBOX=false): route ${channel} through another account`
+            : `vendor account ${route.primaryAccountId} (${channel}) is disabled or gone`,
         };
       }
       const secondary = route.secondaryAccountId ? await usable(route.secondaryAccountId) : null;

@@ -1,15 +1,16 @@
 // Vendor accounts and routing through the API: tested credentials, masking,
 // optimistic locking, inheritance, the audit trail, and secrets that never
 // leave: not in responses, not in logs, not in the audit, not in clear at rest.
+// The sandbox issues its accounts' keys; SOLAPI (a fake) is the vendor whose
+// connection test refuses what it does not know.
 import { Writable } from "node:stream";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createSendingOrg, platformKey } from "../../../test/app.ts";
 import { engine } from "../../../test/db.ts";
 import { startPipeline, waitForCompletion } from "../../../test/pipeline.ts";
+import { FAKE_API_KEY, startFakeServer } from "../../../test/support/vendors/solapi/fake-server.ts";
 import { createOrg } from "../orgs/service.ts";
-
-const SECRET = "sbx-S3CRET-7f2a9c41e8d0-KEY";
 
 describe(`vendor accounts and routing on ${engine}`, async () => {
   const logs: string[] = [];
@@ -24,6 +25,15 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
   const shop = await createSendingOrg(db, { credits: 1000, name: "Shop" });
   const other = await createSendingOrg(db, { credits: 1000, name: "Other" });
   const operator = await platformKey(db);
+  const solapi = await startFakeServer();
+  afterAll(() => solapi.close());
+  /** A SOLAPI account that the fake refuses: the secret is not the one it knows. */
+  const refusedSolapi = {
+    vendor: "solapi",
+    name: "Broken",
+    credentials: { apiKey: FAKE_API_KEY, apiSecret: "not-the-secret-0123456789" },
+    settings: { baseUrl: solapi.url },
+  };
   const responses: string[] = [];
   const call = async (
     method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
@@ -37,41 +47,41 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
   };
 
   let accountId = "";
+  let issuedKey = "";
 
   it("saves an account only after its credentials pass the connection test", async () => {
-    const refused = await call("POST", "/v1/vendor-accounts", shop.auth, {
-      vendor: "sandbox",
-      name: "Broken",
-      credentials: { apiKey: "invalid" },
-    });
+    const refused = await call("POST", "/v1/vendor-accounts", shop.auth, refusedSolapi);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.details).toEqual([
       expect.objectContaining({ path: "/credentials", code: "CREDENTIALS_REJECTED" }),
     ]);
     const forcedByCustomer = await call("POST", "/v1/vendor-accounts", shop.auth, {
-      vendor: "sandbox",
-      name: "Broken",
-      credentials: { apiKey: "invalid" },
+      ...refusedSolapi,
       force: true,
     });
     expect(forcedByCustomer.statusCode).toBe(403);
     expect((await call("GET", "/v1/vendor-accounts", shop.auth)).json().data).toEqual([]);
 
+    // The sandbox issues the key, and tests the account once it is saved.
     const created = await call("POST", "/v1/vendor-accounts", shop.auth, {
       vendor: "sandbox",
       name: "Our sandbox",
-      credentials: { apiKey: SECRET },
       settings: { nativeFallback: false },
     });
     expect(created.statusCode).toBe(201);
     const account = created.json();
     accountId = account.id;
+    const stored = await db.query<{ c: string }>(
+      "select credentials_enc as c from vendor_accounts where id = $1",
+      [accountId],
+    );
+    issuedKey = (JSON.parse(pipeline.box.open(stored.rows[0]!.c)) as { apiKey: string }).apiKey;
     expect(account).toEqual({
       id: expect.stringMatching(/^vac_/),
       vendor: "sandbox",
       name: "Our sandbox",
       settings: { nativeFallback: false },
-      credentials: { apiKey: "••••-KEY" },
+      credentials: { apiKey: expect.stringMatching(/^••••[\w-]{4}$/) },
       version: 1,
       status: "active",
       lastTestedAt: expect.any(String),
@@ -83,9 +93,8 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
 
   it("lets the platform operator force a save, and the audit says it was forced", async () => {
     const forced = await call("POST", "/v1/vendor-accounts", operator.auth, {
-      vendor: "sandbox",
+      ...refusedSolapi,
       name: "Forced",
-      credentials: { apiKey: "invalid" },
       force: true,
     });
     expect(forced.statusCode).toBe(201);
@@ -96,6 +105,27 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
         details: expect.objectContaining({ connectionTest: "failed", forced: true }),
       }),
     ]);
+  });
+
+  it("issues a sandbox account's key itself: credentials named at creation or in a change are refused", async () => {
+    const named = await call("POST", "/v1/vendor-accounts", shop.auth, {
+      vendor: "sandbox",
+      name: "Named key",
+      credentials: { apiKey: "chosen-by-the-customer" },
+    });
+    expect(named.statusCode).toBe(400);
+    expect(named.json().error.details).toEqual([
+      expect.objectContaining({ path: "/credentials", code: "ISSUED_BY_VENDOR" }),
+    ]);
+    const patched = await call("PATCH", `/v1/vendor-accounts/${accountId}`, shop.auth, {
+      version: 1,
+      credentials: { apiKey: "chosen-by-the-customer" },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().error.details).toEqual([
+      expect.objectContaining({ path: "/credentials", code: "ISSUED_BY_VENDOR" }),
+    ]);
+    expect((await call("GET", "/v1/vendor-accounts", shop.auth)).json().data).toHaveLength(1);
   });
 
   it("hides one organization's accounts from another (404)", async () => {
@@ -190,6 +220,7 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
       "vendor_account.deleted",
       "vendor_account.tested",
       "vendor_account.updated",
+      "vendor_account.tested",
       "vendor_account.created",
     ]);
     const routing = (await call("GET", `/v1/audit?targetId=${shop.orgId}`, shop.auth)).json().data;
@@ -204,6 +235,9 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
   });
 
   it("never lets the credentials out: responses, logs, audit rows, storage", async () => {
+    // The sandbox account's issued key, which the adapter sent on every call to the sandbox.
+    const SECRET = issuedKey;
+    expect(SECRET).toMatch(/^sbk_vac_/);
     expect(logs.length).toBeGreaterThan(10);
     expect(logs.filter((line) => line.includes(SECRET))).toEqual([]);
     expect(responses.filter((body) => body.includes(SECRET))).toEqual([]);

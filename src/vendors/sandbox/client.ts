@@ -1,7 +1,10 @@
 // Our side of the sandbox vendor: the VendorAdapter the dispatcher, the
-// webhook route and the reconciler call. Its call is in http.ts, polling in
+// webhook route and the reconciler call. Its one HTTP call is in http.ts
+// (every request: the account's API key as a bearer token), polling in
 // poll.ts, what an account configures in settings.ts. MMS images travel once
 // per request in the sandbox's own JSON (`images`, named by `imageIds`).
+// Reports come to the account's webhook without being asked for: the
+// sandbox knows it from the API key, so a send names no webhook.
 import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type { OutboundMessage, SendOutcome, VendorAdapter } from "../vendor.ts";
 import { parseSandboxReports } from "./callback.ts";
@@ -128,8 +131,6 @@ export const sandboxAdapter: VendorAdapter = {
     for (const part of planImageRequests(messages)) {
       const images = imagesOf(part);
       const body: WireSendRequest = {
-        webhookUrl: account.webhookUrl,
-        signingSecret: account.webhookSecret,
         messages: part.map((m) => toWireMessage(m, config.settings.nativeFallback)),
         ...(Object.keys(images).length > 0 ? { images } : {}),
       };

@@ -1,5 +1,7 @@
 // One call to the sandbox: its API key as a bearer token, JSON both ways,
-// on the shared vendor call (../http.ts).
+// on the shared vendor call (../http.ts). The adapter's only HTTP call (sends,
+// polls and the connection test all come here); the sandbox's own outgoing
+// call, its report POSTs, is in report-delivery.ts.
 import { callVendor, type HttpAnswer } from "../http.ts";
 import type { VendorAccount } from "../vendor.ts";
 import type { SandboxSettings } from "./settings.ts";

@@ -1,43 +1,44 @@
 // The sandbox's outgoing webhook for the memory store (store.ts; the server's
 // database store delivers from its table, store-db.ts): reports wait until
-// they are due, then go to their webhook in signed POSTs of up to 1,000, like
-// a real vendor's.
+// they are due, then go to their account's webhook in signed POSTs of up to
+// 1,000, like a real vendor's.
 //
 // Why this shape: a campaign of 100,000 messages must not mean 100,000 timers.
 // Every send request adds at most two entries (one per wave) to one of two
 // FIFO queues; with a constant delay each queue is already in due order, so
 // one timer armed for the earliest head is enough and each report costs O(1).
-// Each webhook has its own outbox with a few POSTs in flight at once, as a
+// Each account has its own outbox with a few POSTs in flight at once, as a
 // real vendor's senders: one at a time could not keep up with a fast
 // dispatcher, and reports stuck behind a backlog would make every message
 // look slow. Order across POSTs is therefore not guaranteed (receivers must
 // not rely on it; 0005 is out of order on purpose anyway). A failed POST is
-// retried with the same body and backoff until it succeeds: reports are never
-// dropped while the sandbox lives, and close() hands over what is due.
+// retried with the same body and backoff, up to the attempt limit
+// (report-delivery.ts), then given up; close() hands over what is due.
 import type { FastifyBaseLogger } from "fastify";
-import { signSandboxReports } from "./callback.ts";
+import type { ReportTarget, SandboxAccounts } from "./accounts.ts";
+import {
+  logGivenUp,
+  POSTS_IN_FLIGHT,
+  postReports,
+  REPORTS_PER_POST,
+  type ReportRetry,
+  reportRetryDelayMs,
+} from "./report-delivery.ts";
 import type { WireReport, WireReportBatch } from "./wire.ts";
-
-export const REPORTS_PER_POST = 1000;
-/** POSTs in flight per webhook. */
-export const POSTS_IN_FLIGHT = 4;
 
 export interface ReporterOptions {
   delayMs: number;
   fetch: typeof fetch;
   logger: FastifyBaseLogger;
+  /** Where each account's reports go, asked at each POST. */
+  accounts: SandboxAccounts;
   newBatchId: () => string;
-  /** Backoff of failed POSTs: baseMs, doubling per attempt, at most maxMs. */
-  retry: { baseMs: number; maxMs: number };
+  /** Backoff of failed POSTs (baseMs, doubling per attempt, at most maxMs) and their limit. */
+  retry: ReportRetry;
   /** How long one POST may take before it counts as failed. */
   timeoutMs: number;
   /** How long close() keeps POSTing reports that are already due. */
   drainMs: number;
-}
-
-export interface ReportTarget {
-  url: string;
-  secret: string;
 }
 
 export interface ReporterStats {
@@ -45,17 +46,19 @@ export interface ReporterStats {
   scheduled: number;
   /** Reports in POSTs that the webhook answered with 2xx. */
   delivered: number;
-  /** Reports not delivered yet (waiting, queued or being retried). */
+  /** Reports given up: their batch failed every attempt, or their account is gone. */
+  gaveUp: number;
+  /** Reports neither delivered nor given up yet (waiting, queued or being retried). */
   pending: number;
   posts: number;
   failedPosts: number;
 }
 
 export interface Reporter {
-  /** Queues reports for one webhook, due `delayMs × (wave + 1)` after `acceptedAt`. */
-  schedule(target: ReportTarget, wave: 0 | 1, acceptedAt: number, reports: WireReport[]): void;
+  /** Queues reports for one account's webhook, due `delayMs × (wave + 1)` after `acceptedAt`. */
+  schedule(accountId: string, wave: 0 | 1, acceptedAt: number, reports: WireReport[]): void;
   stats(): ReporterStats;
-  /** Resolves once every scheduled report is delivered (or the reporter closed). */
+  /** Resolves once every scheduled report is delivered or given up (or the reporter closed). */
   settled(): Promise<void>;
   /**
    * Stops taking reports, POSTs those already due (one more attempt per batch,
@@ -63,11 +66,6 @@ export interface Reporter {
    * Reports not due yet, or refused again, are dropped with a log line.
    */
   close(): Promise<void>;
-}
-
-/** Delay before retrying a POST that failed `attempt` times. */
-export function reportRetryDelayMs(attempt: number, retry: { baseMs: number; maxMs: number }) {
-  return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 interface Due {
@@ -84,7 +82,7 @@ interface Batch {
 }
 
 interface Outbox {
-  target: ReportTarget;
+  accountId: string;
   queue: Fifo<WireReport>;
   /** Batches whose POST failed: they go again, unchanged, before anything else. */
   failed: Batch[];
@@ -97,7 +95,7 @@ export function createReporter(options: ReporterOptions): Reporter {
   const outboxes = new Map<string, Outbox>();
   const busy = new Set<Outbox>();
   const inFlight = new Set<Promise<void>>();
-  const stats = { scheduled: 0, delivered: 0, posts: 0, failedPosts: 0 };
+  const stats = { scheduled: 0, delivered: 0, gaveUp: 0, posts: 0, failedPosts: 0 };
   let waiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -105,14 +103,13 @@ export function createReporter(options: ReporterOptions): Reporter {
   let state: "open" | "draining" | "closed" = "open";
   let closed: Promise<void> | null = null;
 
-  const pending = () => stats.scheduled - stats.delivered;
+  const pending = () => stats.scheduled - stats.delivered - stats.gaveUp;
 
-  function outboxFor(target: ReportTarget): Outbox {
-    const key = `${target.url}\n${target.secret}`;
-    let outbox = outboxes.get(key);
+  function outboxFor(accountId: string): Outbox {
+    let outbox = outboxes.get(accountId);
     if (outbox === undefined) {
-      outbox = { target, queue: new Fifo(), failed: [], notBefore: 0, inFlight: 0 };
-      outboxes.set(key, outbox);
+      outbox = { accountId, queue: new Fifo(), failed: [], notBefore: 0, inFlight: 0 };
+      outboxes.set(accountId, outbox);
     }
     return outbox;
   }
@@ -176,19 +173,26 @@ export function createReporter(options: ReporterOptions): Reporter {
     }
     const sending = batch;
     outbox.inFlight++;
-    const done = deliver(outbox.target, sending).then((ok) => {
-      stats.posts++;
-      if (ok) {
+    const done = deliver(outbox.accountId, sending).then((outcome) => {
+      if (outcome === "delivered") {
+        stats.posts++;
         stats.delivered += sending.count;
+      } else if (outcome === "account gone") {
+        giveUp(outbox, sending, "account");
       } else {
+        stats.posts++;
         stats.failedPosts++;
         sending.attempts++;
-        outbox.failed.push(sending);
-        // While draining, one more attempt is all a batch gets.
-        outbox.notBefore =
-          state === "open"
-            ? Date.now() + reportRetryDelayMs(sending.attempts, options.retry)
-            : Number.POSITIVE_INFINITY;
+        if (sending.attempts >= options.retry.attempts) {
+          giveUp(outbox, sending, "attempts");
+        } else {
+          outbox.failed.push(sending);
+          // While draining, one more attempt is all a batch gets.
+          outbox.notBefore =
+            state === "open"
+              ? Date.now() + reportRetryDelayMs(sending.attempts, options.retry)
+              : Number.POSITIVE_INFINITY;
+        }
       }
       outbox.inFlight--;
       inFlight.delete(done);
@@ -197,30 +201,36 @@ export function createReporter(options: ReporterOptions): Reporter {
     inFlight.add(done);
   }
 
-  /** One signed POST; true when the webhook answered 2xx. Never rejects. */
-  async function deliver(target: ReportTarget, batch: Batch): Promise<boolean> {
-    // Signed afresh on every attempt: a retry hours later must pass the timestamp check.
-    const signature = signSandboxReports(target.secret, batch.body, Date.now() / 1000);
+  function giveUp(outbox: Outbox, batch: Batch, reason: "attempts" | "account") {
+    stats.gaveUp += batch.count;
+    logGivenUp(options.logger, {
+      accountId: outbox.accountId,
+      reports: batch.count,
+      attempts: batch.attempts,
+      reason,
+    });
+  }
+
+  /** One POST to the account's webhook, or why not. Never rejects. */
+  async function deliver(
+    accountId: string,
+    batch: Batch,
+  ): Promise<"delivered" | "failed" | "account gone"> {
+    let target: ReportTarget | null;
     try {
-      const response = await options.fetch(target.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...signature },
-        body: batch.body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return true;
-      options.logger.warn(
-        { batchId: batch.id, status: response.status, attempts: batch.attempts + 1 },
-        "sandbox: the webhook refused a report batch; retrying",
-      );
+      target = await options.accounts.reportTarget(accountId);
     } catch (err) {
-      options.logger.warn(
-        { batchId: batch.id, err: (err as Error).message, attempts: batch.attempts + 1 },
-        "sandbox: could not POST a report batch; retrying",
-      );
+      options.logger.warn({ err, accountId }, "sandbox: could not look up a report target");
+      return "failed";
     }
-    return false;
+    if (target === null) return "account gone";
+    const ok = await postReports(options, target, {
+      id: batch.id,
+      body: batch.body,
+      reports: batch.count,
+      attempt: batch.attempts + 1,
+    });
+    return ok ? "delivered" : "failed";
   }
 
   /** Hands over what is due before closing: rounds of POSTs until nothing is left or time is up. */
@@ -244,10 +254,10 @@ export function createReporter(options: ReporterOptions): Reporter {
   }
 
   return {
-    schedule(target, wave, acceptedAt, reports) {
+    schedule(accountId, wave, acceptedAt, reports) {
       if (reports.length === 0 || state !== "open") return;
       const at = acceptedAt + options.delayMs * (wave + 1);
-      waves[wave].push({ at, outbox: outboxFor(target), reports });
+      waves[wave].push({ at, outbox: outboxFor(accountId), reports });
       stats.scheduled += reports.length;
       arm(at);
     },

@@ -13,12 +13,15 @@ import type { DeliveryReport, OutboundMessage, SendOutcome, VendorAccount } from
 import { sandboxAdapter, toWireMessage } from "./client.ts";
 import {
   createSandbox,
+  type FixedSandboxAccount,
+  fixedSandboxAccounts,
   registerSandboxRoutes,
   type SandboxServer,
   startSandboxServer,
 } from "./server.ts";
 
 const SECRET = "whsec_sandbox_test";
+const API_KEY = "sk_test_1";
 const N = {
   notKakao: "+821000000001",
   unreachable: "+821000000002",
@@ -112,21 +115,40 @@ function account(
     id: "vac_test",
     vendor: "sandbox",
     settings: { baseUrl, ...options.settings },
-    credentials: { apiKey: options.apiKey ?? "sk_test_1" },
+    credentials: { apiKey: options.apiKey ?? API_KEY },
     webhookSecret: SECRET,
     webhookUrl,
   };
 }
 
+/** The sandbox's customer behind account(): reports to `url`, signed with `secret`. */
+const customer = (url: string, secret = SECRET): FixedSandboxAccount => ({
+  id: "vac_test",
+  apiKey: API_KEY,
+  webhookUrl: url,
+  signingSecret: secret,
+});
+
 const nativeAccount = () => account(sandboxUrl, { settings: { nativeFallback: true } });
 
 async function setup(
-  options: { delayMs?: number; webhookRetry?: { baseMs: number; maxMs: number } } = {},
+  options: {
+    delayMs?: number;
+    webhookRetry?: { baseMs: number; maxMs: number; attempts?: number };
+    /** The key the sandbox signs this account's reports with (default: the webhook's). */
+    signingSecret?: string;
+    /** More customers besides account()'s. */
+    others?: FixedSandboxAccount[];
+  } = {},
 ) {
   const hook = await startWebhook();
   const server: SandboxServer = await startSandboxServer({
     delayMs: options.delayMs ?? 20,
     webhookRetry: options.webhookRetry ?? { baseMs: 20, maxMs: 200 },
+    accounts: fixedSandboxAccounts([
+      customer(hook.url, options.signingSecret),
+      ...(options.others ?? []),
+    ]),
   });
   cleanups.push(server.close);
   webhookUrl = hook.url;
@@ -405,6 +427,7 @@ describe("report delivery", () => {
       delayMs: 0,
       fetch: flakyFetch,
       webhookRetry: { baseMs: 10, maxMs: 50 },
+      accounts: fixedSandboxAccounts([customer(hook.url)]),
     });
     cleanups.push(server.close);
     sandboxUrl = server.url;
@@ -415,13 +438,16 @@ describe("report delivery", () => {
     expect(hook.reports.map((r) => r.messageId)).toEqual([m.id]);
   });
 
-  it("keeps reports of different webhooks apart", async () => {
-    const { hook, sandbox } = await setup({ delayMs: 0 });
+  it("keeps reports of different accounts apart, each at its own webhook", async () => {
     const other = await startWebhook();
+    const { hook, sandbox } = await setup({
+      delayMs: 0,
+      others: [{ ...customer(other.url), id: "vac_other", apiKey: "sk_test_2" }],
+    });
     const m1 = message(N.other, "sms");
     const m2 = message(N.other, "sms");
     await sandboxAdapter.send(account(), [m1]);
-    await sandboxAdapter.send({ ...account(), webhookUrl: other.url }, [m2]);
+    await sandboxAdapter.send(account(sandboxUrl, { apiKey: "sk_test_2" }), [m2]);
     await sandbox.settled();
     expect(hook.reports.map((r) => r.messageId)).toEqual([m1.id]);
     expect(other.reports.map((r) => r.messageId)).toEqual([m2.id]);
@@ -433,17 +459,17 @@ describe("report delivery", () => {
       const m = toWireMessage(message(to, "sms"), false);
       return { ok: true as const, message: m };
     };
-    const target = { webhookUrl: hook.url, signingSecret: SECRET };
-    const now = createSandbox({ delayMs: 0, logger: Fastify().log });
+    const accounts = fixedSandboxAccounts([customer(hook.url)]);
+    const now = createSandbox({ delayMs: 0, logger: Fastify().log, accounts });
     const due = checked(N.other);
-    await now.send({ ...target, messages: [due] });
+    await now.send("vac_test", { messages: [due] });
     // Closed before its timer could fire: the report goes out anyway.
     await now.close();
     expect(hook.reports.map((r) => r.messageId)).toEqual([due.message.customId]);
     expect(now.stats().reports).toMatchObject({ delivered: 1, pending: 0 });
 
-    const later = createSandbox({ delayMs: 60_000, logger: Fastify().log });
-    await later.send({ ...target, messages: [checked(N.other)] });
+    const later = createSandbox({ delayMs: 60_000, logger: Fastify().log, accounts });
+    await later.send("vac_test", { messages: [checked(N.other)] });
     await later.close();
     expect(hook.reports).toHaveLength(1);
     expect(later.stats().reports).toMatchObject({ delivered: 0, pending: 1 });
@@ -467,13 +493,16 @@ describe("report delivery", () => {
   });
 
   it("signs with the account's secret: a webhook with another secret refuses every POST", async () => {
-    const { hook, sandbox } = await setup({ delayMs: 0 });
-    await sandboxAdapter.send({ ...account(), webhookSecret: "not-ours" }, [
-      message(N.other, "sms"),
-    ]);
-    await expect.poll(() => hook.invalid, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
+    const { hook, sandbox } = await setup({
+      delayMs: 0,
+      signingSecret: "not-ours",
+      webhookRetry: { baseMs: 5, maxMs: 20, attempts: 4 },
+    });
+    await sandboxAdapter.send(account(), [message(N.other, "sms")]);
+    await sandbox.settled();
+    expect(hook.invalid).toBe(4);
     expect(hook.reports).toEqual([]);
-    expect(sandbox.stats().reports).toMatchObject({ delivered: 0, pending: 1 });
+    expect(sandbox.stats().reports).toMatchObject({ delivered: 0, gaveUp: 1, pending: 0 });
   });
 });
 
@@ -510,7 +539,7 @@ describe("polling", () => {
     const vendorId = (outcome as { vendorMessageId: string }).vendorMessageId;
     const response = await fetch(`${sandboxUrl}/sandbox/v1/messages/status`, {
       method: "POST",
-      headers: { authorization: "Bearer k", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
       body: JSON.stringify({ messageIds: [vendorId, "sbx_nope"] }),
     });
     expect(response.status).toBe(200);
@@ -668,7 +697,11 @@ describe("mounted on another Fastify app (embedded mode)", () => {
   it("answers in the sandbox's own error format even under the host's error handler", async () => {
     const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     app.setErrorHandler((_err, _request, reply) => reply.status(418).send({ error: "host" }));
-    const sandbox = createSandbox({ delayMs: 0, logger: app.log });
+    const sandbox = createSandbox({
+      delayMs: 0,
+      logger: app.log,
+      accounts: fixedSandboxAccounts([{ ...customer("http://127.0.0.1:1/hook"), apiKey: "k" }]),
+    });
     registerSandboxRoutes(app, sandbox);
     cleanups.push(async () => {
       await sandbox.close();

@@ -1,18 +1,25 @@
-// The sandbox vendor's logic: which messages it has seen and accepted, under
-// which ids, and what it will report. The HTTP routes (server.ts) are a thin
-// shell over this; what it remembers is kept by a store (store.ts): the
-// database for the server, so that what it accepted and the reports it owes
-// survive our crashes as they would at a real vendor; memory for unit tests.
+// The sandbox vendor's logic: who its callers are, which messages each has
+// sent and had accepted, under which ids, and what it will report. The HTTP
+// routes (server.ts) are a thin shell over this; what it remembers is kept by
+// a store (store.ts): the database for the server, so that what it accepted
+// and the reports it owes survive our crashes as they would at a real
+// vendor; memory for unit tests.
 //
-// Deduplication is by our message id (the request's customId), as DESIGN §4
-// asks of any vendor that supports it: a message accepted once gets the same
-// sandbox id back on every later request and is neither sent nor reported
-// again.
+// Callers are accounts (accounts.ts): a request is answered only for the
+// account whose API key it carries, its reports go only to that account's
+// webhook, and a poll answers only about that account's messages.
+//
+// Deduplication is by our message id (the request's customId), per account,
+// as DESIGN §4 asks of any vendor that supports it: a message accepted once
+// gets the same sandbox id back on every later request of that account and
+// is neither sent nor reported again.
 import type { FastifyBaseLogger } from "fastify";
 import type { MessageType } from "../../domain/message-content.ts";
+import { type SandboxAccounts, sameSecret } from "./accounts.ts";
 import { decideSandboxMessage, finalReportOf, type PlannedReport } from "./behaviour.ts";
 import { createSandboxIds } from "./ids.ts";
 import { SANDBOX_ERRORS } from "./map.ts";
+import { REPORT_MAX_ATTEMPTS, REPORT_RETRY } from "./report-delivery.ts";
 import type { ReporterStats } from "./reporter.ts";
 import {
   createMemoryStore,
@@ -34,10 +41,15 @@ export interface SandboxOptions {
   /** How long after acceptance reports are due (ALIMI_SANDBOX_DELAY_MS); 0 = at once, still asynchronously. */
   delayMs: number;
   logger: FastifyBaseLogger;
+  /** Who may call, and where each caller's reports go. */
+  accounts: SandboxAccounts;
   /** What reports are POSTed with; Node's fetch unless a test swaps it. */
   fetch?: typeof fetch;
-  /** Backoff of failed report POSTs; defaults to 250 ms doubling up to 30 s. */
-  webhookRetry?: { baseMs: number; maxMs: number };
+  /**
+   * Backoff of failed report POSTs and how many a batch gets; defaults to
+   * REPORT_RETRY and REPORT_MAX_ATTEMPTS (report-delivery.ts).
+   */
+  webhookRetry?: { baseMs: number; maxMs: number; attempts?: number };
   /** Time limit of one report POST; defaults to 10 s. */
   webhookTimeoutMs?: number;
   /** How long close() keeps handing over reports already due (memory store); defaults to 5 s. */
@@ -72,27 +84,34 @@ export interface SandboxStats {
 }
 
 export interface SendBatch {
-  webhookUrl: string;
-  signingSecret: string;
   messages: CheckedMessage[];
+  /** The report target the request named, if any: refused unless it is the account's own. */
+  webhookUrl?: string | null;
+  signingSecret?: string | null;
 }
+
+/** A send request's answer, or why it is refused as a whole (400). */
+export type SendAnswer = { ok: true; response: WireSendResponse } | { ok: false; message: string };
 
 export interface Sandbox {
   readonly delayMs: number;
   /** Aborted when the sandbox closes: held requests give up. */
   readonly closing: AbortSignal;
-  send(batch: SendBatch): Promise<WireSendResponse>;
-  status(messageIds: string[]): Promise<WireStatusResponse>;
-  /** How many times the message with our id was actually sent: 0 or 1. */
+  /** The account whose API key this Authorization header carries (`Bearer <apiKey>`), or null. */
+  authenticate(authorization: string | undefined): Promise<string | null>;
+  send(accountId: string, batch: SendBatch): Promise<SendAnswer>;
+  /** What the account's messages came to; ids of other accounts' messages are `unknown`. */
+  status(accountId: string, messageIds: string[]): Promise<WireStatusResponse>;
+  /** How many times the message with our id was actually sent, by any account (tests). */
   received(ourId: string): Promise<number>;
-  /** How many processed send requests carried our id. */
+  /** How many processed send requests carried our id, from any account (tests). */
   seen(ourId: string): Promise<number>;
   stats(): SandboxStats;
   /** Makes the next `count` requests to any sandbox endpoint fail as `failure`. */
   failNext(count: number, failure: SandboxFailure): void;
   /** The failure the current request must suffer, if any (used by the routes). */
   takeFailure(): SandboxFailure | null;
-  /** Resolves once every report scheduled so far has been delivered. */
+  /** Resolves once every report scheduled so far has been delivered or given up. */
   settled(): Promise<void>;
   /**
    * Refuses new requests and releases held ones, and stops reporting: the
@@ -104,14 +123,21 @@ export interface Sandbox {
 }
 
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const { delayMs, logger } = options;
+  const { delayMs, logger, accounts } = options;
   const ids = createSandboxIds();
+  const retry: { baseMs: number; maxMs: number; attempts?: number } =
+    options.webhookRetry ?? REPORT_RETRY;
   const store = (options.store ?? createMemoryStore)({
     delayMs,
     logger,
     fetch: options.fetch ?? globalThis.fetch,
+    accounts,
     newBatchId: ids.batch,
-    retry: options.webhookRetry ?? { baseMs: 250, maxMs: 30_000 },
+    retry: {
+      baseMs: retry.baseMs,
+      maxMs: retry.maxMs,
+      attempts: retry.attempts ?? REPORT_MAX_ATTEMPTS,
+    },
     timeoutMs: options.webhookTimeoutMs ?? 10_000,
     drainMs: options.drainMs ?? 5_000,
   });
@@ -121,6 +147,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   /** One send request against the records as they were before it (see SandboxStore.record). */
   function decide(
+    accountId: string,
     batch: SendBatch,
     before: ReadonlyMap<string, SandboxRecord>,
     now: number,
@@ -134,6 +161,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         record = known
           ? { ...known }
           : {
+              accountId,
               customId,
               seen: 0,
               vendorId: null,
@@ -188,10 +216,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     };
 
     const results = batch.messages.map(sendOne);
-    const target = { url: batch.webhookUrl, secret: batch.signingSecret };
     const reports = ([0, 1] as const)
       .filter((wave) => waves[wave].length > 0)
-      .map((wave) => ({ target, wave, acceptedAt: now, reports: waves[wave] }));
+      .map((wave) => ({ wave, acceptedAt: now, reports: waves[wave] }));
     const acceptedCount = results.filter((r) => r.status === "ACCEPTED").length;
     const response = { results, accepted: acceptedCount, failed: results.length - acceptedCount };
     return { accepted, reports, result: { response, delta } };
@@ -238,10 +265,35 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     };
   }
 
+  /**
+   * Null when the target a request named, if any, is the account's own; else
+   * why not. Reports never go elsewhere, and a request that asks for it is
+   * refused rather than quietly redirected, so the client learns its mistake.
+   */
+  async function checkNamedTarget(accountId: string, batch: SendBatch): Promise<string | null> {
+    const { webhookUrl, signingSecret } = batch;
+    if (webhookUrl == null && signingSecret == null) return null;
+    const own = await accounts.reportTarget(accountId);
+    if (own === null) return "this account has no webhook";
+    if (webhookUrl != null && webhookUrl !== own.url) {
+      return `webhookUrl: reports go only to this account's own webhook (${own.url}); leave webhookUrl out`;
+    }
+    if (signingSecret != null && !sameSecret(signingSecret, own.secret)) {
+      return "signingSecret: reports are signed only with this account's webhook secret; leave signingSecret out";
+    }
+    return null;
+  }
+
   return {
     delayMs,
     closing: closing.signal,
-    async send(batch) {
+    async authenticate(authorization) {
+      const match = /^Bearer +(\S+) *$/i.exec(authorization ?? "");
+      return match?.[1] ? accounts.authenticate(match[1]) : null;
+    },
+    async send(accountId, batch) {
+      const refused = await checkNamedTarget(accountId, batch);
+      if (refused !== null) return { ok: false, message: refused };
       counts.requests++;
       const now = Date.now();
       const sightings = batch.messages.flatMap((m) =>
@@ -251,16 +303,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
             ? [{ customId: m.customId, type: "sms" as const }]
             : [],
       );
-      const { response, delta } = await store.record(sightings, (before) =>
-        decide(batch, before, now),
+      const { response, delta } = await store.record(accountId, sightings, (before) =>
+        decide(accountId, batch, before, now),
       );
       for (const key of Object.keys(delta) as (keyof typeof delta)[]) counts[key] += delta[key];
-      return response;
+      return { ok: true, response };
     },
-    async status(messageIds) {
+    async status(accountId, messageIds) {
       const now = Date.now();
       const byVendorId = new Map<string, SandboxRecord>();
-      for (const record of await store.findByVendorIds(messageIds)) {
+      for (const record of await store.findByVendorIds(accountId, messageIds)) {
         if (record.vendorId) byVendorId.set(record.vendorId, record);
         if (record.fallbackVendorId) byVendorId.set(record.fallbackVendorId, record);
       }
@@ -280,8 +332,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       }
       return { results, unknown };
     },
-    received: async (ourId) => ((await store.find(ourId))?.vendorId ? 1 : 0),
-    seen: async (ourId) => (await store.find(ourId))?.seen ?? 0,
+    received: async (ourId) => (await store.findAll(ourId)).filter((r) => r.vendorId).length,
+    seen: async (ourId) => (await store.findAll(ourId)).reduce((sum, r) => sum + r.seen, 0),
     stats: () => ({ ...counts, reports: store.reportStats() }),
     failNext(count, failure) {
       for (let i = 0; i < count; i++) failures.push(failure);

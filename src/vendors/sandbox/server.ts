@@ -2,6 +2,9 @@
 // app in embedded mode (registerSandboxRoutes), or alone on a port for tests
 // (startSandboxServer). The JSON shapes are in wire.ts.
 //
+// Every route wants the API key of one of the sandbox's accounts (accounts.ts)
+// and answers for that account alone; any other key is a 401.
+//
 // The routes answer like a vendor, not like Alimi: errors are
 // `{ errorCode, errorMessage }` (a route-level error handler, so Alimi's
 // handler does not rewrite them when embedded), and they are hidden from
@@ -18,6 +21,11 @@ import { SANDBOX_ERRORS, type SandboxErrorCode } from "./map.ts";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox.ts";
 import { checkSendRequest, checkStatusRequest, type WireErrorBody } from "./wire.ts";
 
+export {
+  type FixedSandboxAccount,
+  fixedSandboxAccounts,
+  type SandboxAccounts,
+} from "./accounts.ts";
 export {
   createSandbox,
   type Sandbox,
@@ -43,18 +51,20 @@ export function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandbox): v
     "/sandbox/v1/messages",
     { ...options, bodyLimit: SEND_BODY_LIMIT },
     async (request, reply) =>
-      handle(sandbox, request, reply, async () => {
+      handle(sandbox, request, reply, async (accountId) => {
         const checked = checkSendRequest(request.body);
         if (!checked.ok) return errorAnswer(checked.status, checked.error, checked.message);
-        return { status: 200, body: await sandbox.send(checked) };
+        const answer = await sandbox.send(accountId, checked);
+        if (!answer.ok) return errorAnswer(400, "request.invalid", answer.message);
+        return { status: 200, body: answer.response };
       }),
   );
 
   app.post("/sandbox/v1/messages/status", options, async (request, reply) =>
-    handle(sandbox, request, reply, async () => {
+    handle(sandbox, request, reply, async (accountId) => {
       const checked = checkStatusRequest(request.body);
       if (!checked.ok) return errorAnswer(checked.status, checked.error, checked.message);
-      return { status: 200, body: await sandbox.status(checked.messageIds) };
+      return { status: 200, body: await sandbox.status(accountId, checked.messageIds) };
     }),
   );
 
@@ -63,30 +73,25 @@ export function registerSandboxRoutes(app: FastifyInstance, sandbox: Sandbox): v
   );
 }
 
-/** Injected failures first (an outage does not look at credentials), then the API key, then the work. */
+/**
+ * Injected failures first (an outage does not look at credentials), then the
+ * API key — the caller's account, or 401 — then the work, for that account.
+ */
 async function handle(
   sandbox: Sandbox,
   request: FastifyRequest,
   reply: FastifyReply,
-  work: () => Answer | Promise<Answer>,
+  work: (accountId: string) => Answer | Promise<Answer>,
 ): Promise<FastifyReply> {
   if (sandbox.closing.aborted) return send(reply, errorAnswer(503, "server.unavailable"));
   const failure = sandbox.takeFailure();
   if (failure === "5xx") return send(reply, errorAnswer(503, "server.unavailable"));
   if (failure === "timeout") return hold(reply, sandbox.closing);
-  if (!isValidKey(request.headers.authorization)) {
-    return send(reply, errorAnswer(401, "auth.invalid_key"));
-  }
-  const answer = await work();
+  const accountId = await sandbox.authenticate(request.headers.authorization);
+  if (accountId === null) return send(reply, errorAnswer(401, "auth.invalid_key"));
+  const answer = await work(accountId);
   if (failure === "lost-response") return hold(reply, sandbox.closing);
   return send(reply, answer);
-}
-
-/** Any non-empty bearer key is valid, except "invalid", so credential checks can fail in tests. */
-export function isValidKey(authorization: string | undefined): boolean {
-  const match = /^Bearer (.+)$/.exec(authorization ?? "");
-  const key = match?.[1]?.trim() ?? "";
-  return key !== "" && key !== "invalid";
 }
 
 /** Never answers: keeps the connection until the client gives up or the sandbox closes. */

@@ -1,19 +1,19 @@
 // The sandbox on its database store behaves like a real vendor across our
 // crashes: a new sandbox over the same database (our process restarted)
 // knows what the old one accepted, answers polls from it, and POSTs the
-// reports the old one still owed, each until the webhook acknowledges it.
-import { randomBytes } from "node:crypto";
+// reports the old one still owed, each until the webhook acknowledges it —
+// or until the attempt limit, after which the rows are gone, not retried.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDb, engine } from "../../../test/db.ts";
-import { createSecretBox } from "../../lib/secret-box.ts";
 import type { DeliveryReport } from "../vendor.ts";
+import { fixedSandboxAccounts } from "./accounts.ts";
 import { parseSandboxReports } from "./callback.ts";
-import { createSandbox, type Sandbox } from "./sandbox.ts";
+import { createSandbox, type Sandbox, type SendAnswer } from "./sandbox.ts";
 import { databaseStore } from "./store-db.ts";
-import type { CheckedMessage } from "./wire.ts";
+import type { CheckedMessage, WireSendResponse } from "./wire.ts";
 
 const SECRET = "whsec_store_test";
 
@@ -68,36 +68,50 @@ const sms = (customId: string, to = "+821012345678"): CheckedMessage => ({
   },
 });
 
+/** The response of an accepted request (a refused one fails the test). */
+const accepted = (answer: SendAnswer): WireSendResponse => {
+  if (!answer.ok) expect.fail(answer.message);
+  return answer.response;
+};
+
 describe(`the sandbox's database store on ${engine}`, async () => {
   const db = await createTestDb();
-  const box = createSecretBox(randomBytes(32));
   const hook = await startWebhook();
+  const failing = await startWebhook();
+  failing.script.push(...Array(1000).fill(500));
+  const accounts = fixedSandboxAccounts([
+    { id: "vac_a", apiKey: "key_a", webhookUrl: hook.url, signingSecret: SECRET },
+    { id: "vac_b", apiKey: "key_b", webhookUrl: hook.url, signingSecret: SECRET },
+    { id: "vac_down", apiKey: "key_down", webhookUrl: failing.url, signingSecret: SECRET },
+  ]);
   const open: Sandbox[] = [];
   afterAll(async () => {
     for (const s of open) await s.close();
   });
-  const start = (delayMs: number, retryMs = 20) => {
+  const start = (delayMs: number, retryMs = 20, attempts = 8) => {
     const sandbox = createSandbox({
       delayMs,
       logger: Fastify().log,
-      webhookRetry: { baseMs: retryMs, maxMs: 4 * retryMs },
-      store: databaseStore({ db, box }),
+      accounts,
+      webhookRetry: { baseMs: retryMs, maxMs: 4 * retryMs, attempts },
+      store: databaseStore({ db }),
     });
     open.push(sandbox);
     return sandbox;
   };
-  const target = { webhookUrl: hook.url, signingSecret: SECRET };
+  const send = async (sandbox: Sandbox, accountId: string, messages: CheckedMessage[]) =>
+    accepted(await sandbox.send(accountId, { messages }));
 
   it("after a restart, a resent message gets its first id and is reported once; polls answer from the table", async () => {
     const first = start(300);
-    const sent = await first.send({ ...target, messages: [sms("msg_restart_1")] });
+    const sent = await send(first, "vac_a", [sms("msg_restart_1")]);
     const vendorId = (sent.results[0] as { messageId: string }).messageId;
     // Our process dies before the report is due: nothing was POSTed yet.
     await first.close();
     expect(hook.reports.filter((r) => r.messageId === "msg_restart_1")).toEqual([]);
 
     const second = start(300);
-    const again = await second.send({ ...target, messages: [sms("msg_restart_1")] });
+    const again = await send(second, "vac_a", [sms("msg_restart_1")]);
     expect(again.results[0]).toMatchObject({
       status: "ACCEPTED",
       messageId: vendorId,
@@ -109,16 +123,45 @@ describe(`the sandbox's database store on ${engine}`, async () => {
     const reports = hook.reports.filter((r) => r.messageId === "msg_restart_1");
     expect(reports.map((r) => [r.vendorMessageId, r.status])).toEqual([[vendorId, "delivered"]]);
 
-    const status = await second.status([vendorId, "sbx_never_issued"]);
+    const status = await second.status("vac_a", [vendorId, "sbx_never_issued"]);
     expect(status.unknown).toEqual(["sbx_never_issued"]);
     expect(status.results).toMatchObject([{ messageId: vendorId, status: "DELIVERED" }]);
+    // Another account asks about it: the sandbox knows no such message of theirs.
+    expect(await second.status("vac_b", [vendorId])).toEqual({ results: [], unknown: [vendorId] });
+  });
+
+  it("keeps each account's messages apart: the same id of ours from two accounts is two messages", async () => {
+    const sandbox = start(0);
+    const a = await send(sandbox, "vac_a", [sms("msg_two_accounts")]);
+    const b = await send(sandbox, "vac_b", [sms("msg_two_accounts")]);
+    expect(b.results[0]).toMatchObject({ status: "ACCEPTED", duplicate: false });
+    const idOf = (r: WireSendResponse) => (r.results[0] as { messageId: string }).messageId;
+    expect(idOf(b)).not.toBe(idOf(a));
+    expect(await sandbox.received("msg_two_accounts")).toBe(2);
+    await sandbox.settled();
+  });
+
+  it("gives up on reports after the attempt limit: their rows are deleted, not retried for ever", async () => {
+    const sandbox = start(0, 10, 3);
+    const before = failing.statuses.length;
+    await send(sandbox, "vac_down", [sms("msg_down_1"), sms("msg_down_2")]);
+    await sandbox.settled();
+    expect(failing.statuses.length - before).toBe(3);
+    const owed = await db.query(
+      "select id from sandbox_reports where report::jsonb->>'customId' like 'msg_down_%'",
+    );
+    expect(owed.rows).toEqual([]);
+    // Far longer than the backoff: no more POSTs (and no row left to write to).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(failing.statuses.length - before).toBe(3);
+    expect(sandbox.stats().reports).toMatchObject({ gaveUp: 2, delivered: 0, pending: 0 });
   });
 
   it("POSTs a report again until the webhook answers 2xx, then never again", async () => {
     // Retries 0.5 s and 1 s apart: time to see the report still owed in between.
     const sandbox = start(0, 500);
     hook.script.push(500, 503);
-    await sandbox.send({ ...target, messages: [sms("msg_retry_1")] });
+    await send(sandbox, "vac_a", [sms("msg_retry_1")]);
     // Twice refused: still owed, with the failed attempts counted.
     await expect
       .poll(async () =>
@@ -142,8 +185,8 @@ describe(`the sandbox's database store on ${engine}`, async () => {
   it("accepts an id once when two requests carry it at the same time", async () => {
     const sandbox = start(0);
     const [a, b] = await Promise.all([
-      sandbox.send({ ...target, messages: [sms("msg_race_1"), sms("msg_race_2")] }),
-      sandbox.send({ ...target, messages: [sms("msg_race_2"), sms("msg_race_1")] }),
+      send(sandbox, "vac_a", [sms("msg_race_1"), sms("msg_race_2")]),
+      send(sandbox, "vac_a", [sms("msg_race_2"), sms("msg_race_1")]),
     ]);
     const idOf = (r: typeof a, customId: string) =>
       (r.results.find((x) => x.customId === customId) as { messageId: string }).messageId;

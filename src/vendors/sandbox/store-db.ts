@@ -1,31 +1,37 @@
 // The sandbox's memory in the database, as a real vendor keeps it on its
-// side: what it accepted (by our id, so a message sent again after our crash
-// gets the same sandbox id and is not reported twice) and the reports it
-// still owes, which its deliverer POSTs until the webhook answers 2xx —
-// across restarts of this process, since nothing is kept only in memory.
+// side: what each account sent it (by our id, so a message sent again after
+// our crash gets the same sandbox id and is not reported twice) and the
+// reports it still owes, which its deliverer POSTs to the account's webhook
+// — across restarts of this process, since nothing is kept only in memory.
 //
 // The deliverer: a few lanes, each claiming up to 1,000 due reports with a
 // lease (FOR UPDATE SKIP LOCKED, so several processes serving the sandbox
-// share the work), POSTing them as signed batches per webhook, then marking
-// them delivered, or due again after a backoff. Lanes sleep until the next
-// report of this process is due, and look at the table at least every second
-// (for retries and for reports another process owes).
-import { createHash } from "node:crypto";
+// share the work), POSTing them as signed batches per account, then deleting
+// them, or making them due again after a backoff — until the last allowed
+// attempt, after which they are deleted too, with a log line: each report
+// row is written a bounded number of times, never in a loop. Lanes sleep
+// until the next report of this process is due, and look at the table at
+// least every second (for retries and for reports another process owes);
+// that look is a read when nothing is due.
 import type { Db } from "../../db/client.ts";
 import { retryTransient } from "../../db/retry.ts";
 import type { MessageType } from "../../domain/message-content.ts";
-import type { SecretBox } from "../../lib/secret-box.ts";
-import { signSandboxReports } from "./callback.ts";
-import { POSTS_IN_FLIGHT, REPORTS_PER_POST, reportRetryDelayMs } from "./reporter.ts";
+import type { ReportTarget } from "./accounts.ts";
+import {
+  logGivenUp,
+  POSTS_IN_FLIGHT,
+  postReports,
+  REPORTS_PER_POST,
+  reportRetryDelayMs,
+} from "./report-delivery.ts";
 import type { ReportDelivery, ReporterStats, SandboxRecord, SandboxStore } from "./store.ts";
 import {
   type ClaimedReport,
   claimDueReports,
   countOwedReports,
-  deleteDeliveredReports,
-  ensureWebhook,
-  findRecords,
-  findWebhooks,
+  deleteReports,
+  findRecordsByVendorIds,
+  findRecordsOfCustomId,
   insertRecords,
   insertReports,
   lockRecords,
@@ -47,24 +53,14 @@ const IDLE_MS = 1_000;
 
 export interface DatabaseStoreOptions {
   db: Db;
-  /** Seals the webhooks' signing secrets at rest. */
-  box: SecretBox;
 }
 
-/** A store factory for createSandbox: the sandbox's records and owed reports in `db`. */
 export function databaseStore(options: DatabaseStoreOptions) {
   return (delivery: ReportDelivery): SandboxStore => createDatabaseStore(options, delivery);
 }
 
-function createDatabaseStore(
-  { db, box }: DatabaseStoreOptions,
-  delivery: ReportDelivery,
-): SandboxStore {
-  const stats = { scheduled: 0, delivered: 0, posts: 0, failedPosts: 0 };
-  /** Webhooks known to be stored, by URL and secret → id. */
-  const stored = new Map<string, string>();
-  /** Opened secrets and URLs by webhook id. */
-  const targets = new Map<string, { url: string; secret: string }>();
+function createDatabaseStore({ db }: DatabaseStoreOptions, delivery: ReportDelivery): SandboxStore {
+  const stats = { scheduled: 0, delivered: 0, gaveUp: 0, posts: 0, failedPosts: 0 };
   let stopped = false;
   let wakeTimer: NodeJS.Timeout | null = null;
   let wakeTimerAt = Number.POSITIVE_INFINITY;
@@ -94,45 +90,61 @@ function createDatabaseStore(
       sleepers.push(done);
     });
 
-  async function targetsOf(ids: string[]) {
-    const missing = ids.filter((id) => !targets.has(id));
-    if (missing.length > 0) {
-      for (const w of await findWebhooks(db, missing)) {
-        targets.set(w.id, { url: w.url, secret: box.open(w.secretSealed) });
-      }
+  /** One POST of an account's reports and what became of them. */
+  async function deliverTo(accountId: string, reports: ClaimedReport[]): Promise<void> {
+    const ids = reports.map((r) => r.id);
+    const attempts = 1 + Math.max(...reports.map((r) => r.attempts));
+    let target: ReportTarget | null;
+    try {
+      target = await delivery.accounts.reportTarget(accountId);
+    } catch (err) {
+      // Counted as a failed attempt: a database that is down now may be back for the next.
+      delivery.logger.warn({ err, accountId }, "sandbox: could not look up a report target");
+      return failed(ids, attempts, accountId);
     }
-  }
-
-  /** One signed POST of a batch; true when the webhook answered 2xx. Never rejects. */
-  async function post(target: { url: string; secret: string }, reports: ClaimedReport[]) {
+    if (target === null) {
+      await retryTransient(() => deleteReports(db, ids));
+      stats.gaveUp += reports.length;
+      logGivenUp(delivery.logger, {
+        accountId,
+        reports: reports.length,
+        attempts: attempts - 1,
+        reason: "account",
+      });
+      return;
+    }
     const batchId = delivery.newBatchId();
     const body = `{"batchId":${JSON.stringify(batchId)},"reports":[${reports.map((r) => r.report).join(",")}]}`;
-    const signature = signSandboxReports(target.secret, body, Date.now() / 1000);
     stats.posts++;
-    try {
-      const response = await delivery.fetch(target.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...signature },
-        body,
-        signal: AbortSignal.timeout(delivery.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return true;
-      delivery.logger.warn(
-        { batchId, status: response.status, reports: reports.length },
-        "sandbox: the webhook refused a report batch; retrying",
-      );
-    } catch (err) {
-      delivery.logger.warn(
-        { batchId, err: (err as Error).message, reports: reports.length },
-        "sandbox: could not POST a report batch; retrying",
-      );
+    const ok = await postReports(delivery, target, {
+      id: batchId,
+      body,
+      reports: reports.length,
+      attempt: attempts,
+    });
+    if (ok) {
+      await retryTransient(() => deleteReports(db, ids));
+      stats.delivered += reports.length;
+    } else {
+      stats.failedPosts++;
+      await failed(ids, attempts, accountId);
     }
-    stats.failedPosts++;
-    return false;
   }
 
-  /** Claims due reports, POSTs them per webhook, records the outcome. True when more may be due. */
+  /** A failed attempt: due again after the backoff, or given up after the last one. */
+  async function failed(ids: string[], attempts: number, accountId: string): Promise<void> {
+    if (attempts >= delivery.retry.attempts) {
+      await retryTransient(() => deleteReports(db, ids));
+      stats.gaveUp += ids.length;
+      logGivenUp(delivery.logger, { accountId, reports: ids.length, attempts, reason: "attempts" });
+      return;
+    }
+    const retryAt = new Date(Date.now() + reportRetryDelayMs(attempts, delivery.retry));
+    await retryTransient(() => markReportsFailed(db, ids, retryAt));
+    wakeAt(retryAt.getTime());
+  }
+
+  /** Claims due reports, POSTs them per account, records the outcome. True when more may be due. */
   async function deliverOnce(): Promise<boolean> {
     const now = new Date();
     const claimed = await claimDueReports(db, {
@@ -143,29 +155,13 @@ function createDatabaseStore(
     if (claimed.length === 0) return false;
     // In the order they were owed (0005's replay after its first reports).
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
-    const byWebhook = new Map<string, ClaimedReport[]>();
+    const byAccount = new Map<string, ClaimedReport[]>();
     for (const report of claimed) {
-      const list = byWebhook.get(report.webhookId);
+      const list = byAccount.get(report.accountId);
       if (list) list.push(report);
-      else byWebhook.set(report.webhookId, [report]);
+      else byAccount.set(report.accountId, [report]);
     }
-    await targetsOf([...byWebhook.keys()]);
-    await Promise.all(
-      [...byWebhook].map(async ([webhookId, reports]) => {
-        const target = targets.get(webhookId);
-        const ok = target !== undefined && (await post(target, reports));
-        const ids = reports.map((r) => r.id);
-        if (ok) {
-          await retryTransient(() => deleteDeliveredReports(db, ids));
-          stats.delivered += reports.length;
-        } else {
-          const attempts = 1 + Math.max(...reports.map((r) => r.attempts));
-          const retryAt = new Date(Date.now() + reportRetryDelayMs(attempts, delivery.retry));
-          await retryTransient(() => markReportsFailed(db, ids, retryAt));
-          wakeAt(retryAt.getTime());
-        }
-      }),
-    );
+    await Promise.all([...byAccount].map(([accountId, reports]) => deliverTo(accountId, reports)));
     return claimed.length === REPORTS_PER_POST;
   }
 
@@ -182,7 +178,7 @@ function createDatabaseStore(
   });
 
   return {
-    async record(sightings, decide) {
+    async record(accountId, sightings, decide) {
       const counts = new Map<string, { customId: string; count: number; type: MessageType }>();
       for (const s of sightings) {
         const seen = counts.get(s.customId);
@@ -190,16 +186,15 @@ function createDatabaseStore(
         else counts.set(s.customId, { customId: s.customId, count: 1, type: s.type });
       }
       const items = [...counts.values()].sort((a, b) => (a.customId < b.customId ? -1 : 1));
-      const webhooks: { key: string; id: string }[] = [];
       let owed = 0;
       const dueTimes: number[] = [];
       const result = await retryTransient(() =>
         db.tx(async (q) => {
-          webhooks.length = 0;
           owed = 0;
           dueTimes.length = 0;
           const existing = await lockRecords(
             q,
+            accountId,
             items.map((i) => i.customId),
           );
           const before = new Map(existing.map((r) => [r.customId, r]));
@@ -212,6 +207,7 @@ function createDatabaseStore(
             return known
               ? { ...known, seen }
               : {
+                  accountId,
                   customId: item.customId,
                   seen,
                   vendorId: null,
@@ -223,28 +219,19 @@ function createDatabaseStore(
           });
           await updateRecords(
             q,
+            accountId,
             after.filter((r) => before.has(r.customId)),
           );
           const lost = await insertRecords(
             q,
+            accountId,
             after.filter((r) => !before.has(r.customId)),
           );
           if (lost.length > 0) throw raced();
           for (const report of recorded.reports) {
-            const key = `${report.target.url}\n${report.target.secret}`;
-            let webhookId = stored.get(key);
-            if (webhookId === undefined) {
-              webhookId = createHash("sha256").update(key).digest("hex").slice(0, 32);
-              await ensureWebhook(q, {
-                id: webhookId,
-                url: report.target.url,
-                secretSealed: box.seal(report.target.secret),
-              });
-              webhooks.push({ key, id: webhookId });
-            }
             const dueAt = report.acceptedAt + delivery.delayMs * (report.wave + 1);
             await insertReports(q, {
-              webhookId,
+              accountId,
               dueAt: new Date(dueAt),
               reports: report.reports.map((r) => JSON.stringify(r)),
             });
@@ -254,18 +241,15 @@ function createDatabaseStore(
           return recorded.result;
         }),
       );
-      for (const w of webhooks) stored.set(w.key, w.id);
       stats.scheduled += owed;
       if (dueTimes.length > 0) wakeAt(Math.min(...dueTimes));
       return result;
     },
-    findByVendorIds: (vendorIds) => findRecords(db, { vendorIds }),
-    async find(customId) {
-      return (await findRecords(db, { customIds: [customId] }))[0];
-    },
+    findByVendorIds: (accountId, vendorIds) => findRecordsByVendorIds(db, accountId, vendorIds),
+    findAll: (customId) => findRecordsOfCustomId(db, customId),
     reportStats: (): ReporterStats => ({
       ...stats,
-      pending: Math.max(0, stats.scheduled - stats.delivered),
+      pending: Math.max(0, stats.scheduled - stats.delivered - stats.gaveUp),
     }),
     async settled() {
       while (!stopped && (await countOwedReports(db)) > 0) {

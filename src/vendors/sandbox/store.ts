@@ -5,14 +5,22 @@
 // when it closes.
 import type { FastifyBaseLogger } from "fastify";
 import type { MessageType } from "../../domain/message-content.ts";
+import type { SandboxAccounts } from "./accounts.ts";
 import type { PlannedReport } from "./behaviour.ts";
-import { createReporter, type ReporterStats, type ReportTarget } from "./reporter.ts";
+import type { ReportRetry } from "./report-delivery.ts";
+import { createReporter, type ReporterStats } from "./reporter.ts";
 import type { WireReport } from "./wire.ts";
 
-export type { ReporterStats, ReportTarget } from "./reporter.ts";
+export type { ReporterStats } from "./reporter.ts";
 
-/** One message the sandbox has seen, by our id (its deduplication key). */
+/**
+ * One message the sandbox has seen from one account, by our id (the
+ * account's deduplication key, as at a real vendor: another account's
+ * message with the same id is another message).
+ */
 export interface SandboxRecord {
+  /** The account that sent it: only that account is answered about it. */
+  accountId: string;
   customId: string;
   /** Send requests that carried it. */
   seen: number;
@@ -26,9 +34,11 @@ export interface SandboxRecord {
   acceptedAt: number;
 }
 
-/** Reports owed for one send request's wave: due `delay × (wave + 1)` after `acceptedAt`. */
+/**
+ * Reports owed for one send request's wave, to the account that sent it:
+ * due `delay × (wave + 1)` after `acceptedAt`.
+ */
 export interface OwedReports {
-  target: ReportTarget;
   wave: 0 | 1;
   acceptedAt: number;
   reports: WireReport[];
@@ -49,18 +59,21 @@ export interface Sighting {
 
 export interface SandboxStore {
   /**
-   * One send request, atomically: each sighting counts once (an id may come
-   * twice in one request); `decide` is given the records as they were before
-   * the request (absent: never seen) and says what was accepted. Two requests
+   * One send request of an account, atomically: each sighting counts once (an
+   * id may come twice in one request); `decide` is given the account's
+   * records as they were before the request (absent: never seen) and says
+   * what was accepted, and the reports it owes the account. Two requests
    * carrying the same id are serialized, so one id is accepted only once.
    */
   record<T>(
+    accountId: string,
     sightings: Sighting[],
     decide: (before: ReadonlyMap<string, SandboxRecord>) => Recorded<T>,
   ): Promise<T>;
-  /** Records by their sandbox ids (a message's own or its native fallback's). */
-  findByVendorIds(vendorIds: string[]): Promise<SandboxRecord[]>;
-  find(customId: string): Promise<SandboxRecord | undefined>;
+  /** The account's records by their sandbox ids (a message's own or its native fallback's). */
+  findByVendorIds(accountId: string, vendorIds: string[]): Promise<SandboxRecord[]>;
+  /** Every account's record of our id (for tests: how often it was seen and sent). */
+  findAll(customId: string): Promise<SandboxRecord[]>;
   reportStats(): ReporterStats;
   /** Resolves once no report is owed. */
   settled(): Promise<void>;
@@ -71,8 +84,10 @@ export interface ReportDelivery {
   delayMs: number;
   logger: FastifyBaseLogger;
   fetch: typeof fetch;
+  /** Where each account's reports go. */
+  accounts: SandboxAccounts;
   newBatchId: () => string;
-  retry: { baseMs: number; maxMs: number };
+  retry: ReportRetry;
   timeoutMs: number;
   drainMs: number;
 }
@@ -80,20 +95,23 @@ export interface ReportDelivery {
 /** The store in memory, with the in-memory reporter (reports still owed at close are dropped). */
 export function createMemoryStore(delivery: ReportDelivery): SandboxStore {
   const reporter = createReporter(delivery);
+  /** By account and our id. */
   const records = new Map<string, SandboxRecord>();
   const byVendorId = new Map<string, SandboxRecord>();
+  const keyOf = (accountId: string, customId: string) => `${accountId}\n${customId}`;
 
   return {
-    async record(sightings, decide) {
+    async record(accountId, sightings, decide) {
       const before = new Map<string, SandboxRecord>();
       for (const s of sightings) {
-        const record = records.get(s.customId);
+        const record = records.get(keyOf(accountId, s.customId));
         if (record && !before.has(s.customId)) before.set(s.customId, { ...record });
       }
       for (const s of sightings) {
-        let record = records.get(s.customId);
+        let record = records.get(keyOf(accountId, s.customId));
         if (record === undefined) {
           record = {
+            accountId,
             customId: s.customId,
             seen: 0,
             vendorId: null,
@@ -102,34 +120,33 @@ export function createMemoryStore(delivery: ReportDelivery): SandboxStore {
             plan: [],
             acceptedAt: 0,
           };
-          records.set(s.customId, record);
+          records.set(keyOf(accountId, s.customId), record);
         }
         record.seen++;
       }
       const recorded = decide(before);
       for (const accepted of recorded.accepted) {
-        const record = records.get(accepted.customId);
+        const record = records.get(keyOf(accountId, accepted.customId));
         if (record === undefined) continue;
         Object.assign(record, { ...accepted, seen: record.seen });
         if (record.vendorId) byVendorId.set(record.vendorId, record);
         if (record.fallbackVendorId) byVendorId.set(record.fallbackVendorId, record);
       }
       for (const owed of recorded.reports) {
-        reporter.schedule(owed.target, owed.wave, owed.acceptedAt, owed.reports);
+        reporter.schedule(accountId, owed.wave, owed.acceptedAt, owed.reports);
       }
       return recorded.result;
     },
-    async findByVendorIds(vendorIds) {
+    async findByVendorIds(accountId, vendorIds) {
       const found = new Set<SandboxRecord>();
       for (const id of vendorIds) {
         const record = byVendorId.get(id);
-        if (record) found.add(record);
+        if (record?.accountId === accountId) found.add(record);
       }
       return [...found].map((r) => ({ ...r }));
     },
-    async find(customId) {
-      const record = records.get(customId);
-      return record ? { ...record } : undefined;
+    async findAll(customId) {
+      return [...records.values()].filter((r) => r.customId === customId).map((r) => ({ ...r }));
     },
     reportStats: () => reporter.stats(),
     settled: () => reporter.settled(),

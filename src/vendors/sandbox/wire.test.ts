@@ -3,16 +3,13 @@ import { jpegBytes, PNG_BYTES } from "../../../test/support/vendors/images.ts";
 import { checkSendRequest, checkStatusRequest } from "./wire.ts";
 
 const SMS = { customId: "msg_1", to: "+821012345678", from: "0212345678", type: "sms", text: "hi" };
-const envelope = (messages: unknown) => ({
-  webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_1",
-  signingSecret: "s",
-  messages,
-});
+const envelope = (messages: unknown) => ({ messages });
+const named = { webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_1", signingSecret: "s" };
 
 describe("checkSendRequest, the envelope", () => {
   it.each<[string, unknown, number, string]>([
     ["not an object", [], 400, "request.invalid"],
-    ["no webhookUrl", { ...envelope([]), webhookUrl: undefined }, 400, "request.invalid"],
+    ["a webhookUrl that is null", { ...envelope([]), webhookUrl: null }, 400, "request.invalid"],
     [
       "a webhookUrl that is not http",
       { ...envelope([]), webhookUrl: "ftp://x/y" },
@@ -35,6 +32,15 @@ describe("checkSendRequest, the envelope", () => {
   it("accepts 1,000 messages and an empty batch", () => {
     expect(checkSendRequest(envelope(Array(1000).fill(SMS))).ok).toBe(true);
     expect(checkSendRequest(envelope([]))).toMatchObject({ ok: true, messages: [] });
+  });
+
+  it("needs no report target, and passes on one that is named for the server to judge", () => {
+    expect(checkSendRequest(envelope([]))).toMatchObject({
+      ok: true,
+      webhookUrl: null,
+      signingSecret: null,
+    });
+    expect(checkSendRequest({ ...named, ...envelope([]) })).toMatchObject({ ok: true, ...named });
   });
 });
 

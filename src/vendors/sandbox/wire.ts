@@ -1,12 +1,18 @@
 // The sandbox's HTTP API as JSON shapes, shared by the fake server and our
 // client, and the server's check of a send request. Pure.
 //
-//   POST /sandbox/v1/messages          Authorization: Bearer <apiKey>
-//     { webhookUrl, signingSecret, messages: WireMessage[] (≤ 1,000),
+//   Every request: Authorization: Bearer <the account's apiKey>; any other → 401.
+//   POST /sandbox/v1/messages
+//     { messages: WireMessage[] (≤ 1,000),
 //       images?: { [fileId]: WireImage } }   (each MMS names 1–3 of them in imageIds)
 //     200 { results: WireSendResult[] (same order), accepted, failed }
+//     Reports go to the account's own webhook (accounts.ts), signed with its
+//     webhook secret. `webhookUrl` and `signingSecret` may still be named,
+//     but only as they are: a request naming others is refused (400), since
+//     quietly sending elsewhere than asked would hide a client's mistake.
 //   POST /sandbox/v1/messages/status   { messageIds: string[] (≤ 1,000) }
 //     200 { results: WireStatusItem[], unknown: string[] }
+//     Only the caller's own messages: another account's ids are `unknown`.
 //   GET  /sandbox/v1/balance
 //     200 { balance, currency }
 //   Any other answer: { errorCode, errorMessage } with 400, 401, 413 or 503.
@@ -46,10 +52,10 @@ export interface WireMessage {
 }
 
 export interface WireSendRequest {
-  /** Where the reports for these messages are POSTed. */
-  webhookUrl: string;
-  /** The key the reports are signed with. */
-  signingSecret: string;
+  /** Where the reports go: the account's own webhook, and only that (optional). */
+  webhookUrl?: string;
+  /** The key the reports are signed with: the account's webhook secret, and only that (optional). */
+  signingSecret?: string;
   messages: WireMessage[];
   /** The MMS images of this request's messages, by our file id. */
   images?: Record<string, WireImage>;
@@ -118,7 +124,13 @@ export type CheckedMessage =
   | { ok: false; customId: string | null; error: SandboxErrorCode };
 
 export type CheckedSendRequest =
-  | { ok: true; webhookUrl: string; signingSecret: string; messages: CheckedMessage[] }
+  | {
+      ok: true;
+      /** What the request named as its report target, if anything (see the header). */
+      webhookUrl: string | null;
+      signingSecret: string | null;
+      messages: CheckedMessage[];
+    }
   | { ok: false; status: 400 | 413; error: SandboxErrorCode; message: string };
 
 const TYPES = new Set<string>(["alimtalk", "sms", "lms", "mms"]);
@@ -130,10 +142,10 @@ const TYPES = new Set<string>(["alimtalk", "sms", "lms", "mms"]);
 export function checkSendRequest(body: unknown): CheckedSendRequest {
   if (!isObject(body)) return invalid("the body must be a JSON object");
   const { webhookUrl, signingSecret, messages, images } = body;
-  if (typeof webhookUrl !== "string" || !isHttpUrl(webhookUrl)) {
+  if (webhookUrl !== undefined && (typeof webhookUrl !== "string" || !isHttpUrl(webhookUrl))) {
     return invalid("webhookUrl must be an http(s) URL");
   }
-  if (typeof signingSecret !== "string" || signingSecret === "") {
+  if (signingSecret !== undefined && (typeof signingSecret !== "string" || signingSecret === "")) {
     return invalid("signingSecret must be a non-empty string");
   }
   if (!Array.isArray(messages)) return invalid("messages must be an array");
@@ -151,8 +163,8 @@ export function checkSendRequest(body: unknown): CheckedSendRequest {
   const valid = validImageIds(images ?? {});
   return {
     ok: true,
-    webhookUrl,
-    signingSecret,
+    webhookUrl: webhookUrl ?? null,
+    signingSecret: signingSecret ?? null,
     messages: messages.map((m) => checkMessage(m, valid)),
   };
 }
