@@ -33,6 +33,8 @@ export async function createTestApp(
     logger?: FastifyBaseLogger;
     /** Timeouts and the per-IP limit (default: the server's, without an IP limit). */
     limits?: HttpOptions["limits"];
+    /** Who may read /metrics (default: TEST_METRICS_TOKEN, no admin token). */
+    metrics?: Pick<HttpOptions, "metricsToken" | "adminToken">;
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
@@ -55,6 +57,7 @@ export async function createTestApp(
     // Tests make many failed requests from one address on purpose.
     limits: { rateLimitPerIp: 0, ...options.limits },
     metricsToken: TEST_METRICS_TOKEN,
+    ...options.metrics,
   });
   afterAll(async () => {
     await app.close();

@@ -106,7 +106,11 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     // so is a silent connection; the checks run often enough for short limits.
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
+    // Node checks them only if the headers' timeout is no longer than the
+    // request's, and both are set when the server is made.
     http: {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.requestTimeoutMs, 60_000),
       connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.requestTimeoutMs / 4)),
     },
     // Errors Fastify meets before a route runs (a bad URL, a parameter too
@@ -116,6 +120,9 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
+  // The API speaks JSON (and multipart where a route says so): a text body is
+  // a wrong content type (415), not a string for the schema to refuse.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err as Error));
   app.setNotFoundHandler((request, reply) =>
     sendError(
