@@ -37,7 +37,10 @@ export function fileRoutes(app: App, deps: RouteDeps) {
           name,
           data,
           idempotency: key
-            ? { key, requestHash: hashRequest({ name, data: data.toString("base64") }) }
+            ? {
+                key,
+                requestHash: hashRequest("POST /v1/files", { name, data: data.toString("base64") }),
+              }
             : null,
         });
         return reply.status(result.statusCode).send(result.body);

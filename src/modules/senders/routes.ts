@@ -5,6 +5,7 @@ import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { idempotencyOf, runIdempotent } from "../idempotency/index.ts";
 import {
   findSenderInSubtree,
   insertKakaoChannel,
@@ -50,13 +51,17 @@ export function senderRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const sender = await registerSender(deps.db, {
-        orgId: p.orgId,
-        number: request.body.number,
-        // The operator's own numbers need no one else's verification.
-        verified: p.orgKind === "platform",
+      const idempotency = idempotencyOf(request, "POST /v1/senders");
+      const result = await runIdempotent(deps.db, { orgId: p.orgId, idempotency }, async (q) => {
+        const sender = await registerSender(q, {
+          orgId: p.orgId,
+          number: request.body.number,
+          // The operator's own numbers need no one else's verification.
+          verified: p.orgKind === "platform",
+        });
+        return { statusCode: 201, body: senderView(sender) };
       });
-      return reply.status(201).send(senderView(sender));
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 
@@ -150,14 +155,19 @@ export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
           ],
         });
       }
-      const row = await insertKakaoChannel(deps.db, {
-        id: newId("kch"),
-        orgId: principalOf(request).orgId,
-        name,
-        senderKey: senderKey ?? null,
-        pfId: pfId ?? null,
+      const orgId = principalOf(request).orgId;
+      const idempotency = idempotencyOf(request, "POST /v1/kakao-channels");
+      const result = await runIdempotent(deps.db, { orgId, idempotency }, async (q) => {
+        const row = await insertKakaoChannel(q, {
+          id: newId("kch"),
+          orgId,
+          name,
+          senderKey: senderKey ?? null,
+          pfId: pfId ?? null,
+        });
+        return { statusCode: 201, body: channelView(row) };
       });
-      return reply.status(201).send(channelView(row));
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 
