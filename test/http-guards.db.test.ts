@@ -115,6 +115,24 @@ describe(`the per-IP limit on ${engine}`, async () => {
   });
 });
 
+describe(`the per-IP limit behind a trusted proxy, on ${engine}`, async () => {
+  const { app } = await createTestApp({ limits: { rateLimitPerIp: 2, trustProxy: "127.0.0.1" } });
+  const from = (client: string) =>
+    app.inject({
+      method: "GET",
+      url: "/v1/credits",
+      remoteAddress: "127.0.0.1",
+      headers: { "x-forwarded-for": client, authorization: "Bearer ak_wrong" },
+    });
+
+  it("counts each client the proxy names, not the proxy", async () => {
+    const flood = [];
+    for (let i = 0; i < 3; i++) flood.push((await from("203.0.113.50")).statusCode);
+    expect(flood).toEqual([401, 401, 429]);
+    expect((await from("203.0.113.51")).statusCode).toBe(401);
+  });
+});
+
 describe(`errors before any route, on ${engine}`, async () => {
   const { app, db } = await createTestApp({ limits: { requestTimeoutMs: 300 } });
   const shop = await createSendingOrg(db, { credits: 1000 });
