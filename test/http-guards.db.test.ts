@@ -176,6 +176,20 @@ describe(`errors before any route, on ${engine}`, async () => {
     });
   });
 
+  it("malformed percent-encoding in the path → 400 in the envelope", async () => {
+    const res = await app.inject({
+      method: "GET",
+      url: "/v1/messages/%E0%A4%A",
+      headers: shop.auth,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      details: [{ path: "/", code: "INVALID_URL" }],
+      requestId: res.headers["x-request-id"],
+    });
+  });
+
   it("headers past Node's limit → 431 in the envelope", async () => {
     const r = await rawExchange(
       url,

@@ -116,6 +116,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Err
       requestId: String(request.id),
     },
   };
+  // Also here: errors met before routing (a bad URL) skip the onSend hook that sets it.
+  reply.header("x-request-id", String(request.id));
   return reply.status(app.status).send(body);
 }
 
