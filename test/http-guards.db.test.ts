@@ -116,7 +116,7 @@ describe(`the per-IP limit on ${engine}`, async () => {
 });
 
 describe(`the per-IP limit behind a trusted proxy, on ${engine}`, async () => {
-  const { app } = await createTestApp({ limits: { rateLimitPerIp: 2, trustProxy: "127.0.0.1" } });
+  const { app } = await createTestApp({ limits: { rateLimitPerIp: 2, trustProxy: ["127.0.0.1"] } });
   const from = (client: string) =>
     app.inject({
       method: "GET",
@@ -423,5 +423,34 @@ describe(`input no route can store, on ${engine}`, async () => {
       payload: fits,
     });
     expect(sent.statusCode).toBe(202);
+  });
+});
+
+describe(`a server that is shutting down, on ${engine}`, async () => {
+  const { app } = await createTestApp();
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+
+  it("answers a request that arrives while it drains 503 in the envelope", async () => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    let text = "";
+    socket.on("data", (d) => {
+      text += d.toString();
+    });
+    // Half a request keeps the connection busy, so the close waits for it.
+    socket.write("GET /health HTTP/1.1\r\nHost: x\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = app.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.write("\r\n");
+    await new Promise((resolve) => socket.once("close", resolve));
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 503 /);
+    expect(bodyOf(text).error).toEqual({
+      code: "UNAVAILABLE",
+      message: "the server is shutting down: send it again shortly",
+      requestId: expect.stringMatching(/^req_/),
+    });
   });
 });

@@ -98,7 +98,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       return typeof given === "string" && REQUEST_ID.test(given) ? given : newId("req");
     },
     logController: new LogController({ requestIdLogLabel: "requestId" }),
-    return503OnClosing: true,
+    // While draining, new requests are answered 503 in the envelope (below), not Fastify's.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
     // A hop count is allowed (proxy-addr takes one), though Fastify's types omit it.
     trustProxy: limits.trustProxy as boolean | string | string[],
@@ -147,7 +148,15 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   const ipLimit = await registerIpLimit(app, { max: limits.rateLimitPerIp });
 
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onRequest", async (request, reply) => {
+    if (closing) {
+      reply.header("connection", "close");
+      throw new AppError("UNAVAILABLE", "the server is shutting down: send it again shortly");
+    }
     if (request.url.length > MAX_URL_LENGTH) {
       throw new AppError("URI_TOO_LONG", `the URL is longer than ${MAX_URL_LENGTH} characters`);
     }
