@@ -27,6 +27,44 @@ export function findJsonProblem(
   value: unknown,
   options: { maxDepth: number; prefix?: string },
 ): JsonProblem | null {
+  // Most requests are fine: check them without building a path per value
+  // (a 100,000-recipient send has a million), and locate a problem only once seen.
+  return isSafeJson(value, options.maxDepth) ? null : locateProblem(value, options);
+}
+
+function isSafeJson(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
+    if (typeof v === "string") {
+      if (!isStorableText(v)) return false;
+      continue;
+    }
+    if (typeof v !== "object" || v === null || Buffer.isBuffer(v)) continue;
+    if (depth + 1 > maxDepth) return false;
+    if (Array.isArray(v)) {
+      for (const child of v) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+      continue;
+    }
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (!isStorableText(key)) return false;
+      values.push((v as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return true;
+}
+
+function locateProblem(
+  value: unknown,
+  options: { maxDepth: number; prefix?: string },
+): JsonProblem | null {
   const stack: { value: unknown; path: string; depth: number }[] = [
     { value, path: options.prefix ?? "", depth: 0 },
   ];
