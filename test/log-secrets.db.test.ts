@@ -145,6 +145,12 @@ describe(`secrets in logs, on ${engine}`, async () => {
       { method: "POST", headers: { "content-type": "application/json" }, body: "[]" },
     );
     expect(forged.status).toBe(401);
+    // A token sent to a path no route matches (a URL pasted with a slash too many).
+    const misrouted = await fetch(
+      `${pipeline.url}/webhooks/vendors/${solapiAccount.id}/${wrongToken}/`,
+      { method: "POST", headers: { "content-type": "application/json" }, body: "[]" },
+    );
+    expect(misrouted.status).toBe(404);
     const lost = await fetch(`${pipeline.url}/nowhere?signature=${querySecret}`, {
       headers: { authorization: `Bearer ${viaSandbox.apiKey}`, cookie: `session=${querySecret}` },
     });
