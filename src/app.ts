@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { adminRoutes } from "./cli/admin-routes.ts";
 import type { Db } from "./db/client.ts";
 import type { BreakerPolicy } from "./domain/circuit-breaker.ts";
-import { buildServer } from "./http/server.ts";
+import { buildServer, type HttpLimits } from "./http/server.ts";
 import type { App, RouteDeps } from "./http/types.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
@@ -69,6 +69,10 @@ export interface HttpOptions {
   adminToken?: string | null;
   /** Told of each accepted campaign after it is committed (the workers are woken anyway). */
   onAccepted?: (campaign: { id: string; accepted: number }) => void;
+  /** Timeouts, the per-IP limit and the trusted proxies (defaults: src/http/server.ts). */
+  limits?: Partial<HttpLimits>;
+  /** The bearer token that opens /metrics (ALIMI_METRICS_TOKEN). */
+  metricsToken?: string | null;
 }
 
 export interface WorkerOptions {
@@ -139,6 +143,11 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       metrics,
       isReady: options.isReady ?? (() => true),
       authenticate: createKeyAuthenticator(db),
+      limits: options.limits,
+      metricsAccess: {
+        token: options.metricsToken ?? null,
+        adminToken: options.adminToken ?? null,
+      },
       async routes(app) {
         messageRoutes(app, routeDeps);
         campaignRoutes(app, routeDeps);

@@ -33,6 +33,13 @@ describe("loadConfig", () => {
       expireAfterMs: 259_200_000,
       leaseMs: 60_000,
       logLevel: "info",
+      http: {
+        rateLimitPerIp: 120,
+        trustProxy: false,
+        requestTimeoutMs: 60_000,
+        connectionTimeoutMs: 120_000,
+        metricsToken: null,
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -182,6 +189,42 @@ describe("loadConfig", () => {
     const err = configError({ ALIMI_POLL_AFTER: "10m", ALIMI_EXPIRE_AFTER: "5m" });
     expect(err.problems).toEqual([
       "ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (10m), or nothing is ever polled",
+    ]);
+  });
+
+  it("reads the HTTP guards: the per-IP limit, trusted proxies, timeouts and the metrics token", () => {
+    const config = loadConfig({
+      ALIMI_RATE_LIMIT_IP: "30",
+      ALIMI_TRUST_PROXY: "10.0.0.0/8, 192.168.1.1",
+      ALIMI_REQUEST_TIMEOUT: "15s",
+      ALIMI_CONNECTION_TIMEOUT: "5m",
+      ALIMI_METRICS_TOKEN: "a-long-metrics-token",
+    });
+    expect(config.http).toEqual({
+      rateLimitPerIp: 30,
+      trustProxy: ["10.0.0.0/8", "192.168.1.1"],
+      requestTimeoutMs: 15_000,
+      connectionTimeoutMs: 300_000,
+      metricsToken: "a-long-metrics-token",
+    });
+    expect(loadConfig({ ALIMI_TRUST_PROXY: "true" }).http.trustProxy).toBe(true);
+    expect(loadConfig({ ALIMI_TRUST_PROXY: "2" }).http.trustProxy).toBe(2);
+    expect(loadConfig({ ALIMI_RATE_LIMIT_IP: "0" }).http.rateLimitPerIp).toBe(0);
+  });
+
+  it("refuses bad HTTP guard values, each by name", () => {
+    const err = configError({
+      ALIMI_RATE_LIMIT_IP: "-1",
+      ALIMI_TRUST_PROXY: "everyone",
+      ALIMI_REQUEST_TIMEOUT: "soon",
+      ALIMI_METRICS_TOKEN: "short",
+    });
+    const named = new Set(err.problems.map((p) => p.split(":")[0]));
+    expect([...named].sort()).toEqual([
+      "ALIMI_METRICS_TOKEN",
+      "ALIMI_RATE_LIMIT_IP",
+      "ALIMI_REQUEST_TIMEOUT",
+      "ALIMI_TRUST_PROXY",
     ]);
   });
 });

@@ -29,6 +29,16 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
+  // HTTP hardening: the per-IP limit on failed unauthenticated requests, the
+  // proxies whose X-Forwarded-For is believed, timeouts for slow clients, and
+  // the token /metrics asks for.
+  ALIMI_RATE_LIMIT_IP: Type.Integer({ minimum: 0, default: 120 }),
+  ALIMI_TRUST_PROXY: Type.Optional(
+    Type.String({ pattern: "^(true|false|\\d+|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$" }),
+  ),
+  ALIMI_REQUEST_TIMEOUT: Type.String({ default: "60s" }),
+  ALIMI_CONNECTION_TIMEOUT: Type.String({ default: "2m" }),
+  ALIMI_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -56,6 +66,21 @@ export interface Config {
   /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
   readonly leaseMs: number;
   readonly logLevel: Env["LOG_LEVEL"];
+  // HTTP hardening (ALIMI_RATE_LIMIT_IP … ALIMI_METRICS_TOKEN).
+  readonly http: HttpConfig;
+}
+
+export interface HttpConfig {
+  /** Failed unauthenticated requests one IP may make per minute; 0: no limit. */
+  readonly rateLimitPerIp: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For names the client. */
+  readonly trustProxy: boolean | number | string[];
+  /** How long a client may take to send a whole request (headers and body). */
+  readonly requestTimeoutMs: number;
+  /** How long a connection may stay silent. */
+  readonly connectionTimeoutMs: number;
+  /** The bearer token /metrics asks for; null: only the embedded admin token opens it. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -89,7 +114,14 @@ export function loadConfig(
       "ALIMI_RECONCILE_AFTER: no longer read; it was split into ALIMI_POLL_AFTER (when a sent message without a result is first polled, default 2m) and ALIMI_EXPIRE_AFTER (when it expires, default 72h)",
     );
   }
-  const duration = (name: "ALIMI_POLL_AFTER" | "ALIMI_EXPIRE_AFTER" | "ALIMI_LEASE") => {
+  const duration = (
+    name:
+      | "ALIMI_POLL_AFTER"
+      | "ALIMI_EXPIRE_AFTER"
+      | "ALIMI_LEASE"
+      | "ALIMI_REQUEST_TIMEOUT"
+      | "ALIMI_CONNECTION_TIMEOUT",
+  ) => {
     const parsed = parseDuration(value[name]);
     if (!parsed.ok) problems.push(`${name}: ${parsed.message}`);
     return parsed.ok ? parsed.ms : null;
@@ -97,12 +129,21 @@ export function loadConfig(
   const pollAfterMs = duration("ALIMI_POLL_AFTER");
   const expireAfterMs = duration("ALIMI_EXPIRE_AFTER");
   const leaseMs = duration("ALIMI_LEASE");
+  const requestTimeoutMs = duration("ALIMI_REQUEST_TIMEOUT");
+  const connectionTimeoutMs = duration("ALIMI_CONNECTION_TIMEOUT");
   if (pollAfterMs !== null && expireAfterMs !== null && pollAfterMs >= expireAfterMs) {
     problems.push(
       `ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (${value.ALIMI_POLL_AFTER}), or nothing is ever polled`,
     );
   }
-  if (problems.length > 0 || pollAfterMs === null || expireAfterMs === null || leaseMs === null) {
+  if (
+    problems.length > 0 ||
+    pollAfterMs === null ||
+    expireAfterMs === null ||
+    leaseMs === null ||
+    requestTimeoutMs === null ||
+    connectionTimeoutMs === null
+  ) {
     throw new ConfigError(problems);
   }
 
@@ -122,7 +163,22 @@ export function loadConfig(
     expireAfterMs,
     leaseMs,
     logLevel: value.LOG_LEVEL,
+    http: {
+      rateLimitPerIp: value.ALIMI_RATE_LIMIT_IP,
+      trustProxy: trustProxyOf(value.ALIMI_TRUST_PROXY),
+      requestTimeoutMs,
+      connectionTimeoutMs,
+      metricsToken: value.ALIMI_METRICS_TOKEN ?? null,
+    },
   } satisfies Config);
+}
+
+/** "true", a number of proxy hops, or the proxies' addresses (CIDR allowed), comma-separated. */
+function trustProxyOf(text: string | undefined): boolean | number | string[] {
+  if (text === undefined || text === "false") return false;
+  if (text === "true") return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(",").map((s) => s.trim());
 }
 
 function decodeKey(text: string): Buffer {

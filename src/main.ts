@@ -1,6 +1,12 @@
 // The `alimi` command line: serve, migrate, and the operator's commands.
 import { parseArgs } from "node:util";
-import { type Args, type CommandName, commands } from "./cli/commands.ts";
+import {
+  type Args,
+  COMMAND_OPTIONS,
+  type CommandName,
+  checkArgs,
+  commands,
+} from "./cli/commands.ts";
 import { describeFailure } from "./cli/failure.ts";
 import { createLogger } from "./cli/logger.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -58,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   // Whatever this process creates (the embedded database, secrets, the lock) is its owner's only.
   process.umask(PRIVATE_UMASK);
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     options: OPTIONS,
     allowPositionals: true,
   });
@@ -66,6 +72,16 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || command === "" || command === "help") {
     console.log(USAGE);
     return command === "" && !values.help ? 1 : 0;
+  }
+  if (Object.hasOwn(COMMAND_OPTIONS, command)) {
+    const allowed = COMMAND_OPTIONS[command as keyof typeof COMMAND_OPTIONS];
+    const stray = Object.keys(values).filter((o) => o !== "verbose" && !allowed.includes(o));
+    if (stray.length > 0) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `${command} takes no ${stray.map((o) => `--${o}`).join(", ")} (alimi --help lists its options)`,
+      );
+    }
   }
   const config = loadConfig();
   if (command === "serve") return runServe(config, values);
@@ -75,10 +91,32 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+/**
+ * `--amount -5` is an amount, not an option: parseArgs would call it
+ * ambiguous, so a negative number after a valued option is joined to it
+ * (`--amount=-5`) and then refused for what it is.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : "";
+    const valued = (OPTIONS as Record<string, { type: string }>)[name]?.type === "string";
+    if (valued && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 async function runServe(config: Config, values: Args): Promise<number> {
   const role = (values.role ?? "all") as Role;
   if (!["api", "worker", "all"].includes(role)) {
-    console.error("--role must be api, worker or all");
+    console.error(`alimi: --role must be api, worker or all, not "${role}"`);
     return 2;
   }
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
@@ -136,6 +174,7 @@ function printBanner(
 }
 
 async function runCommand(config: Config, name: CommandName, args: Args): Promise<number> {
+  checkArgs(name, args);
   // Looked at before the command opens the directory (which tightens what it finds).
   const loose =
     name === "doctor" && config.database.kind === "pglite" ? findLoosePaths(config.dataDir) : [];

@@ -161,6 +161,13 @@ export async function serve(
         isReady: () => ready,
         sandbox,
         adminToken: embedded ? readOrCreateAdminToken(config.dataDir) : null,
+        limits: {
+          rateLimitPerIp: config.http.rateLimitPerIp,
+          trustProxy: config.http.trustProxy,
+          requestTimeoutMs: config.http.requestTimeoutMs,
+          connectionTimeoutMs: config.http.connectionTimeoutMs,
+        },
+        metricsToken: config.http.metricsToken,
       });
       app = http;
       await http.listen({ port: config.port, host: config.host });

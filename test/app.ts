@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll } from "vitest";
-import { createAlimi } from "../src/app.ts";
+import { createAlimi, type HttpOptions } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import type { App } from "../src/http/types.ts";
@@ -24,8 +24,18 @@ export interface TestApp {
   accepted: string[];
 }
 
+/** What /metrics asks for in the test app. */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0001";
+
 export async function createTestApp(
-  options: { db?: Db; logger?: FastifyBaseLogger } = {},
+  options: {
+    db?: Db;
+    logger?: FastifyBaseLogger;
+    /** Timeouts and the per-IP limit (default: the server's, without an IP limit). */
+    limits?: HttpOptions["limits"];
+    /** Who may read /metrics (default: TEST_METRICS_TOKEN, no admin token). */
+    metrics?: Pick<HttpOptions, "metricsToken" | "adminToken">;
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
   const clock = { now: new Date() };
@@ -42,7 +52,13 @@ export async function createTestApp(
     bus,
     publicUrl: () => "http://127.0.0.1:9",
   });
-  const app = await alimi.buildHttp({ onAccepted: (campaign) => accepted.push(campaign.id) });
+  const app = await alimi.buildHttp({
+    onAccepted: (campaign) => accepted.push(campaign.id),
+    // Tests make many failed requests from one address on purpose.
+    limits: { rateLimitPerIp: 0, ...options.limits },
+    metricsToken: TEST_METRICS_TOKEN,
+    ...options.metrics,
+  });
   afterAll(async () => {
     await app.close();
     await bus.close();

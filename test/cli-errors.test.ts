@@ -55,6 +55,65 @@ describe("CLI failures", { timeout: 30_000 }, () => {
     );
   });
 
+  it("negative, zero, huge or malformed amounts and stray flags are one line and exit 2, before any database", {
+    timeout: 90_000,
+  }, async () => {
+    // An unreachable database: each of these must be refused before it is tried.
+    const env = { DATABASE_URL: NOWHERE, ALIMI_SECRET_KEY: "a".repeat(64) };
+    const cases: [string[], string][] = [
+      [
+        ["credits", "grant", "--org", "org_x", "--amount", "-5"],
+        "alimi: --amount must be more than 0, not -5",
+      ],
+      [
+        ["credits", "grant", "--org", "org_x", "--amount=-5"],
+        "alimi: --amount must be more than 0, not -5",
+      ],
+      [
+        ["credits", "grant", "--org", "org_x", "--amount", "0"],
+        "alimi: --amount must be more than 0, not 0",
+      ],
+      [
+        ["credits", "grant", "--org", "org_x", "--amount", "99999999999999999999999"],
+        "alimi: --amount is too large: at most 1000000000 credits at once",
+      ],
+      [
+        ["credits", "grant", "--org", "org_x", "--amount", "1e3"],
+        'alimi: --amount: "1e3" is not a credit amount: use a decimal number with at most 6 decimals, like "15.50".',
+      ],
+      [
+        ["org", "create", "--name", "Shop", "--credits", "-10"],
+        "alimi: --credits must be 0 or more, not -10",
+      ],
+      [
+        ["org", "create", "--name", "Shop", "--kind", "galaxy"],
+        "alimi: --kind must be one of headquarters, distributor, agency, branch",
+      ],
+      [
+        ["doctor", "--amount", "5"],
+        "alimi: doctor takes no --amount (alimi --help lists its options)",
+      ],
+      [
+        ["credits", "grant", "--org", "org_x", "--number", "1"],
+        "alimi: credits grant takes no --number (alimi --help lists its options)",
+      ],
+      [["serve", "--role", "bogus"], 'alimi: --role must be api, worker or all, not "bogus"'],
+      [
+        ["credits", "grant", "--org", "org_x", "--amount"],
+        "alimi: Option '--amount <value>' argument missing (alimi --help lists the commands)",
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args]) => alimi(env, ...args)));
+    for (const [i, r] of results.entries()) {
+      const [args, line] = cases[i] as [string[], string];
+      expect({ args, code: r.code, stderr: r.stderr.trim().split("\n") }).toEqual({
+        args,
+        code: 2,
+        stderr: [line],
+      });
+    }
+  });
+
   it("a bad setting is one line and exit 2", async () => {
     const r = await alimi({ PORT: "eighty" }, "doctor");
     expect(r.code).toBe(2);

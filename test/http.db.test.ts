@@ -6,9 +6,10 @@ import type { InjectOptions } from "fastify";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { issueApiKey } from "../src/modules/orgs/service.ts";
-import { createSendingOrg, createTestApp } from "./app.ts";
+import { createSendingOrg, createTestApp, TEST_METRICS_TOKEN } from "./app.ts";
 import { engine } from "./db.ts";
 
+const metricsAuth = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 const sms = { type: "sms", text: "배송이 시작되었습니다.", recipients: [{ to: "010-1234-5678" }] };
 
 /** The value of one sample line in Prometheus text, e.g. `name 3` → 3. */
@@ -28,7 +29,7 @@ describe(`the HTTP shell on ${engine}`, async () => {
   });
 
   it("GET /metrics is Prometheus text, and counts accepted messages", async () => {
-    const before = await app.inject({ method: "GET", url: "/metrics" });
+    const before = await app.inject({ method: "GET", url: "/metrics", headers: metricsAuth });
     expect(before.statusCode).toBe(200);
     expect(before.headers["content-type"]).toMatch(/^text\/plain/);
     expect(before.body).toContain("# TYPE alimi_http_request_duration_seconds histogram");
@@ -44,7 +45,7 @@ describe(`the HTTP shell on ${engine}`, async () => {
     expect(sent.statusCode).toBe(202);
     expect(sent.json().accepted).toBe(2);
 
-    const after = await app.inject({ method: "GET", url: "/metrics" });
+    const after = await app.inject({ method: "GET", url: "/metrics", headers: metricsAuth });
     expect(sample(after.body, "alimi_messages_accepted_total")).toBe(2);
     expect(after.body).toMatch(
       /^alimi_http_request_duration_seconds_count\{method="POST",route="\/v1\/messages",status="202"\} 1$/m,
@@ -79,7 +80,7 @@ describe(`the HTTP shell on ${engine}`, async () => {
   it("every response carries an x-request-id, a new one per request", async () => {
     const responses = await Promise.all([
       app.inject({ method: "GET", url: "/health" }),
-      app.inject({ method: "GET", url: "/metrics" }),
+      app.inject({ method: "GET", url: "/metrics", headers: metricsAuth }),
       app.inject({ method: "GET", url: "/v1/credits", headers: shop.auth }),
       app.inject({ method: "GET", url: "/v1/credits" }),
       app.inject({ method: "GET", url: "/v1/nowhere", headers: shop.auth }),

@@ -4,7 +4,7 @@
 import type { Db } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { ORG_KINDS, type OrgKind } from "../db/schema/orgs.ts";
-import { formatCredits, parseCredits } from "../domain/money.ts";
+import { formatCredits, MICRO_PER_CREDIT, parseCredits } from "../domain/money.ts";
 import { formatKoreanNumber } from "../domain/phone.ts";
 import { AppError } from "../lib/errors.ts";
 import { getWallet, grantCredits } from "../modules/credits/service.ts";
@@ -31,9 +31,25 @@ function required(args: Args, name: string): string {
   return v;
 }
 
-function credits(value: string, flag: string): bigint {
+/** The most credits one command moves: far beyond any real grant, far below bigint's range. */
+export const MAX_CLI_CREDITS = 1_000_000_000n;
+
+/** A credit amount from a flag: a decimal, not negative, at most MAX_CLI_CREDITS; positive if asked. */
+function credits(value: string, flag: string, options: { positive: boolean }): bigint {
   const parsed = parseCredits(value);
   if (!parsed.ok) throw new AppError("VALIDATION_FAILED", `--${flag}: ${parsed.message}`);
+  if (parsed.micro < 0n || (options.positive && parsed.micro === 0n)) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `--${flag} must be ${options.positive ? "more than 0" : "0 or more"}, not ${value}`,
+    );
+  }
+  if (parsed.micro > MAX_CLI_CREDITS * MICRO_PER_CREDIT) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `--${flag} is too large: at most ${MAX_CLI_CREDITS} credits at once`,
+    );
+  }
   return parsed.micro;
 }
 
@@ -42,6 +58,52 @@ async function requireOrg(db: Db, id: string) {
   if (!org) throw new AppError("NOT_FOUND", `organization ${id} not found`);
   return org;
 }
+
+/**
+ * Each command's flags, read and checked without a database: a wrong flag is
+ * refused before anything is opened (and again where the command runs, in
+ * this process or in a running server).
+ */
+const readArgs = {
+  "org create"(args: Args) {
+    const kind = text(args, "kind");
+    if (kind !== undefined && !ORG_KINDS.includes(kind as OrgKind)) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `--kind must be one of ${ORG_KINDS.slice(1).join(", ")}`,
+      );
+    }
+    const amount = text(args, "credits");
+    return {
+      name: required(args, "name"),
+      parentId: text(args, "parent"),
+      kind: kind as OrgKind | undefined,
+      credits: amount === undefined ? undefined : credits(amount, "credits", { positive: false }),
+    };
+  },
+  "credits grant"(args: Args) {
+    return {
+      orgId: required(args, "org"),
+      amount: credits(required(args, "amount"), "amount", { positive: true }),
+      idempotencyKey: text(args, "idempotency-key"),
+      memo: text(args, "memo"),
+    };
+  },
+  "sender add"(args: Args) {
+    return { orgId: required(args, "org"), number: required(args, "number") };
+  },
+  "kakao-channel add"(args: Args) {
+    return {
+      orgId: required(args, "org"),
+      name: required(args, "name"),
+      senderKey: text(args, "sender-key") ?? null,
+      pfId: text(args, "pf-id") ?? null,
+    };
+  },
+  "kakao-channel verify"(args: Args) {
+    return { id: required(args, "id") };
+  },
+};
 
 function channelView(c: KakaoChannelRow) {
   return {
@@ -55,6 +117,11 @@ function channelView(c: KakaoChannelRow) {
   };
 }
 
+/** Refuses the flags of a command that cannot be right, before any database is opened. */
+export function checkArgs(name: CommandName, args: Args): void {
+  if (Object.hasOwn(readArgs, name)) readArgs[name as keyof typeof readArgs](args);
+}
+
 export const commands = {
   async migrate(db: Db) {
     const result = await migrate(db);
@@ -62,35 +129,17 @@ export const commands = {
   },
 
   async "org create"(db: Db, args: Args) {
-    const kind = text(args, "kind");
-    if (kind !== undefined && !ORG_KINDS.includes(kind as OrgKind)) {
-      throw new AppError(
-        "VALIDATION_FAILED",
-        `--kind must be one of ${ORG_KINDS.slice(1).join(", ")}`,
-      );
-    }
-    const amount = text(args, "credits");
-    const { org, apiKey } = await createOrg(db, {
-      name: required(args, "name"),
-      parentId: text(args, "parent"),
-      kind: kind as OrgKind | undefined,
-      credits: amount === undefined ? undefined : credits(amount, "credits"),
-    });
+    const { org, apiKey } = await createOrg(db, readArgs["org create"](args));
     return { orgId: org.id, apiKey, kind: org.kind, parentId: org.parentId };
   },
 
   async "credits grant"(db: Db, args: Args) {
-    const orgId = required(args, "org");
-    await requireOrg(db, orgId);
-    const entry = await grantCredits(db, {
-      orgId,
-      amount: credits(required(args, "amount"), "amount"),
-      idempotencyKey: text(args, "idempotency-key"),
-      memo: text(args, "memo"),
-    });
-    const w = await getWallet(db, orgId);
+    const grant = readArgs["credits grant"](args);
+    await requireOrg(db, grant.orgId);
+    const entry = await grantCredits(db, grant);
+    const w = await getWallet(db, grant.orgId);
     return {
-      orgId,
+      orgId: grant.orgId,
       entryId: entry.id,
       balance: formatCredits(w.balance),
       held: formatCredits(w.held),
@@ -99,9 +148,9 @@ export const commands = {
   },
 
   async "sender add"(db: Db, args: Args) {
-    const orgId = required(args, "org");
+    const { orgId, number } = readArgs["sender add"](args);
     await requireOrg(db, orgId);
-    const s = await registerSender(db, { orgId, number: required(args, "number"), verified: true });
+    const s = await registerSender(db, { orgId, number, verified: true });
     return {
       id: s.id,
       orgId,
@@ -112,20 +161,14 @@ export const commands = {
   },
 
   async "kakao-channel add"(db: Db, args: Args) {
-    const orgId = required(args, "org");
-    await requireOrg(db, orgId);
-    const channel = await registerKakaoChannel(db, {
-      orgId,
-      name: required(args, "name"),
-      senderKey: text(args, "sender-key") ?? null,
-      pfId: text(args, "pf-id") ?? null,
-      verified: true,
-    });
-    return channelView(channel);
+    const channel = readArgs["kakao-channel add"](args);
+    await requireOrg(db, channel.orgId);
+    return channelView(await registerKakaoChannel(db, { ...channel, verified: true }));
   },
 
   async "kakao-channel verify"(db: Db, args: Args) {
-    return channelView(await markKakaoChannelVerified(db, required(args, "id")));
+    const { id } = readArgs["kakao-channel verify"](args);
+    return channelView(await markKakaoChannelVerified(db, id));
   },
 
   async doctor(db: Db) {
@@ -135,6 +178,18 @@ export const commands = {
 } satisfies Record<string, (db: Db, args: Args) => Promise<unknown>>;
 
 export type CommandName = keyof typeof commands;
+
+/** The options each command reads (besides --verbose and --help); any other is refused. */
+export const COMMAND_OPTIONS: Record<CommandName | "serve", readonly string[]> = {
+  serve: ["role", "migrate", "demo"],
+  migrate: ["json"],
+  "org create": ["name", "parent", "kind", "credits", "json"],
+  "credits grant": ["org", "amount", "memo", "idempotency-key", "json"],
+  "sender add": ["org", "number", "json"],
+  "kakao-channel add": ["org", "name", "sender-key", "pf-id", "json"],
+  "kakao-channel verify": ["id", "json"],
+  doctor: ["json"],
+};
 
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);

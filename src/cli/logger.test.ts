@@ -2,14 +2,15 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger.ts";
 
-function collect(pretty: boolean): string {
+function collect(pretty: boolean, log?: (logger: ReturnType<typeof createLogger>) => void): string {
   const out = new PassThrough();
   let text = "";
   out.on("data", (chunk: Buffer) => {
     text += chunk.toString("utf8");
   });
   const logger = createLogger({ level: "info", pretty, destination: out });
-  logger.info({ campaign: "cmp_1" }, "campaigns completed");
+  if (log) log(logger);
+  else logger.info({ campaign: "cmp_1" }, "campaigns completed");
   logger.flush();
   return text;
 }
@@ -25,5 +26,19 @@ describe("createLogger", () => {
     expect(text).toMatch(/INFO.*campaigns completed/);
     expect(text).toContain('campaign: "cmp_1"');
     expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it("redacts credentials, whoever logs them", () => {
+    const text = collect(false, (logger) =>
+      logger.warn(
+        {
+          req: { headers: { authorization: "Bearer ak_SECRET1", cookie: "s=SECRET2" } },
+          account: { credentials: { apiKey: "SECRET3" }, webhookSecret: "SECRET4" },
+        },
+        "something",
+      ),
+    );
+    expect(text).toContain("[redacted]");
+    expect(text).not.toMatch(/SECRET\d/);
   });
 });

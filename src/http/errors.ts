@@ -1,6 +1,10 @@
-// The one place where errors become HTTP responses.
+// The one place where errors become HTTP responses, including those Fastify
+// and Node meet before any route runs: every answer carries the envelope.
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { AppError, type ErrorCode, type ErrorDetail } from "../lib/errors.ts";
+import { newId } from "../lib/ids.ts";
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: ErrorDetail[]; requestId: string };
@@ -48,6 +52,16 @@ export function validationDetails(errors: AjvError[], part: string | undefined):
   });
 }
 
+/** Client errors with a code of their own, whoever raised them. */
+const STATUS_ERRORS: Partial<Record<number, ErrorCode>> = {
+  408: "REQUEST_TIMEOUT",
+  413: "PAYLOAD_TOO_LARGE",
+  414: "URI_TOO_LONG",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+  431: "HEADERS_TOO_LARGE",
+};
+
 function toAppError(err: FastifyError | AppError | Error): AppError {
   if (err instanceof AppError) return err;
   const fe = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
@@ -69,12 +83,22 @@ function toAppError(err: FastifyError | AppError | Error): AppError {
         details: [{ path: "/", code: "INVALID_JSON", message: fe.message }],
       });
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
-      return new AppError("VALIDATION_FAILED", fe.message, {
+      return new AppError("UNSUPPORTED_MEDIA_TYPE", `${fe.message}: send application/json`, {
         details: [{ path: "/", code: "INVALID_CONTENT_TYPE", message: fe.message }],
       });
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new AppError("VALIDATION_FAILED", fe.message, {
+        details: [{ path: "/", code: "INVALID_CONTENT_LENGTH", message: fe.message }],
+      });
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new AppError("URI_TOO_LONG", "a path parameter of the URL is too long");
+    case "FST_ERR_BAD_URL":
+      return new AppError("VALIDATION_FAILED", "the URL is not valid", {
+        details: [{ path: "/", code: "INVALID_URL", message: "malformed percent-encoding" }],
+      });
   }
-  if (fe.statusCode === 429) return new AppError("RATE_LIMITED", fe.message);
+  const byStatus = STATUS_ERRORS[fe.statusCode ?? 0];
+  if (byStatus) return new AppError(byStatus, fe.message);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError("VALIDATION_FAILED", fe.message);
   }
@@ -92,5 +116,43 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Err
       requestId: String(request.id),
     },
   };
+  // Also here: errors met before routing (a bad URL) skip the onSend hook that sets it.
+  reply.header("x-request-id", String(request.id));
   return reply.status(app.status).send(body);
+}
+
+/** What Node reports on the connection, before there is a request to answer. */
+const CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    code: "REQUEST_TIMEOUT",
+    message: "the request was not received in time",
+  },
+  HPE_HEADER_OVERFLOW: {
+    code: "HEADERS_TOO_LARGE",
+    message: "the request's headers are too large",
+  },
+};
+
+/**
+ * Fastify's clientErrorHandler: a malformed request, headers too large, or a
+ * request not received in time, answered in the envelope on the raw socket
+ * (there is no request object yet), then the connection is closed.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const known = CLIENT_ERRORS[err.code ?? ""] ?? {
+    code: "VALIDATION_FAILED" as const,
+    message: "the request is not valid HTTP",
+  };
+  const status = new AppError(known.code, known.message).status;
+  const body = JSON.stringify({
+    error: { code: known.code, message: known.message, requestId: newId("req") },
+  } satisfies ErrorBody);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

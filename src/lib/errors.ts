@@ -6,9 +6,13 @@ export const ERROR_CODES = {
   INSUFFICIENT_CREDITS: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 } as const;
@@ -38,11 +42,18 @@ export class AppError extends Error {
     this.name = "AppError";
     this.code = code;
     this.details = options.details;
-    this.retryable = options.retryable ?? (code === "RATE_LIMITED" || code === "UNAVAILABLE");
+    this.retryable =
+      options.retryable ??
+      (code === "RATE_LIMITED" || code === "UNAVAILABLE" || code === "REQUEST_TIMEOUT");
   }
 
   get status(): number {
     return ERROR_CODES[this.code];
+  }
+
+  /** The same, under the name Fastify-style error handlers read. */
+  get statusCode(): number {
+    return this.status;
   }
 }
 

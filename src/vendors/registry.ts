@@ -1,10 +1,11 @@
 // The vendor adapters this build knows, by vendor name, and how each one's
 // webhooks are authenticated.
 import { aligoAdapter } from "./aligo/client.ts";
+import { expectedSignature } from "./nhn/callback.ts";
 import { nhnAdapter } from "./nhn/client.ts";
 import { sandboxAdapter } from "./sandbox/client.ts";
 import { solapiAdapter } from "./solapi/client.ts";
-import type { VendorAdapter, VendorName } from "./vendor.ts";
+import type { VendorAccount, VendorAdapter, VendorName } from "./vendor.ts";
 
 export const adapters: Record<VendorName, VendorAdapter | undefined> = {
   sandbox: sandboxAdapter,
@@ -30,6 +31,18 @@ const WEBHOOK_STYLES: Record<VendorName, WebhookStyle> = {
 
 export function webhookStyleOf(vendor: VendorName): WebhookStyle {
   return WEBHOOK_STYLES[vendor];
+}
+
+/**
+ * The string a customer must paste into the vendor's console for its reports
+ * to verify (NHN's webhook signature: the `webhookSignatureKey` they chose,
+ * or else the account's generated secret); null where nothing is pasted.
+ */
+export function pastedSignatureOf(
+  vendor: VendorName,
+  account: Pick<VendorAccount, "credentials" | "webhookSecret">,
+): string | null {
+  return vendor === "nhn" ? expectedSignature(account) : null;
 }
 
 export const VENDOR_NAMES = Object.keys(WEBHOOK_STYLES) as VendorName[];

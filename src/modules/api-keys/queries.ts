@@ -41,3 +41,16 @@ export async function touchApiKey(q: Queryable, keyId: string): Promise<void> {
     [keyId],
   );
 }
+
+/** Revokes one of the organization's keys; false when it has no such unrevoked key. */
+export async function revokeApiKey(
+  q: Queryable,
+  key: { orgId: string; keyId: string },
+): Promise<boolean> {
+  const r = await q.query(
+    `update api_keys set revoked_at = now()
+     where id = $1 and org_id = $2 and revoked_at is null`,
+    [key.keyId, key.orgId],
+  );
+  return r.affectedRows > 0;
+}

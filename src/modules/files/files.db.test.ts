@@ -142,9 +142,10 @@ describe(`files on ${engine}`, async () => {
     expect(res.json().error.details[0]).toMatchObject({ path: "/file", code });
   });
 
-  it("refuses a JSON body", async () => {
+  it("refuses a JSON body: 415, a wrong content type", async () => {
     const res = await post("/v1/files", { file: "x" });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect(res.json().error.details[0]).toMatchObject({ code: "INVALID_CONTENT_TYPE" });
   });
 

@@ -37,7 +37,10 @@ export function fileRoutes(app: App, deps: RouteDeps) {
           name,
           data,
           idempotency: key
-            ? { key, requestHash: hashRequest({ name, data: data.toString("base64") }) }
+            ? {
+                key,
+                requestHash: hashRequest("POST /v1/files", { name, data: data.toString("base64") }),
+              }
             : null,
         });
         return reply.status(result.statusCode).send(result.body);
@@ -84,7 +87,7 @@ export function fileRoutes(app: App, deps: RouteDeps) {
 /** The one `file` part of a multipart request, as bytes; one clear error for anything else. */
 async function readUpload(request: FastifyRequest): Promise<{ name: string; data: Buffer }> {
   if (!request.isMultipart()) {
-    throw new AppError("VALIDATION_FAILED", "upload the file as multipart/form-data", {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "upload the file as multipart/form-data", {
       details: [{ path: "/", code: "INVALID_CONTENT_TYPE", message: "not multipart/form-data" }],
     });
   }

@@ -3,7 +3,7 @@ import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findMessageInSubtree, Message, messageView } from "../campaigns/index.ts";
-import { hashRequest, idempotencyKeyOf } from "../idempotency/index.ts";
+import { idempotencyOf } from "../idempotency/index.ts";
 import { EstimateResponse, SendBody, SendResponse } from "./schemas.ts";
 import { acceptSend, estimateSend } from "./service.ts";
 
@@ -25,12 +25,11 @@ export function messageRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const key = idempotencyKeyOf(request.headers);
       const result = await acceptSend(deps.db, {
         orgId: principal.orgId,
         input: request.body,
         now: deps.now(),
-        idempotency: key ? { key, requestHash: hashRequest(request.body) } : null,
+        idempotency: idempotencyOf(request, "POST /v1/messages"),
       });
       deps.onAccepted({ id: result.body.campaignId, accepted: result.body.accepted });
       return reply.status(202).send(result.body);

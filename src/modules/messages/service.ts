@@ -5,6 +5,7 @@ import { formatCredits } from "../../domain/money.ts";
 import { planSend, type Rejection, type SendInput, type SendPlan } from "../../domain/send-plan.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
+import { checkFreeformJson } from "../../lib/json-safety.ts";
 import { findWallet, holdForCampaign } from "../credits/index.ts";
 import { findOrgImages } from "../files/index.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
@@ -49,7 +50,6 @@ export interface EstimateResponse {
   available: string;
 }
 
-/** Validates, routes and prices a request against the organization's prices, senders and template. */
 /**
  * The KakaoTalk channel of a send with an Alimtalk path: the one named, which
  * must be the organization's or an ancestor's (checked before any vendor
@@ -83,7 +83,26 @@ async function resolveKakaoChannel(
   return channel;
 }
 
+/** A campaign's metadata is echoed in webhooks: small and shallow enough to carry everywhere. */
+export const METADATA_LIMITS = { maxBytes: 16 * 1024, maxDepth: 8 } as const;
+
+function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata === undefined) return;
+  const problem = checkFreeformJson(metadata, { path: "/metadata", ...METADATA_LIMITS });
+  if (problem) {
+    throw new AppError("VALIDATION_FAILED", `${problem.path}: ${problem.message}`, {
+      details: [{ ...problem }],
+    });
+  }
+}
+
+/**
+ * Validates, routes and prices a request against the organization's prices,
+ * senders and template. The estimate and the send both plan here, so they
+ * accept and refuse alike.
+ */
 async function planForOrg(q: Queryable, orgId: string, input: SendRequest, now: Date) {
+  checkMetadata(input.metadata);
   const code = input.template?.code;
   // One after another: inside a transaction they share one connection.
   const prices = await findOrgPrices(q, orgId);

@@ -4,6 +4,7 @@ import { principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
+import { idempotencyOf, runIdempotent } from "../idempotency/index.ts";
 import {
   findKakaoChannelInSubtree,
   findSenderInSubtree,
@@ -54,13 +55,17 @@ export function senderRoutes(app: App, deps: RouteDeps) {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const sender = await registerSender(deps.db, {
-        orgId: p.orgId,
-        number: request.body.number,
-        // The operator's own numbers need no one else's verification.
-        verified: p.orgKind === "platform",
+      const idempotency = idempotencyOf(request, "POST /v1/senders");
+      const result = await runIdempotent(deps.db, { orgId: p.orgId, idempotency }, async (q) => {
+        const sender = await registerSender(q, {
+          orgId: p.orgId,
+          number: request.body.number,
+          // The operator's own numbers need no one else's verification.
+          verified: p.orgKind === "platform",
+        });
+        return { statusCode: 201, body: senderView(sender) };
       });
-      return reply.status(201).send(senderView(sender));
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 
@@ -156,14 +161,18 @@ export function kakaoChannelRoutes(app: App, deps: RouteDeps) {
     async (request, reply) => {
       const p = principalOf(request);
       const { name, senderKey, pfId } = request.body;
-      const row = await registerKakaoChannel(deps.db, {
-        orgId: p.orgId,
-        name,
-        senderKey: senderKey ?? null,
-        pfId: pfId ?? null,
-        verified: p.orgKind === "platform",
+      const idempotency = idempotencyOf(request, "POST /v1/kakao-channels");
+      const result = await runIdempotent(deps.db, { orgId: p.orgId, idempotency }, async (q) => {
+        const row = await registerKakaoChannel(q, {
+          orgId: p.orgId,
+          name,
+          senderKey: senderKey ?? null,
+          pfId: pfId ?? null,
+          verified: p.orgKind === "platform",
+        });
+        return { statusCode: 201, body: channelView(row) };
       });
-      return reply.status(201).send(channelView(row));
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 

@@ -5,6 +5,7 @@ import { decodeCursor, ListQuery, Page, toPage } from "../../http/pagination.ts"
 import { errorResponses, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
+import { idempotencyOf, runIdempotent } from "../idempotency/index.ts";
 import { findTemplateByCode, listTemplates, type TemplateRow } from "./queries.ts";
 import { createTemplate } from "./service.ts";
 
@@ -82,8 +83,13 @@ export function templateRoutes(app: App, deps: RouteDeps) {
       },
     },
     async (request, reply) => {
-      const row = await createTemplate(deps.db, principalOf(request).orgId, request.body);
-      return reply.status(201).send(templateView(row));
+      const orgId = principalOf(request).orgId;
+      const idempotency = idempotencyOf(request, "POST /v1/templates");
+      const result = await runIdempotent(deps.db, { orgId, idempotency }, async (q) => ({
+        statusCode: 201,
+        body: templateView(await createTemplate(q, orgId, request.body)),
+      }));
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 

@@ -6,11 +6,11 @@ import type { Db, Queryable } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
-import { webhookStyleOf } from "../../vendors/registry.ts";
+import { pastedSignatureOf, webhookStyleOf } from "../../vendors/registry.ts";
 import type { VendorAccount, VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { type Actor, insertAudit } from "../audit/index.ts";
 import { findRoutingUses } from "../routing/index.ts";
-import { maskCredentials } from "./mask.ts";
+import { maskCredentials, maskSecret } from "./mask.ts";
 import {
   deleteVendorAccount,
   findDefaultVendorAccountId,
@@ -48,6 +48,8 @@ export interface VendorAccountView {
   status: string;
   lastTestedAt: string | null;
   webhookUrl: string | null;
+  /** What to paste as the vendor's webhook signature (NHN): in full once, at creation; masked after. */
+  webhookSignature: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,15 +57,21 @@ export interface VendorAccountView {
 export function vendorAccountView(
   deps: VendorAccountDeps,
   row: VendorAccountRecord,
+  options: { revealSignature?: boolean } = {},
 ): VendorAccountView {
   const base = `${deps.publicUrl()}/webhooks/vendors/${row.id}`;
   const style = webhookStyleOf(row.vendor);
+  const credentials = JSON.parse(deps.box.open(row.credentialsEnc)) as Record<string, string>;
+  const signature = pastedSignatureOf(row.vendor, {
+    credentials,
+    webhookSecret: deps.box.open(row.webhookSecretEnc),
+  });
   return {
     id: row.id,
     vendor: row.vendor,
     name: row.name,
     settings: row.settings,
-    credentials: maskCredentials(JSON.parse(deps.box.open(row.credentialsEnc))),
+    credentials: maskCredentials(credentials),
     version: row.version,
     status: row.status,
     lastTestedAt: row.lastTestedAt?.toISOString() ?? null,
@@ -74,6 +82,8 @@ export function vendorAccountView(
         : style === "path-token"
           ? `${base}/${deps.box.open(row.webhookSecretEnc)}`
           : base,
+    webhookSignature:
+      signature === null ? null : options.revealSignature ? signature : maskSecret(signature),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -139,6 +149,8 @@ export async function createVendorAccount(
     settings?: Record<string, unknown>;
     force?: boolean;
   },
+  /** Called in the transaction that creates the account (an idempotent request stores its answer). */
+  inTransaction?: (q: Queryable, row: VendorAccountRecord) => Promise<void>,
 ): Promise<VendorAccountRecord> {
   checkForce(actor, input.force);
   const id = newId("vac");
@@ -187,6 +199,7 @@ export async function createVendorAccount(
           : { connectionTest: "after saving" }),
       },
     });
+    await inTransaction?.(q, created);
     return created;
   });
   deps.onChanged();

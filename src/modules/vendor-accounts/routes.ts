@@ -4,6 +4,7 @@ import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import { VENDOR_NAMES } from "../../vendors/registry.ts";
+import { idempotencyOf, runIdempotentSteps } from "../idempotency/index.ts";
 import {
   createVendorAccount,
   type ManagingActor,
@@ -11,9 +12,14 @@ import {
   runConnectionTest,
   updateVendorAccountFrom,
   type VendorAccountDeps,
+  type VendorAccountView,
   vendorAccountView,
 } from "./manage.ts";
-import { findVendorAccountInSubtree, listVendorAccounts } from "./queries.ts";
+import {
+  findVendorAccountInSubtree,
+  listVendorAccounts,
+  type VendorAccountRecord,
+} from "./queries.ts";
 
 const strict = { additionalProperties: false } as const;
 const Credentials = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }), {
@@ -33,6 +39,7 @@ const VendorAccount = Type.Object({
   status: Type.String(),
   lastTestedAt: Nullable(IsoTime),
   webhookUrl: Nullable(Type.String()),
+  webhookSignature: Nullable(Type.String()),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -82,8 +89,23 @@ export function vendorAccountRoutes(app: App, deps: VendorAccountDeps) {
       },
     },
     async (request, reply) => {
-      const row = await createVendorAccount(deps, actorOf(principalOf(request)), request.body);
-      return reply.status(201).send(vendorAccountView(deps, row));
+      const actor = actorOf(principalOf(request));
+      // The answer shows the webhook signature in full, once: stored sealed for a replay.
+      const scope = {
+        orgId: actor.orgId,
+        idempotency: idempotencyOf(request, "POST /v1/vendor-accounts"),
+        seal: deps.box,
+      };
+      const answer = (row: VendorAccountRecord) => ({
+        statusCode: 201,
+        body: vendorAccountView(deps, row, { revealSignature: true }),
+      });
+      const result = await runIdempotentSteps<VendorAccountView>(deps.db, scope, async (record) =>
+        answer(
+          await createVendorAccount(deps, actor, request.body, (q, row) => record(q, answer(row))),
+        ),
+      );
+      return reply.status(result.statusCode).send(result.body);
     },
   );
 

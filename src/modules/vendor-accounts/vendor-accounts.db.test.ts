@@ -86,6 +86,7 @@ describe(`vendor accounts and routing on ${engine}`, async () => {
       status: "active",
       lastTestedAt: expect.any(String),
       webhookUrl: `${pipeline.url}/webhooks/vendors/${account.id}`,
+      webhookSignature: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
