@@ -9,6 +9,8 @@ import type { Db } from "./db/client.ts";
 import type { BreakerPolicy } from "./domain/circuit-breaker.ts";
 import { buildServer } from "./http/server.ts";
 import type { App, RouteDeps } from "./http/types.ts";
+import { createEgress, ownEgress, type Resolver } from "./lib/egress.ts";
+import type { AllowedHost } from "./lib/egress-rules.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
 import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
@@ -23,7 +25,11 @@ import { routingRoutes } from "./modules/routing/routes.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
 import { vendorAccountRoutes } from "./modules/vendor-accounts/routes.ts";
-import { createVendorDirectory, type VendorDirectory } from "./modules/vendor-accounts/service.ts";
+import {
+  createVendorDirectory,
+  type VendorDirectory,
+  type VendorTransports,
+} from "./modules/vendor-accounts/service.ts";
 import { adapters as knownAdapters } from "./vendors/registry.ts";
 import { registerSandboxRoutes, type Sandbox } from "./vendors/sandbox/server.ts";
 import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
@@ -42,8 +48,24 @@ export interface AlimiDeps {
   publicUrl: () => string;
   /** The vendor adapters (default: every vendor this build knows). */
   adapters?: Record<VendorName, VendorAdapter | undefined>;
+  /** How vendor calls may leave this server (ALIMI_VENDOR_ALLOWED_HOSTS, ALIMI_VENDOR_TIMEOUT_MAX). */
+  vendorCalls: VendorCallPolicy;
   /** How long vendor accounts and routing are cached (default 30 s). */
   directoryTtlMs?: number;
+}
+
+export interface VendorCallPolicy {
+  /**
+   * Hosts a vendor URL override may name whatever their address, over http
+   * too; every other override must be https to a public address. Empty on a
+   * server unless the operator names some (a staging host); the tests name
+   * 127.0.0.1 and localhost, where their fake vendors listen.
+   */
+  allowedHosts: readonly AllowedHost[];
+  /** No vendor call waits longer for its answer, whatever an account's `timeoutMs` says. */
+  maxTimeoutMs: number;
+  /** How host names are resolved (default: the system's resolver); tests pass their own. */
+  resolve?: Resolver;
 }
 
 export interface HttpOptions {
@@ -66,6 +88,8 @@ export interface WorkerOptions {
   expireAfterMs: number;
   leaseMs?: number;
   dispatchConcurrency?: number;
+  /** Vendor calls in flight at once per vendor account (ALIMI_VENDOR_CONCURRENCY). */
+  accountConcurrency?: number;
   claimSize?: number;
   breakerPolicy?: BreakerPolicy;
 }
@@ -81,7 +105,25 @@ export interface Alimi {
 export function createAlimi(deps: AlimiDeps): Alimi {
   const { db, box, bus, now, logger, publicUrl } = deps;
   const adapters = deps.adapters ?? knownAdapters;
-  const directory = createVendorDirectory({ db, box, publicUrl, ttlMs: deps.directoryTtlMs });
+  const { vendorCalls } = deps;
+  const transports: VendorTransports = {
+    guarded: {
+      egress: createEgress({
+        allowedHosts: vendorCalls.allowedHosts,
+        allowHint: "the operator may add the host to ALIMI_VENDOR_ALLOWED_HOSTS",
+        resolve: vendorCalls.resolve,
+      }),
+      maxTimeoutMs: vendorCalls.maxTimeoutMs,
+    },
+    own: { egress: ownEgress, maxTimeoutMs: vendorCalls.maxTimeoutMs },
+  };
+  const directory = createVendorDirectory({
+    db,
+    box,
+    publicUrl,
+    transports,
+    ttlMs: deps.directoryTtlMs,
+  });
   // Routing or an account changed (here or in another process): forget the caches.
   bus.on("config", () => directory.invalidate());
 
@@ -96,7 +138,14 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         options.onAccepted?.(campaign);
       },
     };
-    const vendorDeps = { db, box, adapters, publicUrl, onChanged: () => bus.wake("config") };
+    const vendorDeps = {
+      db,
+      box,
+      adapters,
+      publicUrl,
+      transports,
+      onChanged: () => bus.wake("config"),
+    };
     return buildServer({
       logger,
       metrics,

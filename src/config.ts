@@ -5,6 +5,7 @@ import path from "node:path";
 import Type, { type Static } from "typebox";
 import Value from "typebox/value";
 import { parseDuration } from "./domain/duration.ts";
+import { type AllowedHost, parseAllowedHosts } from "./lib/egress-rules.ts";
 
 const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
@@ -23,6 +24,11 @@ const EnvSchema = Type.Object({
   // rather than ignored, so nobody keeps a setting that no longer does anything.
   ALIMI_RECONCILE_AFTER: Type.Optional(Type.String()),
   ALIMI_LEASE: Type.String({ default: "60s" }),
+  // Vendor calls: where they may go and how long they may take (the egress
+  // guard and the dispatcher's bounds on one account's calls).
+  ALIMI_VENDOR_ALLOWED_HOSTS: Type.String({ default: "" }),
+  ALIMI_VENDOR_TIMEOUT_MAX: Type.String({ default: "10s" }),
+  ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
@@ -50,6 +56,13 @@ export interface Config {
   readonly expireAfterMs: number;
   /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
   readonly leaseMs: number;
+  // Vendor calls.
+  /** Hosts a vendor URL override may name whatever their address, over http too. */
+  readonly vendorAllowedHosts: readonly AllowedHost[];
+  /** The longest any vendor call waits for its answer; account settings may ask for less. */
+  readonly vendorTimeoutMaxMs: number;
+  /** Vendor calls in flight at once per vendor account, in each worker process. */
+  readonly vendorConcurrency: number;
   readonly logLevel: Env["LOG_LEVEL"];
 }
 
@@ -84,7 +97,9 @@ export function loadConfig(
       "ALIMI_RECONCILE_AFTER: no longer read; it was split into ALIMI_POLL_AFTER (when a sent message without a result is first polled, default 2m) and ALIMI_EXPIRE_AFTER (when it expires, default 72h)",
     );
   }
-  const duration = (name: "ALIMI_POLL_AFTER" | "ALIMI_EXPIRE_AFTER" | "ALIMI_LEASE") => {
+  const duration = (
+    name: "ALIMI_POLL_AFTER" | "ALIMI_EXPIRE_AFTER" | "ALIMI_LEASE" | "ALIMI_VENDOR_TIMEOUT_MAX",
+  ) => {
     const parsed = parseDuration(value[name]);
     if (!parsed.ok) problems.push(`${name}: ${parsed.message}`);
     return parsed.ok ? parsed.ms : null;
@@ -97,7 +112,28 @@ export function loadConfig(
       `ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (${value.ALIMI_POLL_AFTER}), or nothing is ever polled`,
     );
   }
-  if (problems.length > 0 || pollAfterMs === null || expireAfterMs === null || leaseMs === null) {
+  // Vendor calls.
+  const vendorTimeoutMaxMs = duration("ALIMI_VENDOR_TIMEOUT_MAX");
+  if (vendorTimeoutMaxMs === 0) problems.push("ALIMI_VENDOR_TIMEOUT_MAX: must be longer than 0");
+  if (vendorTimeoutMaxMs !== null && leaseMs !== null && leaseMs < 2 * vendorTimeoutMaxMs) {
+    problems.push(
+      `ALIMI_LEASE: must be at least twice ALIMI_VENDOR_TIMEOUT_MAX (${value.ALIMI_VENDOR_TIMEOUT_MAX}), so that a claimed batch is still ours when its vendor's answer comes`,
+    );
+  }
+  const allowed = parseAllowedHosts(value.ALIMI_VENDOR_ALLOWED_HOSTS);
+  if (!allowed.ok) {
+    problems.push(
+      `ALIMI_VENDOR_ALLOWED_HOSTS: "${allowed.entry}" is not a host name or IP address, optionally with :port`,
+    );
+  }
+  if (
+    problems.length > 0 ||
+    pollAfterMs === null ||
+    expireAfterMs === null ||
+    leaseMs === null ||
+    vendorTimeoutMaxMs === null ||
+    !allowed.ok
+  ) {
     throw new ConfigError(problems);
   }
 
@@ -115,6 +151,9 @@ export function loadConfig(
     pollAfterMs,
     expireAfterMs,
     leaseMs,
+    vendorAllowedHosts: allowed.hosts,
+    vendorTimeoutMaxMs,
+    vendorConcurrency: value.ALIMI_VENDOR_CONCURRENCY,
     logLevel: value.LOG_LEVEL,
   } satisfies Config);
 }

@@ -148,6 +148,10 @@ export async function serve(
       now: () => new Date(),
       bus,
       publicUrl: () => publicUrl,
+      vendorCalls: {
+        allowedHosts: config.vendorAllowedHosts,
+        maxTimeoutMs: config.vendorTimeoutMaxMs,
+      },
     });
 
     if (role !== "worker") {
@@ -173,6 +177,7 @@ export async function serve(
           pollAfterMs: config.pollAfterMs,
           expireAfterMs: config.expireAfterMs,
           leaseMs: config.leaseMs,
+          accountConcurrency: config.vendorConcurrency,
           // Measured with bench:pipeline on PostgreSQL: six loops claiming 500 at a time
           // overlap vendor calls with database work best (8.5 s per 100,000 messages
           // against 9.9 s for four loops of 1,000); PGlite has one connection.

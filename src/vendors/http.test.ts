@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport as transport } from "../../test/support/vendor-calls.ts";
 import { callVendor, transportFailure } from "./http.ts";
 
 describe("transportFailure", () => {
@@ -50,13 +51,17 @@ describe("callVendor", () => {
 
   it("reads any status with its JSON body, and null for a body that is not JSON", async () => {
     const json = await serve((res) => res.writeHead(503).end('{"errorCode":"x"}'));
-    expect(await callVendor({ vendor: "V", method: "GET", url: json, timeoutMs: 2_000 })).toEqual({
+    expect(
+      await callVendor({ vendor: "V", method: "GET", url: json, timeoutMs: 2_000, transport }),
+    ).toEqual({
       ok: true,
       status: 503,
       body: { errorCode: "x" },
     });
     const html = await serve((res) => res.writeHead(200).end("<html>"));
-    expect(await callVendor({ vendor: "V", method: "GET", url: html, timeoutMs: 2_000 })).toEqual({
+    expect(
+      await callVendor({ vendor: "V", method: "GET", url: html, timeoutMs: 2_000, transport }),
+    ).toEqual({
       ok: true,
       status: 200,
       body: null,
@@ -65,7 +70,13 @@ describe("callVendor", () => {
 
   it("a server that never answers is a TIMEOUT after timeoutMs", async () => {
     const silent = await serve(() => {});
-    const answer = await callVendor({ vendor: "V", method: "GET", url: silent, timeoutMs: 100 });
+    const answer = await callVendor({
+      vendor: "V",
+      method: "GET",
+      url: silent,
+      timeoutMs: 100,
+      transport,
+    });
     expect(answer).toMatchObject({
       ok: false,
       failure: { error: { code: "TIMEOUT" }, retryable: true },

@@ -1,6 +1,7 @@
 // Every vendor's settings go through its one TypeBox schema: defaults filled
 // in, a value of the wrong type named by its path (not silently replaced).
 import { describe, expect, it } from "vitest";
+import { testTransport } from "../../test/support/vendor-calls.ts";
 import { configOf as aligoConfig } from "./aligo/settings.ts";
 import { configOf as nhnConfig } from "./nhn/settings.ts";
 import { settingsOf as sandboxSettings } from "./sandbox/settings.ts";
@@ -35,15 +36,16 @@ describe("parseSettings", () => {
 
 describe("each vendor refuses a wrong type where it used to fall back to a default", () => {
   const solapi = { apiKey: "k", apiSecret: "s" };
+  const transport = testTransport;
   it.each<[string, () => { ok: boolean; error?: { rawCode: string } }, string]>([
     [
       "SOLAPI timeoutMs",
-      () => solapiConfig({ settings: { timeoutMs: "10s" }, credentials: solapi }),
+      () => solapiConfig({ settings: { timeoutMs: "10s" }, credentials: solapi, transport }),
       "settings.timeoutMs",
     ],
     [
       "SOLAPI allowDuplicates",
-      () => solapiConfig({ settings: { allowDuplicates: "no" }, credentials: solapi }),
+      () => solapiConfig({ settings: { allowDuplicates: "no" }, credentials: solapi, transport }),
       "settings.allowDuplicates",
     ],
     [
@@ -65,7 +67,7 @@ describe("each vendor refuses a wrong type where it used to fall back to a defau
   });
 
   it("NHN: neither product can send with settings of the wrong type", () => {
-    const config = nhnConfig({ settings: { timeoutMs: "slow" }, credentials: {} });
+    const config = nhnConfig({ settings: { timeoutMs: "slow" }, credentials: {}, transport });
     expect(config.sms).toMatch(/settings\.timeoutMs/);
     expect(config.alimtalk).toMatch(/settings\.timeoutMs/);
   });

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSendingOrg } from "../../../test/app.ts";
 import { createTestDb, engine } from "../../../test/db.ts";
+import { testTransports } from "../../../test/support/vendor-calls.ts";
 import { createSecretBox } from "../../lib/secret-box.ts";
 import { adapters } from "../../vendors/registry.ts";
 import { startSandboxServer } from "../../vendors/sandbox/server.ts";
@@ -77,7 +78,13 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
   afterAll(() => vendor.close());
   await ensurePlatform(db);
   await ensurePlatformSandbox(db, box);
-  const directory = createVendorDirectory({ db, box, publicUrl: () => vendor.url, ttlMs: 0 });
+  const directory = createVendorDirectory({
+    db,
+    box,
+    transports: testTransports,
+    publicUrl: () => vendor.url,
+    ttlMs: 0,
+  });
   let clock = Date.now();
   const now = () => new Date(clock);
   const dispatcher = (options: Partial<DispatcherOptions> & { workerId: string }) =>
@@ -188,13 +195,14 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
     const slow = await startSlowVendor(vendor.url);
     await ownAccount(org.orgId, slow.url);
     const campaignId = await sendSms(org.orgId, 3, "7300");
-    const first = dispatcher({ workerId: "w-first", leaseMs: 1_000 });
+    // Long enough for a call to start (the longest call is 10 s), short on the test's clock.
+    const first = dispatcher({ workerId: "w-first", leaseMs: 12_000 });
     const second = dispatcher({ workerId: "w-second", leaseMs: 60_000 });
 
     const firstRound = first.dispatchOnce();
     await slow.arrived(1);
     // The first worker's vendor call outlives its lease; the second takes the batch over.
-    later(5_000);
+    later(15_000);
     expect(await second.requeueExpiredLeases()).toBe(3);
     const secondRound = second.dispatchOnce();
     await slow.arrived(2);
