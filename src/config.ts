@@ -28,7 +28,7 @@ const EnvSchema = Type.Object({
   // guard and the dispatcher's bounds on one account's calls).
   ALIMI_VENDOR_ALLOWED_HOSTS: Type.String({ default: "" }),
   ALIMI_VENDOR_TIMEOUT_MAX: Type.String({ default: "10s" }),
-  ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
@@ -113,8 +113,11 @@ export function loadConfig(
     );
   }
   // Vendor calls.
-  const vendorTimeoutMaxMs = duration("ALIMI_VENDOR_TIMEOUT_MAX");
-  if (vendorTimeoutMaxMs === 0) problems.push("ALIMI_VENDOR_TIMEOUT_MAX: must be longer than 0");
+  let vendorTimeoutMaxMs = duration("ALIMI_VENDOR_TIMEOUT_MAX");
+  if (vendorTimeoutMaxMs === 0 || (vendorTimeoutMaxMs ?? 0) > 600_000) {
+    problems.push("ALIMI_VENDOR_TIMEOUT_MAX: must be longer than 0 and at most 10m");
+    vendorTimeoutMaxMs = null;
+  }
   if (vendorTimeoutMaxMs !== null && leaseMs !== null && leaseMs < 2 * vendorTimeoutMaxMs) {
     problems.push(
       `ALIMI_LEASE: must be at least twice ALIMI_VENDOR_TIMEOUT_MAX (${value.ALIMI_VENDOR_TIMEOUT_MAX}), so that a claimed batch is still ours when its vendor's answer comes`,

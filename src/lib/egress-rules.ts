@@ -222,7 +222,10 @@ export function checkUrl(text: string | URL, rules: EgressRules): UrlCheck {
   const url = URL.parse(String(text));
   if (url === null) return { ok: false, reason: "is not a URL" };
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { ok: false, reason: `uses ${url.protocol}, and only https may be called` };
+    return {
+      ok: false,
+      reason: `uses ${url.protocol}, and only https may be called (or http, to an allowed host: ${rules.allowHint})`,
+    };
   }
   const hostname = normalizeHostname(url.hostname);
   const port = url.port === "" ? defaultPort(url.protocol) : Number(url.port);

@@ -38,8 +38,6 @@ export interface DeliveryWorkerOptions {
   dispatchConcurrency?: number;
   /** Vendor calls in flight at once per vendor account, in this process. */
   accountConcurrency?: number;
-  /** How long a dispatch loop waits for its round before claiming again (default 1 s). */
-  roundPatienceMs?: number;
   claimSize?: number;
   leaseMs?: number;
   breakerPolicy?: BreakerPolicy;
@@ -69,10 +67,9 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     breakerPolicy: options.breakerPolicy,
     accountConcurrency: options.accountConcurrency,
   });
-  const patienceMs = options.roundPatienceMs ?? ROUND_PATIENCE_MS;
 
   /**
-   * Waits for a round's outcomes at most `patienceMs`; the wakes its outcomes
+   * Waits for a round's outcomes at most ROUND_PATIENCE_MS; the wakes its outcomes
    * call for happen when they are recorded, however long that takes.
    */
   async function awaitRound(
@@ -85,7 +82,7 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     });
     let timer: NodeJS.Timeout | undefined;
     const patience = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, patienceMs);
+      timer = setTimeout(resolve, ROUND_PATIENCE_MS);
     });
     await Promise.race([recorded, patience]);
     clearTimeout(timer);

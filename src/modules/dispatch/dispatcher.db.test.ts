@@ -224,6 +224,54 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
     await slow.close();
   });
 
+  it("a slow account holds its own call slots only: its next chunk waits in the queue, others go", async () => {
+    const a = await createSendingOrg(db, { credits: 1000, name: "SlowA" });
+    const b = await createSendingOrg(db, { credits: 1000, name: "FastB" });
+    const slow = await startSlowVendor(vendor.url);
+    const accountA = await ownAccount(a.orgId, slow.url);
+    const d = dispatcher({ workerId: "w-slots", accountConcurrency: 1, slotWaitMs: 50 });
+    const campaignA1 = await sendSms(a.orgId, 1, "7700");
+    // The round is claimed and its call is out: it answers `done` later.
+    const first = await d.startRound();
+    expect(first.claimed).toBe(1);
+    await slow.arrived(1);
+
+    const campaignA2 = await sendSms(a.orgId, 1, "7701");
+    const campaignB = await sendSms(b.orgId, 2, "7702");
+    expect(await d.dispatchOnce()).toEqual({ claimed: 3, sent: 2, retried: 1, failed: 0 });
+    expect((await messagesOf(campaignB)).map((m) => m.status)).toEqual(["sent", "sent"]);
+    const [waiting] = await messagesOf(campaignA2);
+    expect(waiting).toMatchObject({
+      status: "queued",
+      error: "ACCOUNT_BUSY",
+      attempts: 0,
+      lockedBy: null,
+    });
+    expect(waiting!.runAt.getTime()).toBeGreaterThan(clock);
+
+    // Stopping waits for the call still out, and its outcome is recorded.
+    let idle = false;
+    const stopped = d.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(idle).toBe(false);
+    slow.release(0);
+    await stopped;
+    expect(await first.done).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await messagesOf(campaignA1)).toMatchObject([{ status: "sent", attempts: 1 }]);
+    expect(d.breakers.state(accountA).kind).toBe("closed");
+
+    // The chunk that waited goes out once its slot is free, counting one attempt.
+    later(2_000);
+    const again = await d.startRound();
+    await slow.arrived(2);
+    slow.release(1);
+    expect(await again.done).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await messagesOf(campaignA2)).toMatchObject([{ status: "sent", attempts: 1 }]);
+    await slow.close();
+  });
+
   it("gives a circuit's trial back when nothing was sent, so the route is not shut for good", async () => {
     const org = await createSendingOrg(db, { credits: 1000, name: "Trial" });
     const account = await ownAccount(org.orgId, vendor.url);
