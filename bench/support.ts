@@ -15,6 +15,7 @@ import { createOrg } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
 import { createTemplate } from "../src/modules/templates/service.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
+import { TEST_VENDOR_CALLS } from "../test/support/vendor-calls.ts";
 
 export interface BenchDb {
   engine: "pglite" | "postgres";
@@ -78,6 +79,7 @@ export async function benchServer(
     now: () => new Date(),
     bus,
     publicUrl: () => url,
+    vendorCalls: TEST_VENDOR_CALLS,
   });
   const app = await alimi.buildHttp();
   const url = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -9,6 +9,8 @@ import type { Db } from "./db/client.ts";
 import type { BreakerPolicy } from "./domain/circuit-breaker.ts";
 import { buildServer, type HttpLimits } from "./http/server.ts";
 import type { App, RouteDeps } from "./http/types.ts";
+import { createEgress, ownEgress, type Resolver } from "./lib/egress.ts";
+import type { AllowedHost } from "./lib/egress-rules.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
 import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
@@ -24,7 +26,11 @@ import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
 import { vendorAccountRoutes } from "./modules/vendor-accounts/routes.ts";
 import { sandboxAccountsOf } from "./modules/vendor-accounts/sandbox.ts";
-import { createVendorDirectory, type VendorDirectory } from "./modules/vendor-accounts/service.ts";
+import {
+  createVendorDirectory,
+  type VendorDirectory,
+  type VendorTransports,
+} from "./modules/vendor-accounts/service.ts";
 import { adapters as knownAdapters } from "./vendors/registry.ts";
 import {
   createSandbox,
@@ -49,6 +55,8 @@ export interface AlimiDeps {
   publicUrl: () => string;
   /** The vendor adapters (default: every vendor this build knows). */
   adapters?: Record<VendorName, VendorAdapter | undefined>;
+  /** How vendor calls may leave this server (ALIMI_VENDOR_ALLOWED_HOSTS, ALIMI_VENDOR_TIMEOUT_MAX). */
+  vendorCalls: VendorCallPolicy;
   /** How long vendor accounts and routing are cached (default 30 s). */
   directoryTtlMs?: number;
   /**
@@ -57,6 +65,20 @@ export interface AlimiDeps {
    * /sandbox/v1 is not served.
    */
   sandboxEnabled?: boolean;
+}
+
+export interface VendorCallPolicy {
+  /**
+   * Hosts a vendor URL override may name whatever their address, over http
+   * too; every other override must be https to a public address. Empty on a
+   * server unless the operator names some (a staging host); the tests name
+   * 127.0.0.1 and localhost, where their fake vendors listen.
+   */
+  allowedHosts: readonly AllowedHost[];
+  /** No vendor call waits longer for its answer, whatever an account's `timeoutMs` says. */
+  maxTimeoutMs: number;
+  /** How host names are resolved (default: the system's resolver); tests pass their own. */
+  resolve?: Resolver;
 }
 
 export interface HttpOptions {
@@ -83,6 +105,8 @@ export interface WorkerOptions {
   expireAfterMs: number;
   leaseMs?: number;
   dispatchConcurrency?: number;
+  /** Vendor calls in flight at once per vendor account (ALIMI_VENDOR_CONCURRENCY). */
+  accountConcurrency?: number;
   claimSize?: number;
   breakerPolicy?: BreakerPolicy;
 }
@@ -109,10 +133,23 @@ export function createAlimi(deps: AlimiDeps): Alimi {
   const sandboxEnabled = deps.sandboxEnabled !== false;
   const known = deps.adapters ?? knownAdapters;
   const adapters = sandboxEnabled ? known : { ...known, sandbox: undefined };
+  const { vendorCalls } = deps;
+  const transports: VendorTransports = {
+    guarded: {
+      egress: createEgress({
+        allowedHosts: vendorCalls.allowedHosts,
+        allowHint: "the operator may add the host to ALIMI_VENDOR_ALLOWED_HOSTS",
+        resolve: vendorCalls.resolve,
+      }),
+      maxTimeoutMs: vendorCalls.maxTimeoutMs,
+    },
+    own: { egress: ownEgress, maxTimeoutMs: vendorCalls.maxTimeoutMs },
+  };
   const directory = createVendorDirectory({
     db,
     box,
     publicUrl,
+    transports,
     ttlMs: deps.directoryTtlMs,
     sandbox: sandboxEnabled,
   });
@@ -135,6 +172,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       box,
       adapters,
       publicUrl,
+      transports,
       onChanged: () => bus.wake("config"),
       sandbox: sandboxEnabled,
     };

@@ -32,6 +32,9 @@ describe("loadConfig", () => {
       pollAfterMs: 120_000,
       expireAfterMs: 259_200_000,
       leaseMs: 60_000,
+      vendorAllowedHosts: [],
+      vendorTimeoutMaxMs: 10_000,
+      vendorConcurrency: 8,
       logLevel: "info",
       http: {
         rateLimitPerIp: 120,
@@ -183,6 +186,47 @@ describe("loadConfig", () => {
     expect(err.problems[0]).toMatch(
       /^ALIMI_RECONCILE_AFTER: .*ALIMI_POLL_AFTER.*ALIMI_EXPIRE_AFTER/,
     );
+  });
+
+  it("reads the vendor calls' allowed hosts, longest timeout and concurrency", () => {
+    expect(
+      loadConfig({
+        ALIMI_VENDOR_ALLOWED_HOSTS: "staging.vendor.example, 10.0.0.5:8443",
+        ALIMI_VENDOR_TIMEOUT_MAX: "5s",
+        ALIMI_VENDOR_CONCURRENCY: "2",
+      }),
+    ).toMatchObject({
+      vendorAllowedHosts: [
+        { hostname: "staging.vendor.example", port: null },
+        { hostname: "10.0.0.5", port: 8443 },
+      ],
+      vendorTimeoutMaxMs: 5_000,
+      vendorConcurrency: 2,
+    });
+  });
+
+  it.each([
+    [
+      "ALIMI_VENDOR_ALLOWED_HOSTS",
+      "ok.example, https://bad.example/",
+      /"https:\/\/bad\.example\/"/,
+    ],
+    ["ALIMI_VENDOR_TIMEOUT_MAX", "10", /is not a duration/],
+    ["ALIMI_VENDOR_TIMEOUT_MAX", "0s", /must be longer than 0 and at most 10m/],
+    ["ALIMI_VENDOR_TIMEOUT_MAX", "1h", /must be longer than 0 and at most 10m/],
+    ["ALIMI_VENDOR_CONCURRENCY", "0", /./],
+  ])("rejects %s=%s", (name, value, message) => {
+    const err = configError({ [name]: value });
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(new RegExp(`^${name}: `));
+    expect(err.problems[0]).toMatch(message);
+  });
+
+  it("refuses a lease too short for the longest vendor call", () => {
+    const err = configError({ ALIMI_LEASE: "30s", ALIMI_VENDOR_TIMEOUT_MAX: "20s" });
+    expect(err.problems).toEqual([
+      "ALIMI_LEASE: must be at least twice ALIMI_VENDOR_TIMEOUT_MAX (20s), so that a claimed batch is still ours when its vendor's answer comes",
+    ]);
   });
 
   it("refuses an expiry that comes before the first poll", () => {

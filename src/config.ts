@@ -5,6 +5,7 @@ import path from "node:path";
 import Type, { type Static } from "typebox";
 import Value from "typebox/value";
 import { parseDuration } from "./domain/duration.ts";
+import { type AllowedHost, parseAllowedHosts } from "./lib/egress-rules.ts";
 
 const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
@@ -26,6 +27,11 @@ const EnvSchema = Type.Object({
   // rather than ignored, so nobody keeps a setting that no longer does anything.
   ALIMI_RECONCILE_AFTER: Type.Optional(Type.String()),
   ALIMI_LEASE: Type.String({ default: "60s" }),
+  // Vendor calls: where they may go and how long they may take (the egress
+  // guard and the dispatcher's bounds on one account's calls).
+  ALIMI_VENDOR_ALLOWED_HOSTS: Type.String({ default: "" }),
+  ALIMI_VENDOR_TIMEOUT_MAX: Type.String({ default: "10s" }),
+  ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
@@ -65,6 +71,13 @@ export interface Config {
   readonly expireAfterMs: number;
   /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
   readonly leaseMs: number;
+  // Vendor calls.
+  /** Hosts a vendor URL override may name whatever their address, over http too. */
+  readonly vendorAllowedHosts: readonly AllowedHost[];
+  /** The longest any vendor call waits for its answer; account settings may ask for less. */
+  readonly vendorTimeoutMaxMs: number;
+  /** Vendor calls in flight at once per vendor account, in each worker process. */
+  readonly vendorConcurrency: number;
   readonly logLevel: Env["LOG_LEVEL"];
   // HTTP hardening (ALIMI_RATE_LIMIT_IP … ALIMI_METRICS_TOKEN).
   readonly http: HttpConfig;
@@ -119,6 +132,7 @@ export function loadConfig(
       | "ALIMI_POLL_AFTER"
       | "ALIMI_EXPIRE_AFTER"
       | "ALIMI_LEASE"
+      | "ALIMI_VENDOR_TIMEOUT_MAX"
       | "ALIMI_REQUEST_TIMEOUT"
       | "ALIMI_CONNECTION_TIMEOUT",
   ) => {
@@ -136,13 +150,32 @@ export function loadConfig(
       `ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (${value.ALIMI_POLL_AFTER}), or nothing is ever polled`,
     );
   }
+  // Vendor calls.
+  let vendorTimeoutMaxMs = duration("ALIMI_VENDOR_TIMEOUT_MAX");
+  if (vendorTimeoutMaxMs === 0 || (vendorTimeoutMaxMs ?? 0) > 600_000) {
+    problems.push("ALIMI_VENDOR_TIMEOUT_MAX: must be longer than 0 and at most 10m");
+    vendorTimeoutMaxMs = null;
+  }
+  if (vendorTimeoutMaxMs !== null && leaseMs !== null && leaseMs < 2 * vendorTimeoutMaxMs) {
+    problems.push(
+      `ALIMI_LEASE: must be at least twice ALIMI_VENDOR_TIMEOUT_MAX (${value.ALIMI_VENDOR_TIMEOUT_MAX}), so that a claimed batch is still ours when its vendor's answer comes`,
+    );
+  }
+  const allowed = parseAllowedHosts(value.ALIMI_VENDOR_ALLOWED_HOSTS);
+  if (!allowed.ok) {
+    problems.push(
+      `ALIMI_VENDOR_ALLOWED_HOSTS: "${allowed.entry}" is not a host name or IP address, optionally with :port`,
+    );
+  }
   if (
     problems.length > 0 ||
     pollAfterMs === null ||
     expireAfterMs === null ||
     leaseMs === null ||
     requestTimeoutMs === null ||
-    connectionTimeoutMs === null
+    connectionTimeoutMs === null ||
+    vendorTimeoutMaxMs === null ||
+    !allowed.ok
   ) {
     throw new ConfigError(problems);
   }
@@ -162,6 +195,9 @@ export function loadConfig(
     pollAfterMs,
     expireAfterMs,
     leaseMs,
+    vendorAllowedHosts: allowed.hosts,
+    vendorTimeoutMaxMs,
+    vendorConcurrency: value.ALIMI_VENDOR_CONCURRENCY,
     logLevel: value.LOG_LEVEL,
     http: {
       rateLimitPerIp: value.ALIMI_RATE_LIMIT_IP,

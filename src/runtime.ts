@@ -149,6 +149,10 @@ export async function serve(
       bus,
       publicUrl: () => publicUrl,
       sandboxEnabled: config.sandbox,
+      vendorCalls: {
+        allowedHosts: config.vendorAllowedHosts,
+        maxTimeoutMs: config.vendorTimeoutMaxMs,
+      },
     });
     // The sandbox vendor keeps what it accepted and owes in the database, so it
     // resumes its reports after a restart (it needs the migrated schema).
@@ -186,6 +190,7 @@ export async function serve(
           pollAfterMs: config.pollAfterMs,
           expireAfterMs: config.expireAfterMs,
           leaseMs: config.leaseMs,
+          accountConcurrency: config.vendorConcurrency,
           // Measured with bench:pipeline on PostgreSQL: six loops claiming 500 at a time
           // overlap vendor calls with database work best (8.5 s per 100,000 messages
           // against 9.9 s for four loops of 1,000); PGlite has one connection.

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll } from "vitest";
-import { createAlimi, type HttpOptions } from "../src/app.ts";
+import { createAlimi, type HttpOptions, type VendorCallPolicy } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import type { App } from "../src/http/types.ts";
@@ -15,6 +15,7 @@ import { createTemplate } from "../src/modules/templates/service.ts";
 import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
+import { TEST_VENDOR_CALLS } from "./support/vendor-calls.ts";
 
 export interface TestApp {
   app: App;
@@ -35,6 +36,8 @@ export async function createTestApp(
     limits?: HttpOptions["limits"];
     /** Who may read /metrics (default: TEST_METRICS_TOKEN, no admin token). */
     metrics?: Pick<HttpOptions, "metricsToken" | "adminToken">;
+    /** Default: the fakes' hosts (127.0.0.1, localhost) allowed, 10 s at most per call. */
+    vendorCalls?: VendorCallPolicy;
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
@@ -51,6 +54,7 @@ export async function createTestApp(
     now: () => clock.now,
     bus,
     publicUrl: () => "http://127.0.0.1:9",
+    vendorCalls: options.vendorCalls ?? TEST_VENDOR_CALLS,
   });
   const app = await alimi.buildHttp({
     onAccepted: (campaign) => accepted.push(campaign.id),

@@ -114,6 +114,8 @@ export async function runCrashScenario(options: {
     HOST: "127.0.0.1",
     ALIMI_PUBLIC_URL: base,
     ALIMI_LEASE: "2s",
+    // A lease must be at least twice the longest vendor call.
+    ALIMI_VENDOR_TIMEOUT_MAX: "1s",
     ALIMI_POLL_AFTER: pollAfter,
     // 010-0000-0004 never reports: it expires within the bound.
     ALIMI_EXPIRE_AFTER: options.expireAfter ?? "40s",

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll, expect } from "vitest";
-import { createAlimi } from "../src/app.ts";
+import { createAlimi, type VendorCallPolicy } from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import type { BreakerPolicy } from "../src/domain/circuit-breaker.ts";
 import type { App } from "../src/http/types.ts";
@@ -19,6 +19,7 @@ import type { Sandbox } from "../src/vendors/sandbox/server.ts";
 import type { WorkerLoop } from "../src/workers/loop.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
+import { TEST_VENDOR_CALLS } from "./support/vendor-calls.ts";
 
 export interface Pipeline {
   app: App;
@@ -56,6 +57,9 @@ export interface PipelineOptions {
   sandbox?: boolean;
   /** Backoff and attempt limit of the sandbox's report POSTs (default: the server's). */
   sandboxWebhookRetry?: { baseMs: number; maxMs: number; attempts?: number };
+  /** Default: the fakes' hosts (127.0.0.1, localhost) allowed, 10 s at most per call. */
+  vendorCalls?: Partial<VendorCallPolicy>;
+  accountConcurrency?: number;
 }
 
 /** A test pipeline whose database and clean-up belong to the test. */
@@ -86,6 +90,7 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
     publicUrl: () => url,
     directoryTtlMs: options.directoryTtlMs ?? 0,
     sandboxEnabled: sandboxOn,
+    vendorCalls: { ...TEST_VENDOR_CALLS, ...options.vendorCalls },
   });
   // The sandbox as the server runs it: its records and owed reports in the database.
   const sandbox = alimi.createSandbox({
@@ -105,6 +110,7 @@ export async function createPipeline(db: Db, options: PipelineOptions = {}): Pro
       leaseMs: options.leaseMs,
       claimSize: options.claimSize,
       breakerPolicy: options.breakerPolicy,
+      accountConcurrency: options.accountConcurrency,
     });
   };
   const stopWorkers = async () => {

@@ -3,6 +3,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport as transport } from "../../test/support/vendor-calls.ts";
+import { createEgress } from "../lib/egress.ts";
 import { callVendor, transportFailure } from "./http.ts";
 
 describe("transportFailure", () => {
@@ -50,22 +52,108 @@ describe("callVendor", () => {
 
   it("reads any status with its JSON body, and null for a body that is not JSON", async () => {
     const json = await serve((res) => res.writeHead(503).end('{"errorCode":"x"}'));
-    expect(await callVendor({ vendor: "V", method: "GET", url: json, timeoutMs: 2_000 })).toEqual({
+    expect(
+      await callVendor({ vendor: "V", method: "GET", url: json, timeoutMs: 2_000, transport }),
+    ).toEqual({
       ok: true,
       status: 503,
       body: { errorCode: "x" },
     });
     const html = await serve((res) => res.writeHead(200).end("<html>"));
-    expect(await callVendor({ vendor: "V", method: "GET", url: html, timeoutMs: 2_000 })).toEqual({
+    expect(
+      await callVendor({ vendor: "V", method: "GET", url: html, timeoutMs: 2_000, transport }),
+    ).toEqual({
       ok: true,
       status: 200,
       body: null,
     });
   });
 
+  it("caps the account's timeout at the transport's maximum", async () => {
+    const silent = await serve(() => {});
+    const started = Date.now();
+    const answer = await callVendor({
+      vendor: "V",
+      method: "GET",
+      url: silent,
+      // What a tenant could store before the cap: ten minutes.
+      timeoutMs: 600_000,
+      transport: { ...transport, maxTimeoutMs: 150 },
+    });
+    expect(answer).toMatchObject({ ok: false, failure: { error: { code: "TIMEOUT" } } });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("does not follow a redirect: it is a failure that names it, and its target is not called", async () => {
+    let followed = 0;
+    const target = await serve((res) => {
+      followed++;
+      res.end("{}");
+    });
+    const redirecting = await serve((res) => res.writeHead(307, { location: target }).end());
+    expect(
+      await callVendor({
+        vendor: "V",
+        method: "POST",
+        url: redirecting,
+        timeoutMs: 2_000,
+        transport,
+      }),
+    ).toEqual({
+      ok: false,
+      failure: {
+        error: {
+          code: "VENDOR_UNAVAILABLE",
+          rawCode: "http_307",
+          message:
+            "V answered with a redirect (HTTP 307), which is not followed: check the account's URL settings",
+        },
+        retryable: true,
+      },
+    });
+    expect(followed).toBe(0);
+  });
+
+  it("a URL the egress guard refuses is an outage that says why, and nothing is sent", async () => {
+    let called = 0;
+    const server = await serve((res) => {
+      called++;
+      res.end("{}");
+    });
+    // A server's guard: no host allowed, so the fake's loopback address is refused.
+    const strict = {
+      egress: createEgress({ allowedHosts: [], allowHint: "allow it" }),
+      maxTimeoutMs: 2_000,
+    };
+    const answer = await callVendor({
+      vendor: "V",
+      method: "GET",
+      url: server.replace("http:", "https:"),
+      timeoutMs: 2_000,
+      transport: strict,
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      failure: {
+        error: { code: "VENDOR_UNAVAILABLE", rawCode: "EGRESS_REFUSED" },
+        retryable: true,
+      },
+    });
+    expect(!answer.ok && answer.failure.error.message).toMatch(
+      /^V was not called: https:\/\/127\.0\.0\.1:\d+ is a loopback address/,
+    );
+    expect(called).toBe(0);
+  });
+
   it("a server that never answers is a TIMEOUT after timeoutMs", async () => {
     const silent = await serve(() => {});
-    const answer = await callVendor({ vendor: "V", method: "GET", url: silent, timeoutMs: 100 });
+    const answer = await callVendor({
+      vendor: "V",
+      method: "GET",
+      url: silent,
+      timeoutMs: 100,
+      transport,
+    });
     expect(answer).toMatchObject({
       ok: false,
       failure: { error: { code: "TIMEOUT" }, retryable: true },

@@ -1,10 +1,15 @@
 // The vendor adapters this build knows, by vendor name, and how each one's
 // webhooks are authenticated.
+import type { TObject } from "typebox";
 import { aligoAdapter } from "./aligo/client.ts";
+import { AligoSettingsSchema } from "./aligo/settings.ts";
 import { expectedSignature } from "./nhn/callback.ts";
 import { nhnAdapter } from "./nhn/client.ts";
+import { NhnSettingsSchema } from "./nhn/settings.ts";
 import { sandboxAdapter } from "./sandbox/client.ts";
+import { SandboxSettingsSchema } from "./sandbox/settings.ts";
 import { solapiAdapter } from "./solapi/client.ts";
+import { SolapiSettingsSchema } from "./solapi/settings.ts";
 import type { VendorAccount, VendorAdapter, VendorName } from "./vendor.ts";
 
 export const adapters: Record<VendorName, VendorAdapter | undefined> = {
@@ -12,6 +17,14 @@ export const adapters: Record<VendorName, VendorAdapter | undefined> = {
   solapi: solapiAdapter,
   nhn: nhnAdapter,
   aligo: aligoAdapter,
+};
+
+/** Each vendor's settings schema: what an account may configure (see ./settings.ts). */
+export const SETTINGS_SCHEMAS: Record<VendorName, TObject> = {
+  sandbox: SandboxSettingsSchema,
+  solapi: SolapiSettingsSchema,
+  nhn: NhnSettingsSchema,
+  aligo: AligoSettingsSchema,
 };
 
 /**

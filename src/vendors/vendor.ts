@@ -17,6 +17,7 @@
 // vendor's id of an uploaded MMS image, per account). The fake vendor servers
 // the tests use live in test/support/vendors/, not here.
 import type { MessageType } from "../domain/message-content.ts";
+import type { VendorTransport } from "./http.ts";
 
 /** A vendor account as the adapter sees it: settings plus decrypted credentials. */
 export interface VendorAccount {
@@ -28,6 +29,11 @@ export interface VendorAccount {
   webhookSecret: string;
   /** Where inbound reports for this account must be sent (our /webhooks/vendors/{id}). */
   webhookUrl: string;
+  /**
+   * How its calls leave this server: through the egress guard for URLs the
+   * owner may have set, with the operator's longest timeout.
+   */
+  transport: VendorTransport;
 }
 
 export type VendorName = "sandbox" | "solapi" | "nhn" | "aligo";

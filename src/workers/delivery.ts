@@ -1,10 +1,20 @@
 // The delivery workers: dispatcher, report applier, settler and reconciler.
 // Each is a loop over one service call; they wake each other through the
 // wake bus and otherwise poll at most every second.
+//
+// A dispatch loop waits for its round only a little (ROUND_PATIENCE_MS):
+// past that, the round's vendor calls go on by themselves and the loop
+// claims again, so one account's silent vendor holds up that account alone.
+// How much may be in flight is bounded per account by the dispatcher's call
+// slots; stop() waits for every round still sending.
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { BreakerPolicy } from "../domain/circuit-breaker.ts";
-import { createDispatcher } from "../modules/dispatch/service.ts";
+import {
+  createDispatcher,
+  type DispatchRound,
+  type StartedRound,
+} from "../modules/dispatch/service.ts";
 import { createPoller } from "../modules/reconcile/service.ts";
 import { applyPendingReports } from "../modules/reports/service.ts";
 import { settleOnce } from "../modules/settlement/service.ts";
@@ -26,12 +36,20 @@ export interface DeliveryWorkerOptions {
   expireAfterMs: number;
   /** Dispatch loops in this process: more overlap vendor calls with database work. */
   dispatchConcurrency?: number;
+  /** Vendor calls in flight at once per vendor account, in this process. */
+  accountConcurrency?: number;
   claimSize?: number;
   leaseMs?: number;
   breakerPolicy?: BreakerPolicy;
 }
 
 const IDLE_MS = 1000;
+/**
+ * A healthy vendor answers well within this, so a loop normally waits for
+ * its whole round (and claims no more than can be sent); a slower one only
+ * delays the next claim by this much.
+ */
+const ROUND_PATIENCE_MS = 1000;
 const APPLY_BATCH = 5000;
 const SETTLE_BATCH = 5000;
 
@@ -47,7 +65,28 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     claimSize,
     leaseMs: options.leaseMs,
     breakerPolicy: options.breakerPolicy,
+    accountConcurrency: options.accountConcurrency,
   });
+
+  /**
+   * Waits for a round's outcomes at most ROUND_PATIENCE_MS; the wakes its outcomes
+   * call for happen when they are recorded, however long that takes.
+   */
+  async function awaitRound(
+    name: string,
+    round: StartedRound,
+    wakes: (counts: DispatchRound) => void,
+  ): Promise<void> {
+    const recorded = round.done.then(wakes, (err: unknown) => {
+      logger.error({ err, worker: name }, "dispatch round failed");
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ROUND_PATIENCE_MS);
+    });
+    await Promise.race([recorded, patience]);
+    clearTimeout(timer);
+  }
 
   const dispatchLoops = Array.from({ length: options.dispatchConcurrency ?? 2 }, (_, i) =>
     startLoop({
@@ -55,13 +94,15 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
       intervalMs: IDLE_MS,
       logger,
       async tick() {
-        const round = await dispatcher.dispatchOnce();
-        // Reports that came before their acceptance was recorded can now apply.
-        if (round.sent > 0) bus.wake("reports");
-        if (round.failed > 0) {
-          bus.wake("settle");
-          bus.wake("dispatch");
-        }
+        const round = await dispatcher.startRound();
+        await awaitRound(`dispatcher-${i}`, round, (counts) => {
+          // Reports that came before their acceptance was recorded can now apply.
+          if (counts.sent > 0) bus.wake("reports");
+          if (counts.failed > 0) {
+            bus.wake("settle");
+            bus.wake("dispatch");
+          }
+        });
         return round.claimed > 0;
       },
     }),
@@ -74,10 +115,23 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     intervalMs: IDLE_MS,
     logger,
     async tick() {
-      const round = await dispatcher.dispatchOnce("express");
-      if (round.sent > 0) bus.wake("reports");
-      if (round.failed > 0) bus.wake("settle");
+      const round = await dispatcher.startRound("express");
+      await awaitRound("dispatcher-express", round, (counts) => {
+        if (counts.sent > 0) bus.wake("reports");
+        if (counts.failed > 0) bus.wake("settle");
+      });
       return round.claimed > 0;
+    },
+  });
+
+  // The dispatch loops stop claiming, then every round still sending is
+  // recorded (at most the longest vendor timeout) before stop() resolves.
+  const drained = (loop: WorkerLoop): WorkerLoop => ({
+    name: loop.name,
+    wake: () => loop.wake(),
+    async stop() {
+      await loop.stop();
+      await dispatcher.idle();
     },
   });
 
@@ -161,5 +215,5 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
   });
   bus.on("reports", () => applier.wake());
   bus.on("settle", () => settler.wake());
-  return [...dispatchLoops, express, applier, settler, reconciler];
+  return [...dispatchLoops.map(drained), drained(express), applier, settler, reconciler];
 }

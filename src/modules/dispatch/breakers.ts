@@ -1,6 +1,7 @@
 // The circuit breakers of this process, one per vendor account, and the
 // choice of account for a route: the primary while its circuit lets calls
-// through, else the secondary, else nothing (the messages wait). Whoever is
+// through, else the secondary, else nothing (the messages wait). Calls that
+// time out count as outages like 5xx and refused connections do. Whoever is
 // given a half-open circuit's trial must report how it went (succeeded,
 // failed) or give it back (abandoned), whatever happens: see the dispatcher's
 // `finally`.
@@ -45,6 +46,15 @@ export function createBreakers(options: { now: () => number; policy?: BreakerPol
   }
 
   return {
+    /**
+     * One account, if its circuit lets a call through: a message that timed
+     * out goes back to its account this way, and fails over like any other
+     * once timeouts have opened that account's circuit.
+     */
+    allow(account: VendorAccount, reason: string): Choice | null {
+      const taken = take(account);
+      return taken ? { account, reason, trial: taken.trial } : null;
+    },
     choose(route: Route): Choice | null {
       const primary = take(route.primary);
       if (primary) return { account: route.primary, reason: "primary", trial: primary.trial };

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSendingOrg } from "../../../test/app.ts";
 import { createTestDb, engine } from "../../../test/db.ts";
+import { testTransports } from "../../../test/support/vendor-calls.ts";
 import { createSecretBox } from "../../lib/secret-box.ts";
 import { adapters } from "../../vendors/registry.ts";
 import { startSandboxServer } from "../../vendors/sandbox/server.ts";
@@ -81,7 +82,13 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
   afterAll(() => vendor.close());
   await ensurePlatform(db);
   await ensurePlatformSandbox(db, box);
-  const directory = createVendorDirectory({ db, box, publicUrl: () => vendor.url, ttlMs: 0 });
+  const directory = createVendorDirectory({
+    db,
+    box,
+    transports: testTransports,
+    publicUrl: () => vendor.url,
+    ttlMs: 0,
+  });
   let clock = Date.now();
   const now = () => new Date(clock);
   const dispatcher = (options: Partial<DispatcherOptions> & { workerId: string }) =>
@@ -193,13 +200,14 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
     const slow = await startSlowVendor(vendor.url);
     await ownAccount(org.orgId, slow.url);
     const campaignId = await sendSms(org.orgId, 3, "7300");
-    const first = dispatcher({ workerId: "w-first", leaseMs: 1_000 });
+    // Long enough for a call to start (the longest call is 10 s), short on the test's clock.
+    const first = dispatcher({ workerId: "w-first", leaseMs: 12_000 });
     const second = dispatcher({ workerId: "w-second", leaseMs: 60_000 });
 
     const firstRound = first.dispatchOnce();
     await slow.arrived(1);
     // The first worker's vendor call outlives its lease; the second takes the batch over.
-    later(5_000);
+    later(15_000);
     expect(await second.requeueExpiredLeases()).toBe(3);
     const secondRound = second.dispatchOnce();
     await slow.arrived(2);
@@ -218,6 +226,54 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
       ["sent", 1, null],
       ["sent", 1, null],
     ]);
+    await slow.close();
+  });
+
+  it("a slow account holds its own call slots only: its next chunk waits in the queue, others go", async () => {
+    const a = await createSendingOrg(db, { credits: 1000, name: "SlowA" });
+    const b = await createSendingOrg(db, { credits: 1000, name: "FastB" });
+    const slow = await startSlowVendor(vendor.url);
+    const accountA = await ownAccount(a.orgId, slow.url);
+    const d = dispatcher({ workerId: "w-slots", accountConcurrency: 1, slotWaitMs: 50 });
+    const campaignA1 = await sendSms(a.orgId, 1, "7700");
+    // The round is claimed and its call is out: it answers `done` later.
+    const first = await d.startRound();
+    expect(first.claimed).toBe(1);
+    await slow.arrived(1);
+
+    const campaignA2 = await sendSms(a.orgId, 1, "7701");
+    const campaignB = await sendSms(b.orgId, 2, "7702");
+    expect(await d.dispatchOnce()).toEqual({ claimed: 3, sent: 2, retried: 1, failed: 0 });
+    expect((await messagesOf(campaignB)).map((m) => m.status)).toEqual(["sent", "sent"]);
+    const [waiting] = await messagesOf(campaignA2);
+    expect(waiting).toMatchObject({
+      status: "queued",
+      error: "ACCOUNT_BUSY",
+      attempts: 0,
+      lockedBy: null,
+    });
+    expect(waiting!.runAt.getTime()).toBeGreaterThan(clock);
+
+    // Stopping waits for the call still out, and its outcome is recorded.
+    let idle = false;
+    const stopped = d.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(idle).toBe(false);
+    slow.release(0);
+    await stopped;
+    expect(await first.done).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await messagesOf(campaignA1)).toMatchObject([{ status: "sent", attempts: 1 }]);
+    expect(d.breakers.state(accountA).kind).toBe("closed");
+
+    // The chunk that waited goes out once its slot is free, counting one attempt.
+    later(2_000);
+    const again = await d.startRound();
+    await slow.arrived(2);
+    slow.release(1);
+    expect(await again.done).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await messagesOf(campaignA2)).toMatchObject([{ status: "sent", attempts: 1 }]);
     await slow.close();
   });
 

@@ -8,6 +8,16 @@
 // retried or failed. A message that cannot be routed (its organization's
 // account is disabled or gone) waits with backoff and, past its retries,
 // fails NO_ROUTE; it never holds up the rest of the batch, whoever's it is.
+//
+// Nor does a slow vendor. Each account's share of a round is sent on its
+// own, in chunks that each hold one of the account's few call slots
+// (account-slots.ts); a chunk that finds its account's slots all taken waits
+// briefly, then goes back to the queue. A round's answer (`done`) comes when
+// its last chunk is recorded, but the workers' loops only wait for it a
+// little (workers/delivery.ts): a silent vendor keeps its own calls waiting
+// until their timeout, and nobody else's. A chunk starts only while its
+// claim's lease outlasts the longest call, so its outcome is still ours to
+// record.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import type { RoutingChannel } from "../../db/schema/vendors.ts";
@@ -34,6 +44,7 @@ import {
 } from "../messages/index.ts";
 import { channelOf } from "../routing/index.ts";
 import type { RouteAnswer, VendorDirectory } from "../vendor-accounts/index.ts";
+import { createAccountSlots } from "./account-slots.ts";
 import { type Choice, createBreakers } from "./breakers.ts";
 import { findCampaignsForDispatch, markCampaignsSending } from "./queries.ts";
 import { type CompiledContent, compileContent, renderMessage } from "./render.ts";
@@ -49,6 +60,10 @@ export interface DispatcherOptions {
   leaseMs?: number;
   claimSize?: number;
   breakerPolicy?: BreakerPolicy;
+  /** Vendor calls in flight at once per account, in this process (default 8). */
+  accountConcurrency?: number;
+  /** How long a chunk waits for one of its account's slots before going back to the queue. */
+  slotWaitMs?: number;
 }
 
 export interface DispatchRound {
@@ -64,6 +79,13 @@ const CAMPAIGN_CACHE_IMAGE_BYTES = 64 * 1024 * 1024;
 const EXPRESS_CLAIM = 100;
 /** When every account of a route is unavailable, its messages wait this long. */
 const ROUTE_DOWN_RETRY_MS = 5_000;
+/** A chunk whose account has no free slot (or whose lease is too short) waits this long in the queue. */
+const BUSY_RETRY_MS = 1_000;
+/**
+ * Above the dispatch loops of one worker (six and the express lane on
+ * PostgreSQL), so that a healthy vendor's calls never queue for slots.
+ */
+const DEFAULT_ACCOUNT_CONCURRENCY = 8;
 /** Outcomes that say the vendor is unreachable rather than that it refused. */
 const OUTAGE_CODES = new Set(["TIMEOUT", "VENDOR_UNAVAILABLE"]);
 
@@ -98,7 +120,15 @@ interface Group {
 /** One claimed batch on its way: the claim's token and what became of its messages. */
 interface Round {
   claim: string;
+  /** When the claim's lease ends: past it, another worker may send the batch again. */
+  leaseUntil: Date;
   counts: DispatchRound;
+}
+
+/** A round whose sending goes on: how many it claimed, and its counts once all is recorded. */
+export interface StartedRound {
+  claimed: number;
+  done: Promise<DispatchRound>;
 }
 
 export function createDispatcher(options: DispatcherOptions) {
@@ -107,6 +137,10 @@ export function createDispatcher(options: DispatcherOptions) {
   const leaseMs = options.leaseMs ?? 60_000;
   const claimSize = options.claimSize ?? 1000;
   const breakers = createBreakers({ now: () => now().getTime(), policy: options.breakerPolicy });
+  const slots = createAccountSlots(options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY);
+  const slotWaitMs = options.slotWaitMs ?? 1_000;
+  /** Rounds still sending: stop() waits for them (their outcomes are recorded). */
+  const running = new Set<Promise<unknown>>();
   // Campaign content is frozen at acceptance, so compiled content can be kept.
   const campaigns = new Map<
     string,
@@ -144,16 +178,19 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /**
    * Sorts claimed messages into groups by the account that will send them.
-   * A message whose last attempt timed out goes back to that same account:
-   * the vendor may have it already, and only there does our message id
-   * deduplicate it. Routes whose accounts' circuits are all open wait; a
-   * message without a route waits with backoff, then fails NO_ROUTE. Neither
-   * counts as an attempt: no vendor was called.
+   * A message whose last attempt timed out goes back to that same account
+   * while its circuit lets calls through: the vendor may have it already,
+   * and only there does our message id deduplicate it. Once timeouts have
+   * opened that circuit, it is routed like any other message and may fail
+   * over to the route's secondary. Routes whose accounts' circuits are all
+   * open wait; a message without a route waits with backoff, then fails
+   * NO_ROUTE. Neither counts as an attempt: no vendor was called.
    */
   async function group(claimed: ClaimedMessage[], round: Round): Promise<Group[]> {
     const groups = new Map<string, Group>();
     const answers = new Map<string, RouteAnswer>();
     const choices = new Map<string, Choice | null>();
+    const sameAccount = new Map<string, Choice | null>();
     const waiting: Retry[] = [];
     const noRoute: Failure[] = [];
     const at = now();
@@ -175,12 +212,14 @@ export function createDispatcher(options: DispatcherOptions) {
     };
     for (const m of claimed) {
       if (m.lastError === "TIMEOUT" && m.lastAccountId) {
-        const same = await directory.usable(m.lastAccountId);
-        if (same) {
-          add(
-            { account: same, reason: "same account as the attempt that timed out", trial: false },
-            m,
-          );
+        let again = sameAccount.get(m.lastAccountId);
+        if (again === undefined) {
+          const same = await directory.usable(m.lastAccountId);
+          again = same ? breakers.allow(same, "same account as the attempt that timed out") : null;
+          sameAccount.set(m.lastAccountId, again);
+        }
+        if (again) {
+          add(again, m);
           continue;
         }
       }
@@ -260,10 +299,15 @@ export function createDispatcher(options: DispatcherOptions) {
     return { outcomes, outage };
   }
 
+  /**
+   * Sends one group, a chunk per vendor request, each chunk in one of its
+   * account's slots. A group that holds its account's half-open trial sends
+   * its chunks one after the other, so that the trial is one call.
+   */
   async function sendGroup(g: Group, round: Round): Promise<void> {
     const { account } = g;
     // Whatever happens below, a trial this group holds is reported or given back.
-    let answered = false;
+    const called = { any: false };
     try {
       const adapter = adapters[account.vendor];
       if (!adapter) {
@@ -276,43 +320,99 @@ export function createDispatcher(options: DispatcherOptions) {
         round.counts.failed += (await markFailed(db, failures, now())).failed.length;
         return;
       }
-      const native = account.settings.nativeFallback === true;
+      const chunks: ClaimedMessage[][] = [];
       for (let start = 0; start < g.messages.length; start += adapter.batchSize) {
-        const chunk = g.messages.slice(start, start + adapter.batchSize);
-        const outbound: OutboundMessage[] = [];
-        const failures: Failure[] = [];
-        for (const m of chunk) {
-          const campaign = campaigns.get(m.campaignId);
-          const rendered = campaign
-            ? renderMessage(
-                campaign.content,
-                { ...m, attempts: m.attempts + 1 },
-                { from: campaign.from, nativeFallback: native },
-              )
-            : { ok: false as const, reason: "campaign not found" };
-          if (rendered.ok) outbound.push(rendered.message);
-          else {
-            failures.push({
-              id: m.id,
-              claim: round.claim,
-              code: "CONTENT_REJECTED",
-              message: rendered.reason,
-            });
-          }
-        }
-        let outcomes: SendOutcome[] = [];
-        if (outbound.length > 0) {
-          const answer = await call(adapter, account, outbound);
-          outcomes = answer.outcomes;
-          if (answer.outage) breakers.failed(account.id, answer.outage);
-          else breakers.succeeded(account.id);
-          answered = true;
-        }
-        await record({ group: g, native, chunk, outbound, outcomes, failures, round });
+        chunks.push(g.messages.slice(start, start + adapter.batchSize));
+      }
+      if (g.trial) {
+        for (const chunk of chunks) await sendChunk({ group: g, adapter, chunk, round, called });
+      } else {
+        await Promise.all(
+          chunks.map((chunk) => sendChunk({ group: g, adapter, chunk, round, called })),
+        );
       }
     } finally {
-      if (g.trial && !answered) breakers.abandoned(account.id);
+      if (g.trial && !called.any) breakers.abandoned(account.id);
     }
+  }
+
+  /**
+   * One vendor request in one of the account's slots, and its outcomes
+   * recorded. Without a slot soon, or with too little of the lease left for
+   * the longest call, the chunk goes back to the queue instead (no attempt
+   * counted): nothing waits in this process for longer than that.
+   */
+  async function sendChunk(c: {
+    group: Group;
+    adapter: VendorAdapter;
+    chunk: ClaimedMessage[];
+    round: Round;
+    called: { any: boolean };
+  }): Promise<void> {
+    const { group: g, adapter, chunk, round } = c;
+    const { account } = g;
+    const release = await slots.acquire(account.id, slotWaitMs);
+    try {
+      const leaseLeft = round.leaseUntil.getTime() - now().getTime();
+      if (!release || leaseLeft < account.transport.maxTimeoutMs) {
+        const why = release
+          ? "the claim's lease is too short for another vendor call"
+          : `vendor account ${account.id} has every call slot in use (a slow vendor)`;
+        round.counts.retried += await markRetry(db, giveBack(chunk, round, why));
+        return;
+      }
+      const native = account.settings.nativeFallback === true;
+      const outbound: OutboundMessage[] = [];
+      const failures: Failure[] = [];
+      for (const m of chunk) {
+        const campaign = campaigns.get(m.campaignId);
+        const rendered = campaign
+          ? renderMessage(
+              campaign.content,
+              { ...m, attempts: m.attempts + 1 },
+              { from: campaign.from, nativeFallback: native },
+            )
+          : { ok: false as const, reason: "campaign not found" };
+        if (rendered.ok) outbound.push(rendered.message);
+        else {
+          failures.push({
+            id: m.id,
+            claim: round.claim,
+            code: "CONTENT_REJECTED",
+            message: rendered.reason,
+          });
+        }
+      }
+      let outcomes: SendOutcome[] = [];
+      if (outbound.length > 0) {
+        const answer = await call(adapter, account, outbound);
+        outcomes = answer.outcomes;
+        if (answer.outage) breakers.failed(account.id, answer.outage);
+        else breakers.succeeded(account.id);
+        c.called.any = true;
+      }
+      await record({ group: g, native, chunk, outbound, outcomes, failures, round });
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * A chunk that was not sent, back to the queue shortly. A message whose
+   * last attempt timed out keeps that error, and so its claim to go back to
+   * the account that may have it.
+   */
+  function giveBack(chunk: ClaimedMessage[], round: Round, why: string): Retry[] {
+    const runAt = new Date(now().getTime() + BUSY_RETRY_MS);
+    return chunk.map((m) => ({
+      id: m.id,
+      claim: round.claim,
+      called: false,
+      runAt,
+      code: m.lastError === "TIMEOUT" ? "TIMEOUT" : "ACCOUNT_BUSY",
+      message: `not sent yet: ${why}`,
+      vendorAccountId: null,
+    }));
   }
 
   /**
@@ -392,33 +492,48 @@ export function createDispatcher(options: DispatcherOptions) {
     r.round.counts.failed += (await markFailed(db, r.failures, at)).failed.length;
   }
 
-  return {
-    /**
-     * Claims one batch and sends it; resolves when its outcomes are recorded.
-     * The express lane claims only single sends and fallbacks, in small
-     * batches, so they never wait behind a round of bulk work.
-     */
-    async dispatchOnce(lane: "all" | "express" = "all"): Promise<DispatchRound> {
-      const at = now();
-      const claim = `${workerId}:${randomUUID()}`;
-      const claimed = await claimMessages(db, {
-        claim,
-        now: at,
-        leaseUntil: new Date(at.getTime() + leaseMs),
-        limit: lane === "express" ? EXPRESS_CLAIM : claimSize,
-        expressOnly: lane === "express",
-      });
-      const round: Round = {
-        claim,
-        counts: { claimed: claimed.length, sent: 0, retried: 0, failed: 0 },
-      };
-      if (claimed.length === 0) return round.counts;
-      await loadCampaigns([...new Set(claimed.map((m) => m.campaignId))]);
-      const groups = await group(claimed, round);
-      await Promise.all(groups.map((g) => sendGroup(g, round)));
-      return round.counts;
-    },
+  /**
+   * Claims one batch and starts sending it: resolves once the batch is
+   * claimed and routed, with `done` for when its outcomes are all recorded.
+   * The express lane claims only single sends and fallbacks, in small
+   * batches, so they never wait behind a round of bulk work.
+   */
+  async function startRound(lane: "all" | "express" = "all"): Promise<StartedRound> {
+    const at = now();
+    const claim = `${workerId}:${randomUUID()}`;
+    const leaseUntil = new Date(at.getTime() + leaseMs);
+    const claimed = await claimMessages(db, {
+      claim,
+      now: at,
+      leaseUntil,
+      limit: lane === "express" ? EXPRESS_CLAIM : claimSize,
+      expressOnly: lane === "express",
+    });
+    const round: Round = {
+      claim,
+      leaseUntil,
+      counts: { claimed: claimed.length, sent: 0, retried: 0, failed: 0 },
+    };
+    if (claimed.length === 0) return { claimed: 0, done: Promise.resolve(round.counts) };
+    await loadCampaigns([...new Set(claimed.map((m) => m.campaignId))]);
+    const groups = await group(claimed, round);
+    const done = Promise.all(groups.map((g) => sendGroup(g, round))).then(() => round.counts);
+    const tracked = done.catch(() => {});
+    running.add(tracked);
+    void tracked.then(() => running.delete(tracked));
+    return { claimed: claimed.length, done };
+  }
 
+  return {
+    startRound,
+    /** Claims one batch and sends it; resolves when its outcomes are recorded. */
+    async dispatchOnce(lane: "all" | "express" = "all"): Promise<DispatchRound> {
+      return (await startRound(lane)).done;
+    },
+    /** Resolves when every round started so far has recorded its outcomes (or failed). */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running]);
+    },
     requeueExpiredLeases: () => requeueExpiredLeases(db, now()),
     breakers,
   };

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createSendingOrg } from "../../../test/app.ts";
 import { createTestDb, engine } from "../../../test/db.ts";
+import { testTransports } from "../../../test/support/vendor-calls.ts";
 import { createSecretBox } from "../../lib/secret-box.ts";
 import type { DeliveryReport, VendorAdapter } from "../../vendors/vendor.ts";
 import { acceptSend } from "../messages/service.ts";
@@ -69,7 +70,12 @@ describe(`polling for lost reports on ${engine}`, async () => {
   const box = createSecretBox(randomBytes(32));
   await ensurePlatform(db);
   const accountId = await ensurePlatformSandbox(db, box);
-  const directory = createVendorDirectory({ db, box, publicUrl: () => "http://127.0.0.1:9" });
+  const directory = createVendorDirectory({
+    db,
+    box,
+    transports: testTransports,
+    publicUrl: () => "http://127.0.0.1:9",
+  });
 
   /** Four SMS sent to the vendor at `sentAt`, with vendor ids v1…v4. */
   async function sentMessages(sentAt: Date, prefix: number) {

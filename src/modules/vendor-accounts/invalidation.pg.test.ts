@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTestDatabaseUrl } from "../../../test/db.ts";
+import { testTransports } from "../../../test/support/vendor-calls.ts";
 import { openPostgres } from "../../db/client.ts";
 import { createSecretBox } from "../../lib/secret-box.ts";
 import { createWakeBus } from "../../workers/wake.ts";
@@ -38,6 +39,7 @@ describe("routing cache invalidation across processes (PostgreSQL)", () => {
         db: b,
         box,
         publicUrl: () => "http://x",
+        transports: testTransports,
         ttlMs: 3_600_000,
       });
       busB.on("config", () => directoryB.invalidate());

@@ -1,12 +1,16 @@
 // Creating and changing vendor accounts: credentials are tested before they
 // are saved (the platform operator may force a save), sealed at rest, never
 // returned, logged or audited — the audit says that they changed, not what.
+// Settings that decide where calls go and how long they wait are checked
+// before anything is called: a URL the egress guard refuses, or a timeout
+// over the operator's maximum, is refused by name (no force overrides it).
 import { randomBytes } from "node:crypto";
 import type { Db, Queryable } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
-import { pastedSignatureOf, webhookStyleOf } from "../../vendors/registry.ts";
+import { pastedSignatureOf, SETTINGS_SCHEMAS, webhookStyleOf } from "../../vendors/registry.ts";
+import { checkCallSettings } from "../../vendors/settings.ts";
 import type { VendorAccount, VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { type Actor, insertAudit } from "../audit/index.ts";
 import { findRoutingUses } from "../routing/index.ts";
@@ -21,12 +25,14 @@ import {
   type VendorAccountRecord,
 } from "./queries.ts";
 import { issueSandboxCredentials, sandboxKeyNamed, sandboxTurnedOff } from "./sandbox.ts";
+import { type VendorTransports, vendorAccountOf } from "./service.ts";
 
 export interface VendorAccountDeps {
   db: Db;
   box: SecretBox;
   adapters: Record<VendorName, VendorAdapter | undefined>;
   publicUrl: () => string;
+  transports: VendorTransports;
   /** Routing or an account changed: caches everywhere must forget. */
   onChanged: () => void;
   /** False with ALIMI_SANDBOX=false: no sandbox account may be created. */
@@ -95,23 +101,22 @@ export interface ConnectionTest {
   latencyMs: number;
 }
 
+/**
+ * The adapter's cheap authenticated call. Its message is the adapter's own
+ * words (what happened, the HTTP status), never the vendor's answer: the URL
+ * may be anyone's server.
+ */
 async function testConnection(
   deps: VendorAccountDeps,
-  account: Omit<VendorAccount, "webhookUrl">,
+  account: Omit<VendorAccount, "webhookUrl" | "transport">,
 ): Promise<ConnectionTest> {
   const adapter = deps.adapters[account.vendor];
   if (!adapter) return { ok: false, message: `no adapter for ${account.vendor}`, latencyMs: 0 };
   const started = performance.now();
-  const settings =
-    account.vendor === "sandbox"
-      ? { baseUrl: deps.publicUrl(), ...account.settings }
-      : account.settings;
   try {
-    const result = await adapter.checkCredentials({
-      ...account,
-      settings,
-      webhookUrl: `${deps.publicUrl()}/webhooks/vendors/${account.id}`,
-    });
+    const result = await adapter.checkCredentials(
+      vendorAccountOf(account, { publicUrl: deps.publicUrl(), transports: deps.transports }),
+    );
     return { ...result, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     return {
@@ -130,6 +135,31 @@ function refuse(test: ConnectionTest): AppError {
       details: [{ path: "/credentials", code: "CREDENTIALS_REJECTED", message: test.message }],
     },
   );
+}
+
+/**
+ * Refuses settings the transport would refuse at every call: a URL the
+ * egress guard does not let through (checked on what its name resolves to
+ * now, and again at every connection), a timeout over the operator's maximum.
+ */
+async function refuseCallSettings(
+  deps: VendorAccountDeps,
+  vendor: VendorName,
+  settings: Record<string, unknown>,
+): Promise<void> {
+  const problems = await checkCallSettings(
+    SETTINGS_SCHEMAS[vendor],
+    settings,
+    deps.transports.guarded,
+  );
+  if (problems.length === 0) return;
+  throw new AppError("VALIDATION_FAILED", problems.map((p) => p.message).join("; "), {
+    details: problems.map((p) => ({
+      path: `/settings/${p.setting}`,
+      code: p.code,
+      message: p.message,
+    })),
+  });
 }
 
 function checkForce(actor: ManagingActor, force: boolean | undefined) {
@@ -161,6 +191,7 @@ export async function createVendorAccount(
   const issued = input.vendor === "sandbox";
   if (issued && deps.sandbox === false) throw sandboxTurnedOff();
   if (issued && Object.keys(input.credentials ?? {}).length > 0) throw sandboxKeyNamed();
+  await refuseCallSettings(deps, input.vendor, settings);
   const credentials = issued ? issueSandboxCredentials(id) : (input.credentials ?? {});
   const test = issued
     ? null
@@ -227,6 +258,7 @@ export async function updateVendorAccountFrom(
   const settings = change.settings ?? current.settings;
   let test: ConnectionTest | null = null;
   if (change.credentials || change.settings) {
+    await refuseCallSettings(deps, current.vendor, settings);
     test = await testConnection(deps, {
       id: current.id,
       vendor: current.vendor,

@@ -3,7 +3,8 @@ import type { Db } from "../../db/client.ts";
 import type { RoutingChannel } from "../../db/schema/vendors.ts";
 import { newId } from "../../lib/ids.ts";
 import type { SecretBox } from "../../lib/secret-box.ts";
-import type { VendorAccount } from "../../vendors/vendor.ts";
+import type { VendorTransport } from "../../vendors/http.ts";
+import type { VendorAccount, VendorName } from "../../vendors/vendor.ts";
 import { findOrg, findPlatformOrg } from "../orgs/index.ts";
 import {
   type EffectiveRouting,
@@ -47,6 +48,46 @@ export async function ensurePlatformSandbox(db: Db, box: SecretBox): Promise<str
   });
 }
 
+/** How vendor calls leave this server, by who wrote the URL they go to. */
+export interface VendorTransports {
+  /**
+   * Through the egress guard: every URL an account's owner may have written
+   * (a `baseUrl` override), and the vendors' own default hosts.
+   */
+  guarded: VendorTransport;
+  /**
+   * For the sandbox vendor this installation serves itself, at its own public
+   * URL: no tenant wrote that URL, so it is called as it is (it is loopback
+   * when embedded).
+   */
+  own: VendorTransport;
+}
+
+/**
+ * The account as adapters see it. A sandbox account without a `baseUrl` of
+ * its own calls this installation's sandbox, through the `own` transport;
+ * every other account, a sandbox account with a `baseUrl` included, goes
+ * through the guard.
+ */
+export function vendorAccountOf(
+  row: {
+    id: string;
+    vendor: VendorName;
+    settings: Record<string, unknown>;
+    credentials: Record<string, string>;
+    webhookSecret: string;
+  },
+  options: { publicUrl: string; transports: VendorTransports },
+): VendorAccount {
+  const own = row.vendor === "sandbox" && row.settings.baseUrl === undefined;
+  return {
+    ...row,
+    settings: own ? { ...row.settings, baseUrl: options.publicUrl } : row.settings,
+    webhookUrl: `${options.publicUrl}/webhooks/vendors/${row.id}`,
+    transport: own ? options.transports.own : options.transports.guarded,
+  };
+}
+
 export interface Route {
   primary: VendorAccount;
   secondary: VendorAccount | null;
@@ -84,6 +125,7 @@ export function createVendorDirectory(options: {
   box: SecretBox;
   /** Where this installation receives vendor webhooks (and serves the sandbox). */
   publicUrl: () => string;
+  transports: VendorTransports;
   ttlMs?: number;
   /** False with ALIMI_SANDBOX=false: sandbox accounts, the platform's included, route nothing. */
   sandbox?: boolean;
@@ -94,18 +136,17 @@ export function createVendorDirectory(options: {
   const accounts = new Map<string, { account: VendorAccount; active: boolean; expires: number }>();
   const routes = new Map<string, { routing: EffectiveRouting; expires: number }>();
 
-  const toAccount = (row: VendorAccountRow): VendorAccount => {
-    const base = options.publicUrl();
-    return {
-      id: row.id,
-      vendor: row.vendor,
-      // The sandbox vendor is served by Alimi itself; real vendors default to their own hosts.
-      settings: row.vendor === "sandbox" ? { baseUrl: base, ...row.settings } : row.settings,
-      credentials: JSON.parse(box.open(row.credentialsEnc)) as Record<string, string>,
-      webhookSecret: box.open(row.webhookSecretEnc),
-      webhookUrl: `${base}/webhooks/vendors/${row.id}`,
-    };
-  };
+  const toAccount = (row: VendorAccountRow): VendorAccount =>
+    vendorAccountOf(
+      {
+        id: row.id,
+        vendor: row.vendor,
+        settings: row.settings,
+        credentials: JSON.parse(box.open(row.credentialsEnc)) as Record<string, string>,
+        webhookSecret: box.open(row.webhookSecretEnc),
+      },
+      { publicUrl: options.publicUrl(), transports: options.transports },
+    );
 
   const lookup = async (id: string) => {
     const hit = accounts.get(id);

@@ -301,11 +301,11 @@ describe("parseReports", () => {
 });
 
 describe("checkCredentials", () => {
-  it("asks /remain/ and says what the account can send", async () => {
+  it("asks /remain/, and says it connected in its own words", async () => {
     const server = await fake();
     expect(await createAligoAdapter().checkCredentials(aligoAccount(server.url))).toEqual({
       ok: true,
-      message: "connected to Aligo (can send SMS 5555, LMS 1930, MMS 833)",
+      message: "connected to Aligo (HTTP 200, result_code 1)",
     });
     expect(server.received().map((r) => [r.path, r.form])).toEqual([
       ["/remain/", { key: API_KEY, user_id: USER_ID, userid: USER_ID }],
@@ -315,11 +315,9 @@ describe("checkCredentials", () => {
   it("fails on refused credentials without repeating them", async () => {
     const server = await fake({ userId: "someone-else" });
     const result = await createAligoAdapter().checkCredentials(aligoAccount(server.url));
-    expect(result).toEqual({
-      ok: false,
-      message: "Aligo refused the API key or user id (-101: 인증오류입니다.)",
-    });
+    expect(result).toEqual({ ok: false, message: "Aligo refused the credentials (HTTP 200)" });
     expect(result.message).not.toContain(API_KEY);
+    expect(result.message).not.toContain("인증오류");
   });
 
   it("fails when Aligo cannot be reached, and without credentials", async () => {

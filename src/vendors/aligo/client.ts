@@ -12,6 +12,7 @@
 // (a timeout after it answered) sends the message twice; the dispatcher's
 // contract accepts that.
 import { AppError } from "../../lib/errors.ts";
+import { checkFailureMessage } from "../http.ts";
 import type { OutboundMessage, SendOutcome, VendorAdapter, VendorError } from "../vendor.ts";
 import { refuseReports } from "./callback.ts";
 import {
@@ -64,7 +65,7 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
       if (!config.ok) {
         return messages.map((m) => ({ id: m.id, outcome: "rejected", error: config.error }));
       }
-      const ctx: AligoContext = { ...config, tokens };
+      const ctx: AligoContext = { ...config, tokens, transport: account.transport };
       const outcomes: SendOutcome[] = new Array(messages.length);
       const sms: Placed[] = [];
       const mms: Placed[] = [];
@@ -114,7 +115,11 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
     async poll(account, messages) {
       const config = configOf(account);
       if (!config.ok) throw new AppError("UNAVAILABLE", config.error.message, { retryable: false });
-      return pollAligo({ ...config, tokens }, messages, new Date(now()));
+      return pollAligo(
+        { ...config, tokens, transport: account.transport },
+        messages,
+        new Date(now()),
+      );
     },
 
     /** Asks `/remain/` (what the account can still send): it needs valid credentials and a whitelisted IP. */
@@ -122,24 +127,18 @@ export function createAligoAdapter(options: AligoAdapterOptions = {}): VendorAda
       const config = configOf(account);
       if (!config.ok) return { ok: false, message: config.error.message };
       const answer = await callSms(
-        { ...config, tokens },
+        { ...config, tokens, transport: account.transport },
         SMS_PATHS.remain,
         statusForm(config.credentials),
       );
+      // Our own words only: the answer may be anyone's server's (the URL is the account's).
       if (!answer.ok) {
         return {
           ok: false,
-          message:
-            answer.failure.error.code === "AUTH_FAILED"
-              ? `Aligo refused the API key or user id (${answer.failure.error.rawCode}: ${answer.failure.error.message})`
-              : answer.failure.error.message,
+          message: checkFailureMessage("Aligo", answer.failure, answer.status ?? null),
         };
       }
-      const count = (key: string) => intOf(answer.body[key]) ?? "?";
-      return {
-        ok: true,
-        message: `connected to Aligo (can send SMS ${count("SMS_CNT")}, LMS ${count("LMS_CNT")}, MMS ${count("MMS_CNT")})`,
-      };
+      return { ok: true, message: "connected to Aligo (HTTP 200, result_code 1)" };
     },
   };
 }

@@ -2,27 +2,30 @@
 // images), read as JSON. Never throws: a request with
 // no answer comes back as a mapped failure. The form carries the credentials,
 // so neither it nor the URL ever goes into an error message.
-import { callVendor } from "../http.ts";
+import { callVendor, type VendorTransport } from "../http.ts";
 import { type MappedError, mapAligoFailure, mapHttpFailure, UNREADABLE_ANSWER } from "./map.ts";
 import type { AligoCredentials, AligoSettings } from "./settings.ts";
 import type { TokenCache } from "./token.ts";
 import { intOf, isKakaoSuccess, isObject, isSmsSuccess, textOf } from "./wire.ts";
 
-/** What a call to Aligo needs: the account's credentials and settings, and the akv10 tokens. */
+/** What a call to Aligo needs: the account's credentials, settings and transport, and the akv10 tokens. */
 export interface AligoContext {
   credentials: AligoCredentials;
   settings: AligoSettings;
   tokens: TokenCache;
+  transport: VendorTransport;
 }
 
 export type Answer =
   | { ok: true; body: Record<string, unknown> }
-  | { ok: false; failure: MappedError };
+  /** `status`: the HTTP status of Aligo's answer, absent when the call got none. */
+  | { ok: false; failure: MappedError; status?: number };
 
 export async function postForm(options: {
   url: string;
   form: URLSearchParams | FormData;
   timeoutMs: number;
+  transport: VendorTransport;
 }): Promise<Answer> {
   // A FormData body goes as multipart/form-data with its boundary, set by fetch.
   const multipart = options.form instanceof FormData;
@@ -33,12 +36,14 @@ export async function postForm(options: {
     headers: multipart ? {} : { "content-type": "application/x-www-form-urlencoded;charset=UTF-8" },
     body: multipart ? options.form : options.form.toString(),
     timeoutMs: options.timeoutMs,
+    transport: options.transport,
   });
   if (!answer.ok) return answer;
-  if (answer.status !== 200) return { ok: false, failure: mapHttpFailure(answer.status) };
+  const { status } = answer;
+  if (status !== 200) return { ok: false, failure: mapHttpFailure(status), status };
   return isObject(answer.body)
     ? { ok: true, body: answer.body }
-    : { ok: false, failure: UNREADABLE_ANSWER };
+    : { ok: false, failure: UNREADABLE_ANSWER, status };
 }
 
 /** An SMS API call: the body when `result_code` is 1, else the mapped failure. */
@@ -51,11 +56,13 @@ export async function callSms(
     url: `${ctx.settings.smsBaseUrl}${path}`,
     form,
     timeoutMs: ctx.settings.timeoutMs,
+    transport: ctx.transport,
   });
   if (!answer.ok || isSmsSuccess(answer.body)) return answer;
   return {
     ok: false,
     failure: mapAligoFailure(codeOf(answer.body.result_code), textOf(answer.body.message)),
+    status: 200,
   };
 }
 
@@ -81,6 +88,7 @@ export async function callKakao(
       url: `${ctx.settings.kakaoBaseUrl}${path}`,
       form: formOf(token),
       timeoutMs: ctx.settings.timeoutMs,
+      transport: ctx.transport,
     });
     if (!answer.ok || isKakaoSuccess(answer.body)) return answer;
     const failure = mapAligoFailure(codeOf(answer.body.code), textOf(answer.body.message));

@@ -19,7 +19,7 @@
 //   smsPendingStates       `sms_state` fragments meaning "not final yet"
 //                          (substring match; default 대기, 전송중, 발송중, 예약, 처리중)
 import Type from "typebox";
-import { httpUrlOf, parseSettings } from "../settings.ts";
+import { httpUrlOf, parseSettings, urlSetting } from "../settings.ts";
 import type { VendorAccount, VendorError } from "../vendor.ts";
 import { ALIGO_KAKAO_BASE_URL, ALIGO_SMS_BASE_URL } from "./wire.ts";
 
@@ -64,8 +64,8 @@ const Strings = (defaults: readonly string[]) =>
   Type.Array(Type.String(), { minItems: 1, default: [...defaults] });
 
 export const AligoSettingsSchema = Type.Object({
-  smsBaseUrl: Type.String({ default: ALIGO_SMS_BASE_URL }),
-  kakaoBaseUrl: Type.String({ default: ALIGO_KAKAO_BASE_URL }),
+  smsBaseUrl: urlSetting(ALIGO_SMS_BASE_URL),
+  kakaoBaseUrl: urlSetting(ALIGO_KAKAO_BASE_URL),
   senderKey: Type.Optional(Type.String()),
   defaultSender: Type.Optional(Type.String()),
   timeoutMs: Type.Number({ exclusiveMinimum: 0, default: DEFAULT_TIMEOUT_MS }),

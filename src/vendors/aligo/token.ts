@@ -4,6 +4,7 @@
 // `kakaoUseToken`, default on); when used, one token per account is cached
 // until shortly before it expires, and concurrent sends share one creation.
 import { createHash } from "node:crypto";
+import type { VendorTransport } from "../http.ts";
 import { postForm } from "./http.ts";
 import { type MappedError, mapAligoFailure, UNREADABLE_ANSWER } from "./map.ts";
 import type { AligoCredentials, AligoSettings } from "./settings.ts";
@@ -28,6 +29,7 @@ export interface TokenCache {
 interface TokenRequest {
   credentials: AligoCredentials;
   settings: Pick<AligoSettings, "kakaoBaseUrl" | "kakaoTokenTtlSeconds" | "timeoutMs">;
+  transport: VendorTransport;
 }
 
 /** A token is used until this long before its end (a tenth of its life, at most a minute). */
@@ -69,6 +71,7 @@ async function createToken(options: TokenRequest): Promise<TokenResult> {
     url: `${settings.kakaoBaseUrl}${KAKAO_PATHS.tokenCreate(settings.kakaoTokenTtlSeconds)}`,
     form: new URLSearchParams({ apikey: credentials.apiKey, userid: credentials.userId }),
     timeoutMs: settings.timeoutMs,
+    transport: options.transport,
   });
   if (!answer.ok) return answer;
   const { body } = answer;

@@ -2,6 +2,7 @@
 // account, and /sender/mms names them in attachFileIdList; the fake refuses
 // what NHN refuses (not jpg/jpeg, over 300 KB, unknown ids, over 800 KB).
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { jpegBytes, PNG_BYTES, testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_ALIMTALK,
@@ -37,6 +38,7 @@ const accountOf = (fake: FakeNhnServer, id: string): VendorAccount => ({
   },
   webhookSecret: "whsec_nhn_mms",
   webhookUrl: "http://127.0.0.1/webhooks/vendors/va_nhn_mms",
+  transport: testTransport,
 });
 
 let sequence = 0;

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_ALIMTALK,
@@ -50,6 +51,7 @@ async function setup(
     },
     webhookSecret: SECRET,
     webhookUrl: "http://127.0.0.1/webhooks/vendors/va_nhn",
+    transport: testTransport,
   };
   return { fake, account };
 }
@@ -811,13 +813,14 @@ describe("checkCredentials", () => {
       "a wrong secret key",
       { alimtalkSecretKey: "wrong-secret" },
       {},
-      "NHN refused the Alimtalk app key or secret key (-1001)",
+      "NHN Alimtalk refused the credentials (HTTP 401)",
     ],
     [
       "a wrong app key",
       { smsAppKey: "nope" },
       {},
-      "NHN refused the SMS app key or secret key (-1000)",
+      // NHN answers a wrong SMS app key with HTTP 200 and a result code.
+      "NHN SMS refused the credentials (HTTP 200)",
     ],
     [
       "half the credentials",
@@ -843,12 +846,12 @@ describe("checkCredentials", () => {
     expect(await nhnAdapter.checkCredentials(account)).toEqual({ ok: false, message });
   });
 
-  it("fails when NHN is down", async () => {
+  it("fails when NHN is down, saying so in its own words", async () => {
     const { fake, account } = await setup();
     fake.failNext("5xx");
     expect(await nhnAdapter.checkCredentials(account)).toEqual({
       ok: false,
-      message: "NHN SMS: System error.",
+      message: "NHN SMS is unavailable (HTTP 500)",
     });
   });
 

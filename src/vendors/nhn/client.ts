@@ -17,6 +17,7 @@
 // - Whether NHN's per-request Alimtalk idempotency key reserves the key for a
 //   request that failed: we do not use it, and dedupe retries by our grouping
 //   key instead (queries.ts findSent).
+import { checkFailureMessage } from "../http.ts";
 import type { VendorAccount, VendorAdapter } from "../vendor.ts";
 import { parseNhnReports } from "./callback.ts";
 import { pollMessages } from "./poll.ts";
@@ -85,8 +86,6 @@ async function checkProduct(config: NhnConfig, product: NhnProduct): Promise<str
     pageSize: 1,
   });
   if (listed.ok) return null;
-  const { error } = listed.failure;
-  return error.code === "AUTH_FAILED"
-    ? `NHN refused the ${PRODUCT_LABEL[product]} app key or secret key (${error.rawCode})`
-    : `NHN ${PRODUCT_LABEL[product]}: ${error.message}`;
+  // Our own words only: the answer may be anyone's server's (the URL is the account's).
+  return checkFailureMessage(`NHN ${PRODUCT_LABEL[product]}`, listed.failure, listed.status);
 }

@@ -33,6 +33,7 @@ export function callNhn(
     headers: { [SECRET_KEY_HEADER]: product.secretKey, "content-type": JSON_CONTENT_TYPE },
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
     timeoutMs,
+    transport: product.transport,
   });
 }
 

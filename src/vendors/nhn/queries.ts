@@ -8,6 +8,8 @@
 //
 // The time-window queries (`/message-results?startUpdateDate=…`) do not fit
 // polling a given list of messages, so reconciliation asks by requestId.
+
+import { statusOf } from "../http.ts";
 import type { OutboundMessage } from "../vendor.ts";
 import { formatNhnDate } from "./dates.ts";
 import { type Answer, callNhn, failureOf } from "./http.ts";
@@ -16,12 +18,15 @@ import type { MappedError } from "./map.ts";
 import type { ProductConfig } from "./settings.ts";
 import { integerOf, isObject, NHN_MAX_RECIPIENTS, type SmsEndpoint, stringOf } from "./wire.ts";
 
-export type Items = { ok: true; items: unknown[] } | { ok: false; failure: MappedError };
+export type Items =
+  | { ok: true; items: unknown[] }
+  /** `status`: the HTTP status of NHN's answer, null when the call got none. */
+  | { ok: false; failure: MappedError; status: number | null };
 
 /** The result items of a list answer, or why there are none. */
 function itemsOf(product: ProductConfig, answer: Answer): Items {
   const failure = failureOf(product, answer);
-  if (failure !== null) return { ok: false, failure };
+  if (failure !== null) return { ok: false, failure, status: statusOf(answer) };
   const body = (answer as { body: unknown }).body;
   const list =
     product.product === "sms"
@@ -85,13 +90,15 @@ export async function getAlimtalkMessage(
   product: ProductConfig,
   timeoutMs: number,
   options: { requestId: string; recipientSeq: number },
-): Promise<{ ok: true; item: unknown } | { ok: false; failure: MappedError }> {
+): Promise<
+  { ok: true; item: unknown } | { ok: false; failure: MappedError; status: number | null }
+> {
   const answer = await callNhn(product, timeoutMs, {
     method: "GET",
     path: `/messages/${encodeURIComponent(options.requestId)}/${options.recipientSeq}`,
   });
   const failure = failureOf(product, answer);
-  if (failure !== null) return { ok: false, failure };
+  if (failure !== null) return { ok: false, failure, status: statusOf(answer) };
   const body = (answer as { body: unknown }).body;
   return { ok: true, item: isObject(body) ? body.message : null };
 }

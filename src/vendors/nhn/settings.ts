@@ -8,7 +8,8 @@
 // production hosts), timeoutMs (default 10 s), nativeFallback (read by the
 // dispatcher).
 import Type from "typebox";
-import { parseSettings } from "../settings.ts";
+import type { VendorTransport } from "../http.ts";
+import { parseSettings, timeoutSetting, urlSetting } from "../settings.ts";
 import type { VendorAccount } from "../vendor.ts";
 import { ALIMTALK_API_PREFIX, type NhnProduct, SMS_API_PREFIX } from "./wire.ts";
 
@@ -18,9 +19,9 @@ export const NHN_ALIMTALK_URL = "https://kakaotalk-bizmessage.api.nhncloudservic
 export const NhnSettingsSchema = Type.Object({
   /** The Kakao channel's sender key, needed for Alimtalk. */
   senderKey: Type.Optional(Type.String()),
-  smsBaseUrl: Type.String({ default: NHN_SMS_URL }),
-  alimtalkBaseUrl: Type.String({ default: NHN_ALIMTALK_URL }),
-  timeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),
+  smsBaseUrl: urlSetting(NHN_SMS_URL),
+  alimtalkBaseUrl: urlSetting(NHN_ALIMTALK_URL),
+  timeoutMs: timeoutSetting(),
   /** Read by the dispatcher: NHN sends the SMS/LMS itself when Alimtalk fails (resendParameter). */
   nativeFallback: Type.Optional(Type.Boolean()),
 });
@@ -30,6 +31,8 @@ export interface ProductConfig {
   /** Everything before the endpoint: `{baseUrl}/sms/v3.0/appKeys/{appKey}`. */
   root: string;
   secretKey: string;
+  /** The account's transport: every call to the product goes through it. */
+  transport: VendorTransport;
 }
 
 export interface NhnConfig {
@@ -42,7 +45,9 @@ export interface NhnConfig {
 
 export const PRODUCT_LABEL: Record<NhnProduct, string> = { sms: "SMS", alimtalk: "Alimtalk" };
 
-export function configOf(account: Pick<VendorAccount, "settings" | "credentials">): NhnConfig {
+export function configOf(
+  account: Pick<VendorAccount, "settings" | "credentials" | "transport">,
+): NhnConfig {
   const { credentials } = account;
   const parsed = parseSettings("NHN", NhnSettingsSchema, account.settings);
   if (!parsed.ok) {
@@ -56,11 +61,13 @@ export function configOf(account: Pick<VendorAccount, "settings" | "credentials"
       baseUrl: settings.smsBaseUrl,
       appKey: credentials.smsAppKey,
       secretKey: credentials.smsSecretKey,
+      transport: account.transport,
     }),
     alimtalk: productOf("alimtalk", {
       baseUrl: settings.alimtalkBaseUrl,
       appKey: credentials.alimtalkAppKey,
       secretKey: credentials.alimtalkSecretKey,
+      transport: account.transport,
     }),
     senderKey: settings.senderKey?.trim() ? settings.senderKey.trim() : null,
     timeoutMs: settings.timeoutMs,
@@ -69,7 +76,12 @@ export function configOf(account: Pick<VendorAccount, "settings" | "credentials"
 
 function productOf(
   product: NhnProduct,
-  given: { baseUrl: unknown; appKey: string | undefined; secretKey: string | undefined },
+  given: {
+    baseUrl: unknown;
+    appKey: string | undefined;
+    secretKey: string | undefined;
+    transport: VendorTransport;
+  },
 ): ProductConfig | string {
   const keyName = `${product}AppKey`;
   const appKey = given.appKey?.trim() ?? "";
@@ -83,7 +95,8 @@ function productOf(
   }
   const prefix = product === "sms" ? SMS_API_PREFIX : ALIMTALK_API_PREFIX;
   const base = url.href.replace(/\/+$/, "");
-  return { product, root: `${base}${prefix}/${encodeURIComponent(appKey)}`, secretKey };
+  const root = `${base}${prefix}/${encodeURIComponent(appKey)}`;
+  return { product, root, secretKey, transport: given.transport };
 }
 
 export function productConfig(config: NhnConfig, product: NhnProduct): ProductConfig | string {

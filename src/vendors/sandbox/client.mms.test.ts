@@ -3,6 +3,7 @@
 // `imageIds`. A recording server answers with the sandbox's own wire check
 // (checkSendRequest), so what it refuses is what /sandbox/v1 refuses.
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { type FakeHarness, startFakeHarness } from "../../../test/support/vendors/fake-harness.ts";
 import { jpegBytes, testImage } from "../../../test/support/vendors/images.ts";
 import type { OutboundMessage, VendorAccount } from "../vendor.ts";
@@ -47,6 +48,7 @@ const account = (server: FakeHarness): VendorAccount => ({
   credentials: { apiKey: "sbx_key" },
   webhookSecret: "whsec_sandbox",
   webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_sandbox_mms",
+  transport: testTransport,
 });
 
 let sequence = 0;

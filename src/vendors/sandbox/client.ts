@@ -5,6 +5,7 @@
 // per request in the sandbox's own JSON (`images`, named by `imageIds`).
 // Reports come to the account's webhook without being asked for: the
 // sandbox knows it from the API key, so a send names no webhook.
+import { checkFailureMessage } from "../http.ts";
 import { failEvery, failedOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type { OutboundMessage, SendOutcome, VendorAdapter } from "../vendor.ts";
 import { parseSandboxReports } from "./callback.ts";
@@ -161,18 +162,12 @@ export const sandboxAdapter: VendorAdapter = {
       method: "GET",
       path: "/sandbox/v1/balance",
     });
+    // Our own words only: the answer may be anyone's server's (the URL may be the account's).
     if (!answer.ok) return { ok: false, message: answer.failure.error.message };
     if (answer.status === 200 && isObject(answer.body)) {
-      const { balance, currency } = answer.body;
-      return { ok: true, message: `connected to the sandbox (balance ${balance} ${currency})` };
+      return { ok: true, message: "connected to the sandbox (HTTP 200)" };
     }
     const failure = mapHttpFailure(answer.status, answer.body);
-    return {
-      ok: false,
-      message:
-        failure.error.code === "AUTH_FAILED"
-          ? "the sandbox refused the API key"
-          : failure.error.message,
-    };
+    return { ok: false, message: checkFailureMessage("the sandbox", failure, answer.status) };
   },
 };

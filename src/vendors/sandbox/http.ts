@@ -23,5 +23,6 @@ export function call(
     },
     body: request.body === undefined ? undefined : JSON.stringify(request.body),
     timeoutMs: settings.timeoutMs,
+    transport: account.transport,
   });
 }

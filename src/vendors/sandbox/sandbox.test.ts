@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { testImage } from "../../../test/support/vendors/images.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -118,6 +119,7 @@ function account(
     credentials: { apiKey: options.apiKey ?? API_KEY },
     webhookSecret: SECRET,
     webhookUrl,
+    transport: testTransport,
   };
 }
 
@@ -674,13 +676,13 @@ describe("the adapter when the sandbox misbehaves", () => {
     await setup();
     expect(await sandboxAdapter.checkCredentials(account())).toEqual({
       ok: true,
-      message: "connected to the sandbox (balance 1000000 KRW)",
+      message: "connected to the sandbox (HTTP 200)",
     });
     expect(
       await sandboxAdapter.checkCredentials(account(sandboxUrl, { apiKey: "invalid" })),
     ).toEqual({
       ok: false,
-      message: "the sandbox refused the API key",
+      message: "the sandbox refused the credentials (HTTP 401)",
     });
     expect(
       await sandboxAdapter.checkCredentials(account(sandboxUrl, { apiKey: "" })),

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import type { OutboundMessage, VendorAccount } from "../vendor.ts";
 import { sandboxAdapter } from "./client.ts";
 import { SANDBOX_MESSAGE_ID } from "./ids.ts";
@@ -73,6 +74,7 @@ const accountOf = (server: SandboxServer, who: typeof A): VendorAccount => ({
   vendor: "sandbox",
   settings: { baseUrl: server.url },
   credentials: { apiKey: who.apiKey },
+  transport: testTransport,
   webhookSecret: who.signingSecret,
   webhookUrl: "",
 });

@@ -1,12 +1,12 @@
 // What a sandbox account is made of: one TypeBox schema for its settings.
 // Credentials: `apiKey`.
 import Type from "typebox";
-import { httpUrlOf, parseSettings } from "../settings.ts";
+import { httpUrlOf, parseSettings, urlSetting } from "../settings.ts";
 import type { VendorAccount, VendorError } from "../vendor.ts";
 
 export const SandboxSettingsSchema = Type.Object({
   /** Where /sandbox/v1/ is served: Alimi itself when embedded. */
-  baseUrl: Type.String(),
+  baseUrl: urlSetting(),
   timeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),
   /** Let the sandbox send the SMS/LMS itself when Alimtalk fails. */
   nativeFallback: Type.Boolean({ default: false }),

@@ -2,6 +2,7 @@
 // once per account and the message names it by `imageId`; the fake refuses
 // what SOLAPI refuses (a missing image, an oversize or non-image file).
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { jpegBytes, PNG_BYTES, testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_API_KEY,
@@ -32,6 +33,7 @@ const account = (server: FakeSolapi, id = "vac_solapi_mms"): VendorAccount => ({
   credentials: { apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET },
   webhookSecret: "whsec_mms",
   webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_solapi_mms",
+  transport: testTransport,
 });
 
 let sequence = 0;

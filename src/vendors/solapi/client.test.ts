@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import {
   FAKE_API_KEY,
   FAKE_API_SECRET,
@@ -51,6 +52,7 @@ function account(
     credentials: { apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, ...options.credentials },
     webhookSecret: SECRET,
     webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_solapi",
+    transport: testTransport,
   };
 }
 
@@ -681,27 +683,25 @@ describe("poll", () => {
 });
 
 describe("checkCredentials", () => {
-  it("reads the balance", async () => {
+  it("reads the balance, and says so in its own words", async () => {
     const server = await fake();
     expect(await solapiAdapter.checkCredentials(account(server))).toEqual({
       ok: true,
-      message: "connected to SOLAPI (balance 50000, point 1200)",
+      message: "connected to SOLAPI (HTTP 200, a balance answer)",
     });
     expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       "GET /cash/v1/balance 200",
     ]);
   });
 
-  it("names SOLAPI's refusal without the secret", async () => {
+  it("names SOLAPI's refusal by its status, without the secret or SOLAPI's own text", async () => {
     const server = await fake();
     const result = await solapiAdapter.checkCredentials(
       account(server, { credentials: { apiSecret: "wrong-secret-value" } }),
     );
-    expect(result).toEqual({
-      ok: false,
-      message: "SOLAPI refused the credentials (SignatureDoesNotMatch: signature does not match)",
-    });
+    expect(result).toEqual({ ok: false, message: "SOLAPI refused the credentials (HTTP 403)" });
     expect(result.message).not.toContain("wrong-secret-value");
+    expect(result.message).not.toContain("signature does not match");
   });
 
   it("says when SOLAPI cannot be reached", async () => {

@@ -11,6 +11,7 @@
 // merely lacks some results is completed from the group's message list rather
 // than resent.
 import { createVendorFileCache, type UploadResult } from "../file-cache.ts";
+import { checkFailureMessage, statusOf } from "../http.ts";
 import { failEvery, failedOutcome as failureOutcome, inOrder, rejectEvery } from "../outcomes.ts";
 import type {
   OutboundImage,
@@ -264,21 +265,14 @@ export const solapiAdapter: VendorAdapter = {
     if (!checked.ok) return { ok: false, message: checked.error.message };
     const answer = await call(checked.config, { method: "GET", path: BALANCE_PATH });
     const failure = failureOf(answer);
-    if (failure === null) {
-      const body = (answer as { body: unknown }).body;
-      if (isObject(body) && typeof body.balance === "number") {
-        const point = typeof body.point === "number" ? `, point ${body.point}` : "";
-        return { ok: true, message: `connected to SOLAPI (balance ${body.balance}${point})` };
-      }
-      return { ok: false, message: "SOLAPI's balance answer has no balance" };
+    // Our own words only: the answer may be anyone's server's (the URL is the account's).
+    if (failure !== null) {
+      return { ok: false, message: checkFailureMessage("SOLAPI", failure, statusOf(answer)) };
     }
-    const { error } = failure;
-    if (error.code === "AUTH_FAILED") {
-      return {
-        ok: false,
-        message: `SOLAPI refused the credentials (${error.rawCode}: ${error.message})`,
-      };
+    const body = (answer as { body: unknown }).body;
+    if (isObject(body) && typeof body.balance === "number") {
+      return { ok: true, message: "connected to SOLAPI (HTTP 200, a balance answer)" };
     }
-    return { ok: false, message: error.message };
+    return { ok: false, message: "SOLAPI's answer (HTTP 200) is not a balance answer" };
   },
 };

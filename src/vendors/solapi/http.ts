@@ -23,6 +23,7 @@ export function call(
     },
     body: request.body,
     timeoutMs: config.timeoutMs,
+    transport: config.transport,
   });
 }
 

@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SolapiMessageService } from "solapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { testTransport } from "../../../test/support/vendor-calls.ts";
 import { testImage } from "../../../test/support/vendors/images.ts";
 import {
   FAKE_API_KEY,
@@ -63,6 +64,7 @@ const account = (fake: FakeSolapi): VendorAccount => ({
   credentials: { apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET },
   webhookSecret: "whsec",
   webhookUrl: "http://127.0.0.1:1/webhooks/vendors/vac_witness",
+  transport: testTransport,
 });
 
 const base = (id: string, overrides: Partial<OutboundMessage>): OutboundMessage => ({

@@ -4,14 +4,15 @@
 // Credentials: `apiKey`, `apiSecret` (required); `webhookSecretKey` (optional,
 // the console's webhook security key, checked against X-Solapi-Secret).
 import Type from "typebox";
-import { httpUrlOf, parseSettings } from "../settings.ts";
+import type { VendorTransport } from "../http.ts";
+import { httpUrlOf, parseSettings, timeoutSetting, urlSetting } from "../settings.ts";
 import type { VendorAccount, VendorError } from "../vendor.ts";
 import type { OutboundSettings } from "./outbound.ts";
 import { SOLAPI_BASE_URL, SOLAPI_MAX_MESSAGES } from "./wire.ts";
 
 export const SolapiSettingsSchema = Type.Object({
-  baseUrl: Type.String({ default: SOLAPI_BASE_URL }),
-  timeoutMs: Type.Integer({ minimum: 1, default: 10_000 }),
+  baseUrl: urlSetting(SOLAPI_BASE_URL),
+  timeoutMs: timeoutSetting(),
   /** The Kakao channel's SOLAPI id ("KA01PF…"); required for Alimtalk. */
   pfId: Type.Optional(Type.String()),
   /** Our template code → SOLAPI's templateId ("KA01TP…"); a code not listed is sent as is. */
@@ -31,6 +32,7 @@ export const SolapiSettingsSchema = Type.Object({
 export interface SolapiConfig extends OutboundSettings {
   baseUrl: string;
   timeoutMs: number;
+  transport: VendorTransport;
   allowDuplicates: boolean;
   pollPageSize: number;
   apiKey: string;
@@ -39,7 +41,9 @@ export interface SolapiConfig extends OutboundSettings {
 
 export type Config = { ok: true; config: SolapiConfig } | { ok: false; error: VendorError };
 
-export function configOf(account: Pick<VendorAccount, "settings" | "credentials">): Config {
+export function configOf(
+  account: Pick<VendorAccount, "settings" | "credentials" | "transport">,
+): Config {
   const { apiKey, apiSecret } = account.credentials;
   if (!apiKey || !apiSecret) {
     return fail("AUTH_FAILED", "credentials", "the SOLAPI account needs apiKey and apiSecret");
@@ -56,6 +60,7 @@ export function configOf(account: Pick<VendorAccount, "settings" | "credentials"
     config: {
       baseUrl,
       timeoutMs: s.timeoutMs,
+      transport: account.transport,
       pfId: s.pfId?.trim() ? s.pfId : null,
       templateIds: s.templateIds,
       allowDuplicates: s.allowDuplicates,

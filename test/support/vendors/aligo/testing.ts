@@ -8,6 +8,7 @@ import type {
   SendOutcome,
   VendorAccount,
 } from "../../../../src/vendors/vendor.ts";
+import { testTransport } from "../../vendor-calls.ts";
 
 export const API_KEY = "test-key";
 export const USER_ID = "test-user";
@@ -31,6 +32,7 @@ export function aligoAccount(
     credentials,
     webhookSecret: "whsec_unused",
     webhookUrl: "http://127.0.0.1/webhooks/vendors/va_aligo",
+    transport: testTransport,
   };
 }
 
