@@ -11,8 +11,12 @@ import { createSecretBox, type SecretBox } from "../src/lib/secret-box.ts";
 import { createDispatcher, type Dispatcher } from "../src/modules/dispatch/service.ts";
 import { ensurePlatform } from "../src/modules/orgs/service.ts";
 import type { ParkingPolicy } from "../src/modules/reports/service.ts";
-import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
+import {
+  ensurePlatformSandbox,
+  type VendorDirectory,
+} from "../src/modules/vendor-accounts/service.ts";
 import { adapters as knownAdapters } from "../src/vendors/registry.ts";
+import type { VendorAdapter, VendorName } from "../src/vendors/vendor.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
 import { type ScriptedVendor, scriptedVendor } from "./support/scripted-vendor.ts";
@@ -24,6 +28,8 @@ export interface ScriptedApp {
   vendor: ScriptedVendor;
   /** The platform's sandbox account (answered by the scripted vendor). */
   platformAccount: string;
+  directory: VendorDirectory;
+  adapters: Record<VendorName, VendorAdapter | undefined>;
   clock: { ms: number };
   now: () => Date;
   dispatcher(options?: { workerId?: string; claimSize?: number; leaseMs?: number }): Dispatcher;
@@ -64,6 +70,8 @@ export async function startScriptedApp(
     box,
     vendor,
     platformAccount,
+    directory: alimi.directory,
+    adapters,
     clock,
     now,
     dispatcher: (options = {}) =>

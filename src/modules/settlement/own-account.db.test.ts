@@ -13,6 +13,7 @@ import { startScriptedApp } from "../../../test/scripted-app.ts";
 import { accept } from "../../../test/support/scripted-vendor.ts";
 import type { DeliveryReport } from "../../vendors/vendor.ts";
 import { runDoctor } from "../doctor/service.ts";
+import { createPoller } from "../reconcile/service.ts";
 import { applyPendingReports, ingestReports } from "../reports/service.ts";
 import { replaceRouting } from "../routing/queries.ts";
 import { insertVendorAccount } from "../vendor-accounts/queries.ts";
@@ -352,6 +353,33 @@ describe(`charging by who owns the vendor account on ${engine}`, async () => {
       ["sms", "delivered", 15n * C, 0n],
     ]);
     expect(await credits(shop)).toEqual({ balance: "77.00", held: "0.00", available: "77.00" });
+    await doctorIsClean();
+  });
+
+  it("completes the campaign when a message charged on acceptance expires without a report", async () => {
+    const shop = await createSendingOrg(db, { credits: 100, name: "Silent" });
+    await ownAccount(shop.orgId);
+    const { campaignId } = await send(shop, sms("010-6900-0001"));
+    await dispatcher.dispatchOnce();
+    await settleOnce(db, { now: now() });
+    const poller = createPoller({
+      db,
+      directory: scripted.directory,
+      adapters: scripted.adapters,
+      schedule: { pollAfterMs: 60_000, expireAfterMs: 120_000 },
+    });
+    await poller.tick(new Date(scripted.clock.ms + 90_000));
+    await poller.idle();
+    // (Messages that earlier tests left sent expire too.)
+    expect((await poller.tick(new Date(scripted.clock.ms + 130_000))).expired).toBeGreaterThan(0);
+    expect((await messagesOf(campaignId))[0]).toMatchObject({
+      status: "expired",
+      charged: 15n * C,
+    });
+    const campaign = (
+      await app.inject({ method: "GET", url: `/v1/campaigns/${campaignId}`, headers: shop.auth })
+    ).json();
+    expect(campaign).toMatchObject({ status: "completed", cost: { charged: "15.00" } });
     await doctorIsClean();
   });
 });
