@@ -20,6 +20,7 @@ import type { VendorAdapter, VendorName } from "../src/vendors/vendor.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
 import { type ScriptedVendor, scriptedVendor } from "./support/scripted-vendor.ts";
+import { TEST_VENDOR_CALLS } from "./support/vendor-calls.ts";
 
 export interface ScriptedApp {
   db: Db;
@@ -56,6 +57,7 @@ export async function startScriptedApp(
     publicUrl: () => "http://127.0.0.1:9",
     adapters,
     directoryTtlMs: 0,
+    vendorCalls: TEST_VENDOR_CALLS,
     reportParking: options.reportParking,
   });
   const app = await alimi.buildHttp();
