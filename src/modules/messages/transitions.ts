@@ -35,8 +35,9 @@
 // under a KEY SHARE lock, which a cancel's FOR UPDATE conflicts with: either
 // the cancel committed first and they see it, or it waits for them and then
 // finds their result (a queued message) and cancels it. A message claimed when
-// its campaign was canceled is therefore either accepted by the vendor (and
-// keeps its real outcome) or canceled, never tried again.
+// its campaign was canceled is therefore accepted by the vendor (and keeps its
+// real outcome), refused by it (failed, with no fallback of ours), or
+// canceled: never tried again.
 import type { Queryable } from "../../db/client.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { predecessorsOf } from "../../domain/message-status.ts";
