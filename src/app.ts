@@ -21,6 +21,7 @@ import { fileRoutes } from "./modules/files/routes.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
+import type { ParkingPolicy } from "./modules/reports/service.ts";
 import { routingRoutes } from "./modules/routing/routes.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
@@ -65,6 +66,8 @@ export interface AlimiDeps {
    * /sandbox/v1 is not served.
    */
   sandboxEnabled?: boolean;
+  /** Delivery reports about unknown messages: their window and per-account limit (default 10 min, 10,000). */
+  reportParking?: ParkingPolicy;
 }
 
 export interface VendorCallPolicy {
@@ -203,6 +206,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
           now,
           directory,
           adapters,
+          parking: deps.reportParking,
           onIngested: (r) => {
             if (r.pending > 0) bus.wake("reports");
             if (r.finals > 0) bus.wake("settle");
@@ -226,6 +230,15 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       }),
     buildHttp,
     startWorkers: (options) =>
-      startDeliveryWorkers({ db, bus, directory, adapters, logger, now, ...options }),
+      startDeliveryWorkers({
+        db,
+        bus,
+        directory,
+        adapters,
+        logger,
+        now,
+        reportParking: deps.reportParking,
+        ...options,
+      }),
   };
 }

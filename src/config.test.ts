@@ -35,6 +35,7 @@ describe("loadConfig", () => {
       vendorAllowedHosts: [],
       vendorTimeoutMaxMs: 10_000,
       vendorConcurrency: 8,
+      reportParking: { windowMs: 600_000, limit: 10_000 },
       logLevel: "info",
       http: {
         rateLimitPerIp: 120,
@@ -102,6 +103,19 @@ describe("loadConfig", () => {
     const err = configError({ ALIMI_SANDBOX: "off" });
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatch(/^ALIMI_SANDBOX: /);
+  });
+
+  it("reads how long and how many delivery reports about unknown messages may wait", () => {
+    const config = loadConfig({
+      ALIMI_UNKNOWN_REPORT_WINDOW: "30m",
+      ALIMI_UNKNOWN_REPORT_LIMIT: "500",
+    });
+    expect(config.reportParking).toEqual({ windowMs: 1_800_000, limit: 500 });
+    const err = configError({ ALIMI_UNKNOWN_REPORT_WINDOW: "0s", ALIMI_UNKNOWN_REPORT_LIMIT: "0" });
+    expect(err.problems.map((p) => p.slice(0, p.indexOf(":"))).sort()).toEqual([
+      "ALIMI_UNKNOWN_REPORT_LIMIT",
+      "ALIMI_UNKNOWN_REPORT_WINDOW",
+    ]);
   });
 
   it("accepts ALIMI_SECRET_KEY as 64 hex characters and decodes it to 32 bytes", () => {

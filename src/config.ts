@@ -32,6 +32,10 @@ const EnvSchema = Type.Object({
   ALIMI_VENDOR_ALLOWED_HOSTS: Type.String({ default: "" }),
   ALIMI_VENDOR_TIMEOUT_MAX: Type.String({ default: "10s" }),
   ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+  // Delivery reports about messages not known yet: how long one waits for its
+  // message, and how many one vendor account may have waiting.
+  ALIMI_UNKNOWN_REPORT_WINDOW: Type.String({ default: "10m" }),
+  ALIMI_UNKNOWN_REPORT_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000 }),
   LOG_LEVEL: Type.Enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
     default: "info",
   }),
@@ -78,6 +82,12 @@ export interface Config {
   readonly vendorTimeoutMaxMs: number;
   /** Vendor calls in flight at once per vendor account, in each worker process. */
   readonly vendorConcurrency: number;
+  /**
+   * Delivery reports about messages not known yet: parked for `windowMs` (then
+   * dropped and counted), at most `limit` per vendor account (beyond: dropped
+   * and counted, the delivery still answered 200).
+   */
+  readonly reportParking: { readonly windowMs: number; readonly limit: number };
   readonly logLevel: Env["LOG_LEVEL"];
   // HTTP hardening (ALIMI_RATE_LIMIT_IP … ALIMI_METRICS_TOKEN).
   readonly http: HttpConfig;
@@ -145,6 +155,17 @@ export function loadConfig(
   const leaseMs = duration("ALIMI_LEASE");
   const requestTimeoutMs = duration("ALIMI_REQUEST_TIMEOUT");
   const connectionTimeoutMs = duration("ALIMI_CONNECTION_TIMEOUT");
+  // Delivery reports about messages not known yet: their window and limit.
+  const unknownReportWindow = parseDuration(value.ALIMI_UNKNOWN_REPORT_WINDOW);
+  if (!unknownReportWindow.ok) {
+    problems.push(`ALIMI_UNKNOWN_REPORT_WINDOW: ${unknownReportWindow.message}`);
+  } else if (unknownReportWindow.ms === 0) {
+    problems.push("ALIMI_UNKNOWN_REPORT_WINDOW: must be longer than 0");
+  }
+  const reportParking = {
+    windowMs: unknownReportWindow.ok ? unknownReportWindow.ms : 0,
+    limit: value.ALIMI_UNKNOWN_REPORT_LIMIT,
+  };
   if (pollAfterMs !== null && expireAfterMs !== null && pollAfterMs >= expireAfterMs) {
     problems.push(
       `ALIMI_EXPIRE_AFTER: must be longer than ALIMI_POLL_AFTER (${value.ALIMI_POLL_AFTER}), or nothing is ever polled`,
@@ -198,6 +219,7 @@ export function loadConfig(
     vendorAllowedHosts: allowed.hosts,
     vendorTimeoutMaxMs,
     vendorConcurrency: value.ALIMI_VENDOR_CONCURRENCY,
+    reportParking: Object.freeze(reportParking),
     logLevel: value.LOG_LEVEL,
     http: {
       rateLimitPerIp: value.ALIMI_RATE_LIMIT_IP,

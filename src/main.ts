@@ -254,9 +254,16 @@ function printResult(name: CommandName, result: unknown) {
       ok: boolean;
       wallets: number;
       violations: { orgId?: string; messageId?: string; path?: string; problem: string }[];
+      reports?: { parked: number; dropped: { expired: number; overLimit: number } };
     };
     for (const v of r.violations) {
       console.log(`VIOLATION ${v.orgId ?? v.messageId ?? "data directory"}: ${v.problem}`);
+    }
+    if (r.reports) {
+      const { parked, dropped } = r.reports;
+      console.log(
+        `delivery reports for unknown messages: ${parked} waiting; dropped ${dropped.expired} after the window, ${dropped.overLimit} over an account's limit`,
+      );
     }
     console.log(
       r.ok

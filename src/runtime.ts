@@ -153,6 +153,7 @@ export async function serve(
         allowedHosts: config.vendorAllowedHosts,
         maxTimeoutMs: config.vendorTimeoutMaxMs,
       },
+      reportParking: config.reportParking,
     });
     // The sandbox vendor keeps what it accepted and owes in the database, so it
     // resumes its reports after a restart (it needs the migrated schema).

@@ -139,7 +139,12 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
     const doctor = await alimi("doctor", "--json");
     expect(doctor.code).toBe(0);
     // The platform, Acme and the demo organization.
-    expect(JSON.parse(doctor.stdout)).toEqual({ ok: true, wallets: 3, violations: [] });
+    expect(JSON.parse(doctor.stdout)).toEqual({
+      ok: true,
+      wallets: 3,
+      violations: [],
+      reports: { parked: 0, dropped: { expired: 0, overLimit: 0 } },
+    });
   });
 
   it("(c2) kakao-channel add registers a verified channel; kakao-channel verify verifies one", async () => {
@@ -228,6 +233,9 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
       `VIOLATION ${acme.orgId}: balance 350.000001 differs from the ledger's sum 350.00`,
     ]);
     expect(lines).toContain("1 violations");
+    expect(lines).toContain(
+      "delivery reports for unknown messages: 0 waiting; dropped 0 after the window, 0 over an account's limit",
+    );
   });
 
   it("(i) doctor reports a data directory file that others may read", async () => {

@@ -172,8 +172,8 @@ export const commands = {
   },
 
   async doctor(db: Db) {
-    const { wallets, violations } = await runDoctor(db);
-    return { ok: violations.length === 0, wallets, violations };
+    const { wallets, violations, reports } = await runDoctor(db);
+    return { ok: violations.length === 0, wallets, violations, reports };
   },
 } satisfies Record<string, (db: Db, args: Args) => Promise<unknown>>;
 

@@ -16,7 +16,7 @@ import {
   type StartedRound,
 } from "../modules/dispatch/service.ts";
 import { createPoller } from "../modules/reconcile/service.ts";
-import { applyPendingReports } from "../modules/reports/service.ts";
+import { applyPendingReports, type ParkingPolicy } from "../modules/reports/service.ts";
 import { settleOnce } from "../modules/settlement/service.ts";
 import type { VendorDirectory } from "../modules/vendor-accounts/service.ts";
 import type { VendorAdapter, VendorName } from "../vendors/vendor.ts";
@@ -41,6 +41,8 @@ export interface DeliveryWorkerOptions {
   claimSize?: number;
   leaseMs?: number;
   breakerPolicy?: BreakerPolicy;
+  /** How long reports about unknown messages wait for them (default: DEFAULT_PARKING). */
+  reportParking?: ParkingPolicy;
 }
 
 const IDLE_MS = 1000;
@@ -140,7 +142,17 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
     intervalMs: IDLE_MS,
     logger,
     async tick() {
-      const round = await applyPendingReports(db, { now: now(), limit: APPLY_BATCH });
+      const round = await applyPendingReports(db, {
+        now: now(),
+        limit: APPLY_BATCH,
+        parking: options.reportParking,
+      });
+      if (round.expired > 0) {
+        logger.warn(
+          { reports: round.expired },
+          "delivery reports dropped: their message did not appear within the window",
+        );
+      }
       if (round.finals > 0) {
         bus.wake("settle");
         // A failed Alimtalk message may have queued its fallback.

@@ -7,6 +7,7 @@ export * from "./idempotency.ts";
 export * from "./messages.ts";
 export * from "./orgs.ts";
 export * from "./plans.ts";
+export * from "./reports.ts";
 export * from "./sandbox.ts";
 export * from "./senders.ts";
 export * from "./settings.ts";

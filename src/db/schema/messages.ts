@@ -28,7 +28,11 @@ const statusIs = (status: MessageStatus) => sql.raw(`status = ${sqlList([status]
 const isQueued = statusIs("queued");
 const isSending = statusIs("sending");
 const isSent = statusIs("sent");
-const isFinalUnsettled = sql.raw(`settled_at is null and status in (${sqlList(FINAL_STATUSES)})`);
+// Settlement's work: final messages, and messages captured when the vendor
+// accepted them (sent through an account their organization controls).
+const isUnsettled = sql.raw(
+  `settled_at is null and (status in (${sqlList(FINAL_STATUSES)}) or (status = 'sent' and capture_on_accept))`,
+);
 
 /**
  * One recipient of one campaign on one channel. Messages are also the work
@@ -37,7 +41,9 @@ const isFinalUnsettled = sql.raw(`settled_at is null and status in (${sqlList(FI
  * Alimtalk message handed over; a failed Alimtalk message that handed its
  * hold to its fallback keeps 0); `settled_at` is set exactly once, by
  * settlement, when the hold is captured (`price_charged`) or released
- * (`price_released`). `variables` are the
+ * (`price_released`): when the message is final, or — sent through a vendor
+ * account its organization controls (`capture_on_accept`) — as soon as the
+ * vendor has accepted it. `variables` are the
  * recipient's own; the campaign's shared template variables sit under them.
  */
 export const messages = pgTable(
@@ -61,11 +67,26 @@ export const messages = pgTable(
     priority: smallint("priority").notNull().default(1),
     /** The price of this message's own type: what delivery captures (never above the hold). */
     unitPrice: bigint("unit_price", { mode: "bigint" }).notNull(),
+    /**
+     * The price of this message's own type when it goes through a vendor account its
+     * organization controls (the plan's own-account prices); null: the same as unit_price.
+     */
+    unitPriceOwn: bigint("unit_price_own", { mode: "bigint" }),
     priceHeld: bigint("price_held", { mode: "bigint" }).notNull(),
     priceCharged: bigint("price_charged", { mode: "bigint" }).notNull().default(sql`0`),
     priceReleased: bigint("price_released", { mode: "bigint" }).notNull().default(sql`0`),
     /** Sent with the vendor's own fallback: the vendor, not us, sends the SMS if Alimtalk fails. */
     nativeFallback: boolean("native_fallback").notNull().default(false),
+    /**
+     * Sent through a vendor account that the platform does not own (the organization's own,
+     * or an ancestor's): whoever holds that account also holds its delivery reports, so the
+     * message is captured at `unit_price_own` when the vendor accepts it, and no later report
+     * releases it. Written with the vendor's acceptance (markSent), or at creation for a
+     * fallback the vendor sends itself through such an account.
+     */
+    captureOnAccept: boolean("capture_on_accept").notNull().default(false),
+    /** The campaign was canceled while this message was with the vendor or on its way there. */
+    inFlightAtCancel: boolean("in_flight_at_cancel").notNull().default(false),
     settledAt: timestamp("settled_at", { withTimezone: true }),
     runAt: timestamp("run_at", { withTimezone: true }).notNull(),
     /** Vendor calls made for this message (claims that called no vendor do not count). */
@@ -110,7 +131,7 @@ export const messages = pgTable(
     // The reconciler's: polls due, never polled (null, by sent_at) or due again
     // (by next_poll_at, which never passes the expiry, so expiry is a due poll).
     index("messages_poll_idx").on(t.nextPollAt, t.sentAt).where(isSent),
-    index("messages_settle_idx").on(t.id).where(isFinalUnsettled),
+    index("messages_settle_idx").on(t.id).where(isUnsettled),
     check("messages_status_check", sql`${t.status} in (${sql.raw(sqlList(MESSAGE_STATUSES))})`),
     check("messages_type_check", sql`${t.type} in ('alimtalk', 'sms', 'lms', 'mms')`),
     check(

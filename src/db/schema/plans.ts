@@ -1,7 +1,13 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
-/** A price list in micro-credits per message type. */
+/**
+ * A price list in micro-credits per message type. The `price_own_*` prices
+ * are for messages sent through a vendor account the organization controls
+ * (its own or an ancestor's, not the platform's): those are charged when the
+ * vendor accepts them, and may be priced apart (a platform fee rather than
+ * the carriage). Null: the same as the platform's price for that type.
+ */
 export const plans = pgTable(
   "plans",
   {
@@ -11,6 +17,10 @@ export const plans = pgTable(
     priceSms: bigint("price_sms", { mode: "bigint" }).notNull(),
     priceLms: bigint("price_lms", { mode: "bigint" }).notNull(),
     priceMms: bigint("price_mms", { mode: "bigint" }).notNull(),
+    priceOwnAlimtalk: bigint("price_own_alimtalk", { mode: "bigint" }),
+    priceOwnSms: bigint("price_own_sms", { mode: "bigint" }),
+    priceOwnLms: bigint("price_own_lms", { mode: "bigint" }),
+    priceOwnMms: bigint("price_own_mms", { mode: "bigint" }),
     isDefault: boolean("is_default").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

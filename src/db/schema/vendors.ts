@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import {
-  bigserial,
   check,
   index,
   integer,
@@ -9,7 +8,6 @@ import {
   primaryKey,
   text,
   timestamp,
-  uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { orgs } from "./orgs.ts";
 
@@ -41,39 +39,6 @@ export const vendorAccounts = pgTable(
       "vendor_accounts_vendor_check",
       sql`${t.vendor} in ('sandbox', 'solapi', 'nhn', 'aligo')`,
     ),
-  ],
-);
-
-/**
- * What vendors told us, stored once per (account, vendor message id, status)
- * and applied to messages in batches. A report whose message is not known
- * yet (its acceptance not recorded) stays unapplied and is tried again.
- */
-export const deliveryReports = pgTable(
-  "delivery_reports",
-  {
-    id: bigserial("id", { mode: "bigint" }).primaryKey(),
-    vendorAccountId: text("vendor_account_id").notNull(),
-    vendorMessageId: text("vendor_message_id").notNull(),
-    status: text("status").notNull(),
-    type: text("type").notNull(),
-    fallbackOf: text("fallback_of"),
-    errorCode: text("error_code"),
-    rawCode: text("raw_code"),
-    errorMessage: text("error_message"),
-    reportedAt: timestamp("reported_at", { withTimezone: true }).notNull(),
-    source: text("source").notNull(),
-    raw: jsonb("raw"),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    messageId: text("message_id"),
-    appliedAt: timestamp("applied_at", { withTimezone: true }),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex("delivery_reports_key").on(t.vendorAccountId, t.vendorMessageId, t.status),
-    index("delivery_reports_pending_idx").on(t.nextAttemptAt).where(sql`applied_at is null`),
-    index("delivery_reports_message_idx").on(t.messageId),
-    check("delivery_reports_status_check", sql`${t.status} in ('sent', 'delivered', 'failed')`),
   ],
 );
 

@@ -52,7 +52,12 @@ export async function lockCampaign(q: Queryable, id: string): Promise<CampaignRo
 }
 
 export interface CampaignTally {
-  counts: Record<MessageStatus, number> & { total: number; fallback: number };
+  counts: Record<MessageStatus, number> & {
+    total: number;
+    fallback: number;
+    /** Messages that were with the vendor, or on their way, when the campaign was canceled. */
+    inFlightAtCancel: number;
+  };
   held: bigint;
   charged: bigint;
   refunded: bigint;
@@ -64,12 +69,14 @@ export async function tallyCampaign(q: Queryable, campaignId: string): Promise<C
     status: MessageStatus;
     n: number;
     fallback: number;
+    inFlight: number;
     held: bigint;
     charged: bigint;
     refunded: bigint;
   }>(
     `select status, count(*)::int as n,
        count(*) filter (where fallback_of is not null)::int as fallback,
+       count(*) filter (where in_flight_at_cancel)::int as "inFlight",
        coalesce(sum(price_held) filter (where settled_at is null), 0)::bigint as held,
        coalesce(sum(price_charged), 0)::bigint as charged,
        coalesce(sum(price_released), 0)::bigint as refunded
@@ -87,6 +94,7 @@ export async function tallyCampaign(q: Queryable, campaignId: string): Promise<C
     canceled: 0,
     expired: 0,
     fallback: 0,
+    inFlightAtCancel: 0,
   };
   let held = 0n;
   let charged = 0n;
@@ -95,6 +103,7 @@ export async function tallyCampaign(q: Queryable, campaignId: string): Promise<C
     counts[row.status] += row.n;
     counts.total += row.n;
     counts.fallback += row.fallback;
+    counts.inFlightAtCancel += row.inFlight;
     held += row.held;
     charged += row.charged;
     refunded += row.refunded;
@@ -119,6 +128,9 @@ export interface MessageRow {
   priceCharged: bigint;
   priceReleased: bigint;
   settledAt: Date | null;
+  /** Charged when the vendor accepted it (sent through an account its organization controls). */
+  captureOnAccept: boolean;
+  inFlightAtCancel: boolean;
   /** The fallback message created when this one failed, if any. */
   fallbackId: string | null;
   /** The organization's time zone. */
@@ -137,6 +149,7 @@ const MESSAGE_COLUMNS = `id, org_id as "orgId", campaign_id as "campaignId", rec
   route_reason as "routeReason", attempts,
   price_held as "priceHeld", price_charged as "priceCharged",
   price_released as "priceReleased", settled_at as "settledAt",
+  capture_on_accept as "captureOnAccept", in_flight_at_cancel as "inFlightAtCancel",
   (select f.id from messages f where f.fallback_of = messages.id) as "fallbackId",
   (select o.timezone from orgs o where o.id = messages.org_id) as timezone,
   error_code as "errorCode", error_message as "errorMessage", created_at as "createdAt",

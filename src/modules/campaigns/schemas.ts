@@ -34,6 +34,11 @@ export const Campaign = Type.Object({
     canceled: count,
     expired: count,
     fallback: count,
+    inFlightAtCancel: Type.Integer({
+      minimum: 0,
+      description:
+        "Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried)",
+    }),
   }),
   cost: Type.Object({ held: Credits, charged: Credits, refunded: Credits }),
   metadata: Nullable(Type.Record(Type.String(), Type.Unknown())),
@@ -58,6 +63,13 @@ export const Message = Type.Object({
     charged: Credits,
     released: Credits,
     heldBy: Nullable(Type.String({ description: "The fallback message now holding this hold" })),
+    chargedOnAcceptance: Type.Boolean({
+      description:
+        "Sent through a vendor account the organization (or an ancestor) controls: charged when the vendor accepted it, whatever its reports say later; otherwise charged on delivery and released on failure",
+    }),
+  }),
+  inFlightAtCancel: Type.Boolean({
+    description: "Its campaign was canceled while it was with the vendor or on its way there",
   }),
   error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
   createdAt: IsoTime,

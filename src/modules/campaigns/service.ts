@@ -80,7 +80,14 @@ export interface MessageView {
     released: string;
     /** The fallback message a failed Alimtalk handed its hold to. */
     heldBy: string | null;
+    /**
+     * Charged when the vendor accepted it, because it went through a vendor account its
+     * organization (or an ancestor) controls; otherwise charged on delivery.
+     */
+    chargedOnAcceptance: boolean;
   };
+  /** Its campaign was canceled while it was with the vendor or on its way: it kept its outcome. */
+  inFlightAtCancel: boolean;
   error: { code: string; message: string } | null;
   createdAt: string;
   /** createdAt in the organization's time zone, with its offset. */
@@ -108,7 +115,9 @@ export function messageView(m: MessageRow): MessageView {
       charged: formatCredits(m.priceCharged),
       released: formatCredits(m.priceReleased),
       heldBy: holdMoved(m) ? m.fallbackId : null,
+      chargedOnAcceptance: m.captureOnAccept,
     },
+    inFlightAtCancel: m.inFlightAtCancel,
     error: m.errorCode ? { code: m.errorCode, message: m.errorMessage ?? "" } : null,
     createdAt: m.createdAt.toISOString(),
     createdAtLocal: formatLocalTime(m.createdAt, m.timezone),
@@ -122,9 +131,11 @@ export function messageView(m: MessageRow): MessageView {
  * A failed Alimtalk hands its whole hold to its fallback when the fallback is
  * created (messages/transitions.ts markFailed): from then on the fallback
  * holds, then captures or releases, that amount, and the Alimtalk holds 0.
+ * Not one charged on acceptance: it keeps (and captures) its own hold, and
+ * its fallback holds a new one.
  */
 function holdMoved(m: MessageRow): boolean {
-  return m.fallbackId !== null;
+  return m.fallbackId !== null && !m.captureOnAccept;
 }
 
 export async function getCampaign(
@@ -142,6 +153,12 @@ export async function getCampaign(
  * `canceled` and is settled, its hold released, in one transaction with one
  * ledger entry (releaseCanceled, once per campaign). Canceling again changes
  * nothing and succeeds; a completed campaign cannot be canceled.
+ *
+ * Messages with the vendor, or being handed to it, at that moment are counted
+ * in `counts.inFlightAtCancel` (and marked `inFlightAtCancel`): the vendor's
+ * answer decides them. Accepted, they keep their real outcome and are charged
+ * or released by it; a retryable failure cancels them instead of retrying
+ * (messages/transitions.ts), and the settler releases them.
  */
 export async function cancelCampaign(
   db: Db,

@@ -91,6 +91,8 @@ describe(`campaign views on ${engine}`, async () => {
       charged: "8.00",
       released: "7.00",
       heldBy: null,
+      // The platform's sandbox account: charged on delivery.
+      chargedOnAcceptance: false,
     });
     expect(byTo("+821000000004")[0]).toMatchObject({
       status: "sent",

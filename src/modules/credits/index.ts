@@ -1,4 +1,10 @@
 // The credits module as other modules see it: import it from here, never from its files.
-export { grantOpeningCredits, holdForCampaign, releaseCanceled, settleBatch } from "./movements.ts";
-export { findWallet } from "./queries.ts";
+export {
+  grantOpeningCredits,
+  holdForCampaign,
+  holdForFallbacks,
+  releaseCanceled,
+  settleBatch,
+} from "./movements.ts";
+export { findWallet, lockWallet } from "./queries.ts";
 export { isUniqueViolation } from "./service.ts";

@@ -6,6 +6,10 @@
 //   grant:key:{orgId}:{caller's key} an operator's grant with the caller's key, once per organization
 //   grant:{entry id}                 an operator's grant without a key
 //   hold:{campaignId}                a campaign's worst-case price, once at acceptance
+//   hold:fallback:{campaignId}:{batch}
+//                                    the holds of fallbacks whose Alimtalk was charged on
+//                                    acceptance; each fallback is funded once, by leaving
+//                                    `accepted`, in the same transaction
 //   capture|release:{campaignId}:{settlement batch}
 //                                    a settlement batch; each message is settled once
 //                                    by `settled_at`, in the same transaction
@@ -33,6 +37,30 @@ export function holdForCampaign(
     idempotencyKey: `hold:${hold.campaignId}`,
     campaignId: hold.campaignId,
   });
+}
+
+/**
+ * Holds the price of fallbacks created for Alimtalk messages that were
+ * charged when the vendor accepted them (their own hold is spent). The caller
+ * locked the wallet and checked that the amount is available; a wallet that
+ * cannot cover it then is a bug.
+ */
+export async function holdForFallbacks(
+  q: Queryable,
+  hold: { orgId: string; campaignId: string; amount: bigint; messages: number },
+): Promise<LedgerRow> {
+  const entry = await applyMovement(q, {
+    id: newId("led"),
+    orgId: hold.orgId,
+    kind: "hold",
+    balanceDelta: 0n,
+    heldDelta: hold.amount,
+    idempotencyKey: `hold:fallback:${hold.campaignId}:${newId("led")}`,
+    campaignId: hold.campaignId,
+    memo: `${hold.messages} fallback messages`,
+  });
+  if (!entry) throw new Error(`wallet of ${hold.orgId} cannot hold ${hold.amount}`);
+  return entry;
 }
 
 /** What one settlement batch settled for one campaign. */

@@ -105,6 +105,18 @@ export async function findWallet(q: Queryable, orgId: string): Promise<WalletRow
   return r.rows[0] ?? null;
 }
 
+/**
+ * The wallet, locked until the transaction ends: what is available then
+ * stays available for movements the caller makes in the same transaction.
+ */
+export async function lockWallet(q: Queryable, orgId: string): Promise<WalletRow | null> {
+  const r = await q.query<WalletRow>(
+    `select org_id as "orgId", balance, held from wallets where org_id = $1 for update`,
+    [orgId],
+  );
+  return r.rows[0] ?? null;
+}
+
 /** A page of ledger entries, newest first; `before` is the last id of the previous page. */
 export async function listLedger(
   q: Queryable,

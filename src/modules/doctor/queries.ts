@@ -35,9 +35,12 @@ export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
 
 /**
  * Messages whose settlement contradicts itself: charged while unsettled or
- * undelivered, settled while not final, or settled without accounting for
- * its whole hold (charged + released = held, unless a failed Alimtalk message
- * handed the hold to its fallback).
+ * undelivered (unless charged on acceptance), settled while not final (unless
+ * charged on acceptance and sent), charged on acceptance without having been
+ * sent, a fallback left waiting for its hold, or settled without accounting
+ * for its whole hold (charged + released = held, unless a failed Alimtalk
+ * message handed the hold to its fallback — one charged on acceptance never
+ * does).
  */
 export async function findInconsistentMessages(
   q: Queryable,
@@ -49,13 +52,19 @@ export async function findInconsistentMessages(
          case
            when m.settled_at is null and (m.price_charged <> 0 or m.price_released <> 0)
              then 'charged or released but not settled'
+           when m.status = 'accepted'
+             then 'created but neither funded nor refused'
+           when m.capture_on_accept and m.sent_at is null
+             then 'charged on acceptance but never sent'
            when m.settled_at is not null
                 and m.status not in ('delivered', 'failed', 'canceled', 'expired')
+                and not (m.status = 'sent' and m.capture_on_accept)
              then 'settled while ' || m.status
-           when m.price_charged <> 0 and m.status <> 'delivered'
+           when m.price_charged <> 0 and m.status <> 'delivered' and not m.capture_on_accept
              then 'charged although not delivered'
            when m.settled_at is not null and m.price_charged + m.price_released <> m.price_held
-                and not exists (select 1 from messages c where c.fallback_of = m.id)
+                and (m.capture_on_accept
+                     or not exists (select 1 from messages c where c.fallback_of = m.id))
              then 'settled without accounting for its whole hold'
          end as problem
        from messages m
@@ -65,4 +74,25 @@ export async function findInconsistentMessages(
     [limit],
   );
   return r.rows;
+}
+
+/** What became of delivery reports whose message was not known when they came. */
+export interface ReportParking {
+  /** Waiting now for their message to appear. */
+  parked: number;
+  /** Dropped so far, by reason (report_drops). */
+  dropped: { expired: bigint; overLimit: bigint };
+}
+
+export async function auditReportParking(q: Queryable): Promise<ReportParking> {
+  const r = await q.query<{ parked: number; expired: bigint; overLimit: bigint }>(
+    `select
+       (select count(*)::int from delivery_reports where applied_at is null) as parked,
+       coalesce((select sum(count) from report_drops where reason = 'expired'), 0)::bigint
+         as expired,
+       coalesce((select sum(count) from report_drops where reason = 'over_limit'), 0)::bigint
+         as "overLimit"`,
+  );
+  const row = r.rows[0]!;
+  return { parked: row.parked, dropped: { expired: row.expired, overLimit: row.overLimit } };
 }

@@ -1,6 +1,11 @@
 import type { Queryable } from "../../db/client.ts";
 import { formatCredits } from "../../domain/money.ts";
-import { auditWallets, findInconsistentMessages, type WalletAudit } from "./queries.ts";
+import {
+  auditReportParking,
+  auditWallets,
+  findInconsistentMessages,
+  type WalletAudit,
+} from "./queries.ts";
 
 export interface Violation {
   orgId?: string;
@@ -31,13 +36,33 @@ export function checkWallet(w: WalletAudit): Violation[] {
   return out;
 }
 
-export async function runDoctor(
-  q: Queryable,
-): Promise<{ wallets: number; violations: Violation[] }> {
+export interface DoctorReport {
+  wallets: number;
+  violations: Violation[];
+  /**
+   * Delivery reports whose message was unknown when they came: parked now,
+   * and dropped so far (after ALIMI_UNKNOWN_REPORT_WINDOW, or over an
+   * account's ALIMI_UNKNOWN_REPORT_LIMIT). Not violations: what vendors sent.
+   */
+  reports: { parked: number; dropped: { expired: number; overLimit: number } };
+}
+
+export async function runDoctor(q: Queryable): Promise<DoctorReport> {
   const wallets = await auditWallets(q);
   const violations = wallets.flatMap(checkWallet);
   for (const m of await findInconsistentMessages(q, 100)) {
     violations.push({ messageId: m.id, problem: m.problem });
   }
-  return { wallets: wallets.length, violations };
+  const parking = await auditReportParking(q);
+  return {
+    wallets: wallets.length,
+    violations,
+    reports: {
+      parked: parking.parked,
+      dropped: {
+        expired: Number(parking.dropped.expired),
+        overLimit: Number(parking.dropped.overLimit),
+      },
+    },
+  };
 }

@@ -1,9 +1,11 @@
 // The messages module as other modules see it: import it from here, never from its files.
+export { failMessages, fundFallbacks } from "./fallback-holds.ts";
 export {
   type Accepted,
   type ClaimedMessage,
   cancelPendingMessages,
   claimMessages,
+  type FailedMessages,
   type Failure,
   markExpired,
   markFailed,
@@ -13,4 +15,5 @@ export {
   type Retry,
   requeueExpiredLeases,
   type Settled,
+  type UnfundedFallback,
 } from "./transitions.ts";

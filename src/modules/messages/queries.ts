@@ -58,6 +58,7 @@ const MESSAGE_COPY_COLUMNS = [
   "fallback_type",
   "priority",
   "unit_price",
+  "unit_price_own",
   "price_held",
 ] as const;
 
@@ -78,7 +79,10 @@ export async function copyMessages(
     status: MessageStatus;
     runAt: Date;
     messages: readonly PlannedMessage[];
+    /** What each type is captured at on delivery through the platform's accounts. */
     prices: Prices;
+    /** What each type is captured at when sent through an account the organization controls. */
+    ownPrices: Prices;
     priority: 0 | 1;
     /** What a message stores of its variables: the recipient's own (the shared ones are on the campaign). */
     variablesOf: (message: PlannedMessage) => Record<string, string> | null | undefined;
@@ -90,12 +94,14 @@ export async function copyMessages(
   // only its own fields are, and only free text needs escaping (ids, E.164
   // numbers, types and prices cannot hold a tab or a backslash).
   const shared = copyLine([orgId, campaignId, status, runAt]).slice(0, -1);
-  const price = {
-    alimtalk: String(batch.prices.alimtalk),
-    sms: String(batch.prices.sms),
-    lms: String(batch.prices.lms),
-    mms: String(batch.prices.mms),
-  };
+  const priceText = (prices: Prices) => ({
+    alimtalk: String(prices.alimtalk),
+    sms: String(prices.sms),
+    lms: String(prices.lms),
+    mms: String(prices.mms),
+  });
+  const price = priceText(batch.prices);
+  const ownPrice = priceText(batch.ownPrices);
   const NULL = "\\N";
   function* chunks() {
     for (let start = 0; start < messages.length; start += COPY_CHUNK) {
@@ -109,7 +115,7 @@ export async function copyMessages(
           m.name === null ? NULL : escapeCopyText(m.name)
         }\t${variables === null ? NULL : escapeCopyText(variables)}\t${m.type}\t${
           m.fallbackType ?? NULL
-        }\t${batch.priority}\t${price[m.type]}\t${m.held}\n`;
+        }\t${batch.priority}\t${price[m.type]}\t${ownPrice[m.type]}\t${m.held}\n`;
       }
       yield text;
     }

@@ -110,7 +110,9 @@ async function planForOrg(q: Queryable, orgId: string, input: SendRequest, now: 
   const template = code ? await findTemplateByCode(q, orgId, code) : null;
   const images = await findOrgImages(q, orgId, input.imageIds ?? []);
   if (!prices) throw new AppError("NOT_FOUND", "organization not found");
-  const plan = planSend(input, { now, prices, senders, template, images });
+  // Held at the dearer of the platform's and the own-account price: which kind
+  // of account sends each message is known only at dispatch.
+  const plan = planSend(input, { now, prices: prices.hold, senders, template, images });
   if (!plan.ok) {
     throw new AppError("VALIDATION_FAILED", describeErrors(plan.errors.length, plan.rejected), {
       details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
@@ -223,7 +225,8 @@ export async function acceptSend(
       status: "queued",
       runAt: plan.sendAt ?? now,
       messages: plan.messages,
-      prices,
+      prices: prices.platform,
+      ownPrices: prices.own,
       priority: plan.messages.length === 1 ? 0 : 1,
       variablesOf: (m) => input.recipients[m.index]?.variables,
     });

@@ -23,13 +23,62 @@ export async function ensureDefaultPlan(q: Queryable, id: string): Promise<strin
   return existing.rows[0]!.id;
 }
 
-/** The prices an organization pays: those of its plan. */
-export async function findOrgPrices(q: Queryable, orgId: string): Promise<Prices | null> {
-  const r = await q.query<{ alimtalk: bigint; sms: bigint; lms: bigint; mms: bigint }>(
-    `select p.price_alimtalk as alimtalk, p.price_sms as sms, p.price_lms as lms, p.price_mms as mms
+/** What an organization pays per message type, by the kind of vendor account that sends. */
+export interface OrgPrices {
+  /** Through the platform's vendor accounts: charged on delivery. */
+  platform: Prices;
+  /** Through an account the organization controls: charged when the vendor accepts it. */
+  own: Prices;
+  /**
+   * What acceptance holds per type: the dearer of the two, since which kind of
+   * account sends a message is known only when it is dispatched (routing can
+   * change, failover can switch), and a capture never exceeds the hold.
+   */
+  hold: Prices;
+}
+
+/**
+ * The prices of an organization's plan. An own-account price left unset is
+ * the platform's price for that type.
+ */
+export async function findOrgPrices(q: Queryable, orgId: string): Promise<OrgPrices | null> {
+  const r = await q.query<{
+    alimtalk: bigint;
+    sms: bigint;
+    lms: bigint;
+    mms: bigint;
+    ownAlimtalk: bigint;
+    ownSms: bigint;
+    ownLms: bigint;
+    ownMms: bigint;
+  }>(
+    `select p.price_alimtalk as alimtalk, p.price_sms as sms, p.price_lms as lms, p.price_mms as mms,
+       coalesce(p.price_own_alimtalk, p.price_alimtalk) as "ownAlimtalk",
+       coalesce(p.price_own_sms, p.price_sms) as "ownSms",
+       coalesce(p.price_own_lms, p.price_lms) as "ownLms",
+       coalesce(p.price_own_mms, p.price_mms) as "ownMms"
      from orgs o join plans p on p.id = o.plan_id
      where o.id = $1`,
     [orgId],
   );
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  if (!row) return null;
+  const platform: Prices = { alimtalk: row.alimtalk, sms: row.sms, lms: row.lms, mms: row.mms };
+  const own: Prices = {
+    alimtalk: row.ownAlimtalk,
+    sms: row.ownSms,
+    lms: row.ownLms,
+    mms: row.ownMms,
+  };
+  const dearer = (a: bigint, b: bigint) => (a > b ? a : b);
+  return {
+    platform,
+    own,
+    hold: {
+      alimtalk: dearer(platform.alimtalk, own.alimtalk),
+      sms: dearer(platform.sms, own.sms),
+      lms: dearer(platform.lms, own.lms),
+      mms: dearer(platform.mms, own.mms),
+    },
+  };
 }

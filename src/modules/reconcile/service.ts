@@ -14,6 +14,7 @@ import { expiresAt, nextPollAt, type PollSchedule } from "../../domain/poll-sche
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import { markExpired } from "../messages/index.ts";
 import { type IngestResult, ingestReports } from "../reports/index.ts";
+import { completeSettledCampaigns } from "../settlement/index.ts";
 import type { VendorDirectory } from "../vendor-accounts/index.ts";
 import { claimDuePolls, type DuePoll, schedulePolls } from "./queries.ts";
 
@@ -159,11 +160,16 @@ export function createPoller(deps: PollerDeps): Poller {
       });
       // A poll is never scheduled past the expiry: one due then is the expiry.
       const isExpired = (m: DuePoll) => expiresAt(m.sentAt, schedule).getTime() <= now.getTime();
-      const expired = await markExpired(
-        db,
-        claimed.filter(isExpired).map((m) => m.id),
-        now,
-      );
+      const expiring = claimed.filter(isExpired).map((m) => m.id);
+      const expired =
+        expiring.length === 0
+          ? 0
+          : await db.tx(async (q) => {
+              const n = await markExpired(q, expiring, now);
+              // Those charged on acceptance were settled already: their campaign may be done.
+              await completeSettledCampaigns(q, expiring, now);
+              return n;
+            });
       const due = claimed.filter((m) => !isExpired(m));
       const byAccount = new Map<string, DuePoll[]>();
       for (const m of due) {

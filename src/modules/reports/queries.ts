@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
+import type { ReportDropReason } from "../../db/schema/reports.ts";
 import type { DeliveryReport } from "../../vendors/vendor.ts";
 
 /**
@@ -61,6 +62,9 @@ export interface PendingReport {
   rawCode: string | null;
   errorMessage: string | null;
   reportedAt: Date;
+  receivedAt: Date;
+  /** Looks so far that found its message unknown. */
+  checks: number;
 }
 
 /** Locks a batch of reports not yet applied (other appliers skip them). */
@@ -71,7 +75,8 @@ export async function claimPendingReports(
   const r = await q.query<PendingReport>(
     `select id, vendor_account_id as "vendorAccountId", vendor_message_id as "vendorMessageId",
        status, fallback_of as "fallbackOf", error_code as "errorCode", raw_code as "rawCode",
-       error_message as "errorMessage", reported_at as "reportedAt"
+       error_message as "errorMessage", reported_at as "reportedAt",
+       received_at as "receivedAt", checks
      from delivery_reports
      where applied_at is null and next_attempt_at <= $1
      order by id
@@ -149,11 +154,77 @@ export async function markReportsApplied(
   );
 }
 
-/** Reports whose message is not known yet wait and are tried again. */
-export async function deferReports(q: Queryable, ids: bigint[], until: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await q.query("update delivery_reports set next_attempt_at = $2 where id = any($1::bigint[])", [
-    ids,
-    until,
+/**
+ * Parked reports whose message is still unknown: looked at again at their
+ * own time (domain/report-parking.ts), one update per look, not per tick.
+ */
+export async function deferReports(
+  q: Queryable,
+  items: { id: bigint; checks: number; nextAttemptAt: Date }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await q.query(
+    `update delivery_reports r set checks = u.checks, next_attempt_at = u.next_at
+     from unnest($1::bigint[], $2::int[], $3::timestamptz[]) as u(id, checks, next_at)
+     where r.id = u.id`,
+    [items.map((i) => i.id), items.map((i) => i.checks), items.map((i) => i.nextAttemptAt)],
+  );
+}
+
+/** Deletes parked reports whose window is over; returns how many per account. */
+export async function deleteReports(
+  q: Queryable,
+  ids: bigint[],
+): Promise<{ vendorAccountId: string; n: number }[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ vendorAccountId: string; n: number }>(
+    `with d as (
+       delete from delivery_reports where id = any($1::bigint[]) and applied_at is null
+       returning vendor_account_id
+     )
+     select vendor_account_id as "vendorAccountId", count(*)::int as n
+     from d group by vendor_account_id`,
+    [ids],
+  );
+  return r.rows;
+}
+
+/** Counts reports dropped without being applied: one counter per (account, reason). */
+export async function countDroppedReports(
+  q: Queryable,
+  options: { reason: ReportDropReason; drops: { vendorAccountId: string; n: number }[]; now: Date },
+): Promise<void> {
+  const drops = options.drops.filter((d) => d.n > 0);
+  if (drops.length === 0) return;
+  await q.query(
+    `insert into report_drops (vendor_account_id, reason, count, last_at)
+     select u.account, $3, u.n, $4 from unnest($1::text[], $2::bigint[]) as u(account, n)
+     on conflict (vendor_account_id, reason)
+     do update set count = report_drops.count + excluded.count, last_at = excluded.last_at`,
+    [drops.map((d) => d.vendorAccountId), drops.map((d) => d.n), options.reason, options.now],
+  );
+}
+
+/**
+ * How many reports an account has parked, counted up to `limit`, under a
+ * transaction-scoped lock of the account's parking: two deliveries for one
+ * account count and park one after the other, so together they cannot go
+ * past the limit. Taken only by deliveries that have something to park.
+ */
+export async function countParkedReports(
+  q: Queryable,
+  options: { vendorAccountId: string; limit: number },
+): Promise<number> {
+  await q.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [
+    `alimi:parked-reports:${options.vendorAccountId}`,
   ]);
+  const r = await q.query<{ n: number }>(
+    `select count(*)::int as n from (
+       select 1 from delivery_reports
+       where vendor_account_id = $1 and applied_at is null
+       limit $2
+     ) parked`,
+    [options.vendorAccountId, options.limit],
+  );
+  return r.rows[0]?.n ?? 0;
 }

@@ -5,13 +5,15 @@ import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { VendorAdapter, VendorName } from "../../vendors/vendor.ts";
 import type { VendorDirectory } from "../vendor-accounts/index.ts";
-import { type IngestResult, ingestReports } from "./service.ts";
+import { type IngestResult, ingestReports, type ParkingPolicy } from "./service.ts";
 
 export interface ReportRouteDeps {
   db: Db;
   directory: VendorDirectory;
   adapters: Record<VendorName, VendorAdapter | undefined>;
   now: () => Date;
+  /** How long, and how many, reports about unknown messages may wait (default: DEFAULT_PARKING). */
+  parking?: ParkingPolicy;
   /** Called once reports are stored, to wake the settler and the applier. */
   onIngested: (result: IngestResult) => void;
 }
@@ -23,6 +25,9 @@ const REPORT_BODY_LIMIT = 16 * 1024 * 1024;
  * Inbound delivery reports: verified by the account's vendor adapter against
  * the exact bytes received, stored once each (and applied where their
  * message is known) in one transaction, and answered 200 once durable.
+ * Reports about unknown messages beyond the account's parking limit are
+ * dropped and counted, and still answered 200 (`dropped` says how many):
+ * a vendor would retry a refusal, which would only bring them again.
  */
 export async function reportRoutes(app: App, deps: ReportRouteDeps) {
   await app.register(async (scope) => {
@@ -54,9 +59,12 @@ export async function reportRoutes(app: App, deps: ReportRouteDeps) {
         source: "webhook",
         reports: parsed.reports,
         now: deps.now(),
+        parking: deps.parking,
       });
       deps.onIngested(result);
-      return reply.status(200).send({ received: result.received, stored: result.stored });
+      return reply
+        .status(200)
+        .send({ received: result.received, stored: result.stored, dropped: result.dropped });
     };
     const schema = { hide: true } as const;
     scope.post("/webhooks/vendors/:accountId", { schema }, handler);

@@ -1,2 +1,2 @@
 // The settlement module as other modules see it: import it from here, never from its files.
-export { settleFinalMessages } from "./queries.ts";
+export { completeSettledCampaigns, settleFinalMessages } from "./queries.ts";

@@ -8,14 +8,23 @@ const FINAL_LIST = sqlList(FINAL_STATUSES);
 const IN_FLIGHT_LIST = sqlList(IN_FLIGHT_STATUSES);
 
 /**
- * Settles messages that reached a final status, in one statement: delivered
- * captures its own type's price (never more than its hold), anything else
- * releases the hold (a failed Alimtalk message that handed its hold to its
- * fallback holds nothing: it settles with nothing to charge or release).
+ * Settles messages in one statement: those that reached a final status, and
+ * those charged on acceptance (sent through a vendor account their
+ * organization controls) as soon as the vendor has accepted them.
+ *
+ * - Charged on acceptance: captures its own-account price (never more than
+ *   its hold), whatever status it has reached by now: a "failed" from the
+ *   account's holder releases nothing.
+ * - Otherwise delivered captures its own type's price (never more than its
+ *   hold), and anything else releases the hold (a failed Alimtalk message
+ *   that handed its hold to its fallback holds nothing: it settles with
+ *   nothing to charge or release).
+ *
  * This is the one statement that writes `settled_at`, and only where it was
- * null: no message is settled twice. Either up to `limit` of any campaign
- * (the settler), or every canceled message of one campaign (a cancel, in its
- * own transaction). Returns the sums per campaign for the ledger.
+ * null: no message is settled twice, whichever of the two ways it comes.
+ * Either up to `limit` of any campaign (the settler), or every canceled
+ * message of one campaign (a cancel, in its own transaction). Returns the sums
+ * per campaign for the ledger.
  */
 export async function settleFinalMessages(
   q: Queryable,
@@ -26,17 +35,24 @@ export async function settleFinalMessages(
   const r = await q.query<Settled>(
     `with s as (
        select id from messages
-       where settled_at is null and status in (${FINAL_LIST})
+       where settled_at is null
+         and (status in (${FINAL_LIST}) or (status = 'sent' and capture_on_accept))
          and ($3::text is null or (campaign_id = $3 and status = 'canceled'))
        limit $2
        for update skip locked
      ),
+     priced as (
+       select m.id,
+         case when m.capture_on_accept then least(coalesce(m.unit_price_own, m.unit_price), m.price_held)
+              when m.status = 'delivered' then least(m.unit_price, m.price_held)
+              else 0 end as charge
+       from messages m join s on s.id = m.id
+     ),
      u as (
        update messages m set settled_at = $1,
-         price_charged = case when m.status = 'delivered' then least(m.unit_price, m.price_held) else 0 end,
-         price_released = m.price_held
-           - case when m.status = 'delivered' then least(m.unit_price, m.price_held) else 0 end
-       from s where m.id = s.id
+         price_charged = priced.charge,
+         price_released = m.price_held - priced.charge
+       from priced where m.id = priced.id
        returning m.org_id, m.campaign_id, m.price_charged, m.price_released
      )
      select org_id as "orgId", campaign_id as "campaignId", count(*)::int as messages,
@@ -68,4 +84,29 @@ export async function completeCampaigns(q: Queryable, ids: string[], now: Date):
     [ids, now],
   );
   return r.rows.map((row) => row.id);
+}
+
+/**
+ * Completes the campaigns of these messages (just made final) that are done,
+ * for messages settled before they were final: charged on acceptance, they
+ * were settled when the vendor took them, so no later settlement batch comes
+ * to complete their campaign. Callers run it in the transaction that made the
+ * messages final; a campaign with anything still open is left to the settler.
+ */
+export async function completeSettledCampaigns(
+  q: Queryable,
+  messageIds: string[],
+  now: Date,
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const r = await q.query<{ campaignId: string }>(
+    `select distinct campaign_id as "campaignId" from messages
+     where id = any($1::text[]) and settled_at is not null and capture_on_accept`,
+    [messageIds],
+  );
+  return completeCampaigns(
+    q,
+    r.rows.map((row) => row.campaignId),
+    now,
+  );
 }
