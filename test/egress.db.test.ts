@@ -4,6 +4,9 @@
 // was saved; redirects are not followed; a connection test never repeats
 // what the remote server said. Every server here is on 127.0.0.1 and the
 // names the tests use resolve through the test's own resolver.
+// Sandbox accounts get credentials issued by Alimi and are saved before their
+// connection test runs: a failed test shows in POST /test, not as a refusal.
+// Their settings are checked before anything is saved, like every vendor's.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +15,7 @@ import type { Resolver } from "../src/lib/egress.ts";
 import { createSecretBox } from "../src/lib/secret-box.ts";
 import { replaceRouting } from "../src/modules/routing/queries.ts";
 import { insertVendorAccount } from "../src/modules/vendor-accounts/queries.ts";
+import { issueSandboxCredentials } from "../src/modules/vendor-accounts/sandbox.ts";
 import { createSendingOrg, createTestApp } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
@@ -61,8 +65,9 @@ describe(`vendor URLs on a server that allows no host, on ${engine}`, async () =
   const shop = await createSendingOrg(db, { credits: 1000 });
   const fake = await startFake(balance);
 
+  // The sandbox issues its own: a sandbox account names none.
   const credentials = {
-    sandbox: { apiKey: "key-0123456789" },
+    sandbox: undefined,
     solapi: { apiKey: "NCSKEY", apiSecret: "secret" },
     nhn: { smsAppKey: "app", smsSecretKey: "secret" },
     aligo: { apiKey: "key", userId: "user" },
@@ -130,7 +135,7 @@ describe(`the built-in sandbox on a server that allows no host, on ${engine}`, a
       method: "POST",
       url: "/v1/vendor-accounts",
       headers: shop.auth,
-      payload: { vendor: "sandbox", name: "Own sandbox", credentials: { apiKey: "key-012345" } },
+      payload: { vendor: "sandbox", name: "Own sandbox" },
     });
     expect(own.statusCode).toBe(201);
     const res = await app.inject({
@@ -157,7 +162,6 @@ describe(`the built-in sandbox on a server that allows no host, on ${engine}`, a
       payload: {
         vendor: "sandbox",
         name: "Written",
-        credentials: { apiKey: "key-012345" },
         settings: { baseUrl: pipeline.url },
       },
     });
@@ -182,23 +186,24 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
   });
   const { app, db } = pipeline;
   const shop = await createSendingOrg(db, { credits: 1000 });
-  const create = (settings: Record<string, unknown>, vendor = "sandbox", creds?: object) =>
+  /** A sandbox account unless another vendor (with its credentials) is named. */
+  const create = (settings: Record<string, unknown>, vendor = "sandbox", credentials?: object) =>
     app.inject({
       method: "POST",
       url: "/v1/vendor-accounts",
       headers: shop.auth,
-      payload: {
-        vendor,
-        name: "override",
-        credentials: creds ?? { apiKey: "key-0123456789" },
-        settings,
-      },
+      payload: { vendor, name: "override", ...(credentials ? { credentials } : {}), settings },
     });
+  /** A saved account's connection test, run again. */
+  const retest = (id: string) =>
+    app.inject({ method: "POST", url: `/v1/vendor-accounts/${id}/test`, headers: shop.auth });
 
   it("saves an override whose host is allowed, over http", async () => {
     const fake = await startFake(balance);
     const res = await create({ baseUrl: fake.url });
     expect(res.statusCode).toBe(201);
+    // Tested right after saving, at the allowed override.
+    expect(res.json().lastTestedAt).not.toBeNull();
     expect(fake.received).toEqual(["GET /sandbox/v1/balance"]);
   });
 
@@ -250,24 +255,44 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
     ]);
   });
 
-  it("does not follow a redirect from an allowed host to one that is not", async () => {
+  it("does not follow a redirect from an allowed host to one that is not, at save", async () => {
     const internal = await startFake(balance);
-    const redirecting = await startFake((_req, res) =>
-      res
-        .writeHead(302, { location: `http://localhost:${internal.port}/sandbox/v1/balance` })
-        .end(),
+    const redirecting = await startFake((req, res) =>
+      res.writeHead(302, { location: `http://localhost:${internal.port}${req.url}` }).end(),
     );
-    const res = await create({ baseUrl: redirecting.url });
+    const res = await create({ baseUrl: redirecting.url }, "solapi", {
+      apiKey: "k",
+      apiSecret: "s",
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([
       {
         path: "/credentials",
         code: "CREDENTIALS_REJECTED",
         message:
-          "the sandbox answered with a redirect (HTTP 302), which is not followed: check the account's URL settings",
+          "SOLAPI answered with a redirect (HTTP 302), which is not followed: check the account's URL settings",
       },
     ]);
-    expect(redirecting.received).toEqual(["GET /sandbox/v1/balance"]);
+    expect(redirecting.received).toEqual(["GET /cash/v1/balance"]);
+    expect(internal.received).toEqual([]);
+  });
+
+  it("does not follow a redirect in a sandbox account's connection test", async () => {
+    const internal = await startFake(balance);
+    const redirecting = await startFake((req, res) =>
+      res.writeHead(302, { location: `http://localhost:${internal.port}${req.url}` }).end(),
+    );
+    const saved = await create({ baseUrl: redirecting.url });
+    // Saved first, tested right after: the failed test leaves it untested.
+    expect(saved.statusCode).toBe(201);
+    expect(saved.json().lastTestedAt).toBeNull();
+    const test = await retest(saved.json().id);
+    expect(test.json()).toMatchObject({
+      ok: false,
+      message:
+        "the sandbox answered with a redirect (HTTP 302), which is not followed: check the account's URL settings",
+    });
+    expect(redirecting.received).toEqual(["GET /sandbox/v1/balance", "GET /sandbox/v1/balance"]);
     expect(internal.received).toEqual([]);
   });
 
@@ -289,7 +314,7 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
       });
     });
     const accounts = {
-      sandbox: { settings: { baseUrl: talkative.url }, credentials: { apiKey: "key-0123456789" } },
+      sandbox: { settings: { baseUrl: talkative.url }, credentials: undefined },
       solapi: {
         settings: { baseUrl: talkative.url },
         credentials: { apiKey: "k", apiSecret: "s" },
@@ -308,8 +333,18 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
       mode = status as 401 | 500;
       for (const [vendor, a] of Object.entries(accounts)) {
         const res = await create(a.settings, vendor, a.credentials);
-        expect(res.statusCode, vendor).toBe(400);
         expect(res.body, vendor).not.toContain(LEAK);
+        if (vendor === "sandbox") {
+          // Saved first; its test, run again, says what happened.
+          expect(res.statusCode, vendor).toBe(201);
+          expect(res.json().lastTestedAt, vendor).toBeNull();
+          const test = await retest(res.json().id);
+          expect(test.json().ok, vendor).toBe(false);
+          expect(test.body, vendor).not.toContain(LEAK);
+          expect(test.json().message, vendor).toMatch(/\(HTTP \d{3}\)$/);
+          continue;
+        }
+        expect(res.statusCode, vendor).toBe(400);
         expect(res.json().error.details[0].message, vendor).toMatch(/\(HTTP \d{3}\)$/);
       }
     });
@@ -329,11 +364,7 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
       const saved = await create(accounts.sandbox.settings);
       expect(saved.statusCode).toBe(201);
       mode = 500;
-      const test = await app.inject({
-        method: "POST",
-        url: `/v1/vendor-accounts/${saved.json().id}/test`,
-        headers: shop.auth,
-      });
+      const test = await retest(saved.json().id);
       expect(test.json()).toMatchObject({
         ok: false,
         message: "the sandbox is unavailable (HTTP 500)",
@@ -346,13 +377,14 @@ describe(`vendor URLs on a server that allows 127.0.0.1, on ${engine}`, async ()
     const target = await startFake(balance);
     const org = await createSendingOrg(db, { credits: 1000, name: "Rebound" });
     // Saved behind the API's back (or when the name still pointed elsewhere).
+    const id = `vac_${randomBytes(6).toString("hex")}`;
     const account = await insertVendorAccount(db, {
-      id: `vac_${randomBytes(6).toString("hex")}`,
+      id,
       orgId: org.orgId,
       vendor: "sandbox",
       name: "rebound",
       settings: { baseUrl: `https://vendor.internal.test:${target.port}` },
-      credentialsEnc: box.seal(JSON.stringify({ apiKey: "key-0123456789" })),
+      credentialsEnc: box.seal(JSON.stringify(issueSandboxCredentials(id))),
       webhookSecretEnc: box.seal("secret"),
     });
     await replaceRouting(db, org.orgId, [

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSecretBox } from "../src/lib/secret-box.ts";
 import { replaceRouting } from "../src/modules/routing/queries.ts";
 import { insertVendorAccount } from "../src/modules/vendor-accounts/queries.ts";
+import { issueSandboxCredentials } from "../src/modules/vendor-accounts/sandbox.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline } from "./pipeline.ts";
@@ -59,19 +60,24 @@ describe(`a silent vendor of one tenant on ${engine}`, async () => {
   const { app, db } = pipeline;
   const silent = await startSilentVendor();
 
-  /** An account of the organization's own, saved behind the API's back (as before the cap). */
-  const ownAccount = async (orgId: string, settings: Record<string, unknown>) =>
-    (
-      await insertVendorAccount(db, {
-        id: `vac_${randomBytes(6).toString("hex")}`,
-        orgId,
-        vendor: "sandbox",
-        name: "own",
-        settings,
-        credentialsEnc: box.seal(JSON.stringify({ apiKey: "own-key-0123456789" })),
-        webhookSecretEnc: box.seal(randomBytes(24).toString("base64url")),
-      })
-    ).id;
+  /**
+   * A sandbox account of the organization's own, saved behind the API's back
+   * (as before the cap), with the key the sandbox issues: the built-in
+   * sandbox answers only its accounts' own keys.
+   */
+  const ownAccount = async (orgId: string, settings: Record<string, unknown>) => {
+    const id = `vac_${randomBytes(6).toString("hex")}`;
+    await insertVendorAccount(db, {
+      id,
+      orgId,
+      vendor: "sandbox",
+      name: "own",
+      settings,
+      credentialsEnc: box.seal(JSON.stringify(issueSandboxCredentials(id))),
+      webhookSecretEnc: box.seal(randomBytes(24).toString("base64url")),
+    });
+    return id;
+  };
   const sendOne = async (auth: { authorization: string }, to: string) => {
     const res = await app.inject({
       method: "POST",

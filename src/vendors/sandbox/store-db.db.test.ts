@@ -3,10 +3,12 @@
 // knows what the old one accepted, answers polls from it, and POSTs the
 // reports the old one still owed, each until the webhook acknowledges it —
 // or until the attempt limit, after which the rows are gone, not retried.
+// Each test's sandboxes are closed when it ends: every open sandbox delivers
+// from the same table, with its own backoff and attempt limit.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createTestDb, engine } from "../../../test/db.ts";
 import type { DeliveryReport } from "../vendor.ts";
 import { fixedSandboxAccounts } from "./accounts.ts";
@@ -17,24 +19,30 @@ import type { CheckedMessage, WireSendResponse } from "./wire.ts";
 
 const SECRET = "whsec_store_test";
 
-/** A webhook that verifies every POST and answers with the scripted statuses, then 200. */
+/**
+ * A webhook that verifies every POST and answers with the scripted statuses,
+ * then 200. A scripted promise holds its POST until it resolves to a status.
+ */
 async function startWebhook() {
   const hook = {
     url: "",
+    /** POSTs received, answered or not yet. */
+    arrived: 0,
     statuses: [] as number[],
     reports: [] as DeliveryReport[],
-    script: [] as number[],
+    script: [] as (number | Promise<number>)[],
   };
   const server = createServer((req, res) => {
+    hook.arrived++;
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
       const parsed = parseSandboxReports(
         { webhookSecret: SECRET },
         { headers: req.headers, rawBody: Buffer.concat(chunks), pathToken: null },
         new Date(),
       );
-      const status = parsed.ok ? (hook.script.shift() ?? 200) : parsed.status;
+      const status = parsed.ok ? await (hook.script.shift() ?? 200) : parsed.status;
       hook.statuses.push(status);
       if (parsed.ok && status === 200) hook.reports.push(...parsed.reports);
       res.writeHead(status).end();
@@ -85,8 +93,8 @@ describe(`the sandbox's database store on ${engine}`, async () => {
     { id: "vac_down", apiKey: "key_down", webhookUrl: failing.url, signingSecret: SECRET },
   ]);
   const open: Sandbox[] = [];
-  afterAll(async () => {
-    for (const s of open) await s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
   });
   const start = (delayMs: number, retryMs = 20, attempts = 8) => {
     const sandbox = createSandbox({
@@ -158,23 +166,30 @@ describe(`the sandbox's database store on ${engine}`, async () => {
   });
 
   it("POSTs a report again until the webhook answers 2xx, then never again", async () => {
-    // Retries 0.5 s and 1 s apart: time to see the report still owed in between.
-    const sandbox = start(0, 500);
-    hook.script.push(500, 503);
+    const sandbox = start(0);
+    const before = hook.arrived;
+    // Refused twice; the third POST waits for the test's answer.
+    let answer: (status: number) => void = () => {};
+    hook.script.push(
+      500,
+      503,
+      new Promise<number>((resolve) => {
+        answer = resolve;
+      }),
+    );
     await send(sandbox, "vac_a", [sms("msg_retry_1")]);
-    // Twice refused: still owed, with the failed attempts counted.
-    await expect
-      .poll(async () =>
-        (
-          await db.query<{ attempts: number }>(
-            "select attempts from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
-          )
-        ).rows.map((r) => r.attempts),
-      )
-      .toEqual([2]);
+    await expect.poll(() => hook.arrived - before, { timeout: 10_000 }).toBe(3);
+    // Twice refused, the third attempt not answered yet: still owed, with the failed attempts counted.
+    const owed = await db.query<{ attempts: number }>(
+      "select attempts from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
+    );
+    expect(owed.rows.map((r) => r.attempts)).toEqual([2]);
+    answer(200);
     await sandbox.settled();
     expect(hook.statuses.slice(-3)).toEqual([500, 503, 200]);
     expect(hook.reports.filter((r) => r.messageId === "msg_retry_1")).toHaveLength(1);
+    expect(sandbox.stats().reports).toMatchObject({ delivered: 1, gaveUp: 0, pending: 0 });
+    expect(hook.arrived - before).toBe(3);
     // Acknowledged: owed no more.
     const rows = await db.query(
       "select id from sandbox_reports where report::jsonb->>'customId' = 'msg_retry_1'",
