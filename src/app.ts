@@ -200,7 +200,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         orgRoutes(app, routeDeps);
         auditRoutes(app, routeDeps);
         vendorAccountRoutes(app, vendorDeps);
-        routingRoutes(app, { db, onChanged: vendorDeps.onChanged });
+        routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });
         await reportRoutes(app, {
           db,
           now,

@@ -13,7 +13,7 @@ import type { SecretBox } from "../src/lib/secret-box.ts";
 import { createSecretBox } from "../src/lib/secret-box.ts";
 import { ensurePlatform } from "../src/modules/orgs/service.ts";
 import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
-import { createSendingOrg } from "./app.ts";
+import { createSendingOrg, platformKey } from "./app.ts";
 import { createTestDb, engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
 
@@ -235,6 +235,19 @@ describe(`ALIMI_SANDBOX=false on ${engine}`, async () => {
     expect(error.text).toContain(accountId);
     expect(error.text).toContain("ALIMI_SANDBOX=false");
     expect(await off.sandbox.seen((await messageIdOf(earlier, sent.json().campaignId))!)).toBe(0);
+
+    // Nor can routing be pointed at it again.
+    const platform = await platformKey(earlier);
+    const routed = await off.app.inject({
+      method: "PUT",
+      url: `/v1/orgs/${org.orgId}/routing`,
+      headers: platform.auth,
+      payload: { sms: { primary: accountId } },
+    });
+    expect(routed.statusCode).toBe(400);
+    expect(routed.json().error.details).toEqual([
+      expect.objectContaining({ path: "/sms/primary", code: "VENDOR_DISABLED" }),
+    ]);
   });
 });
 

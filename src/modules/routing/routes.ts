@@ -50,7 +50,10 @@ async function routingView(q: Queryable, orgId: string, routing: EffectiveRoutin
   };
 }
 
-export function routingRoutes(app: App, deps: { db: Db; onChanged: () => void }) {
+export function routingRoutes(
+  app: App,
+  deps: { db: Db; onChanged: () => void; sandbox?: boolean },
+) {
   const orgInScope = async (id: string, scopePath: string) => {
     const org = await findOrgInSubtree(deps.db, id, scopePath);
     if (!org) throw new AppError("NOT_FOUND", "organization not found");
@@ -94,6 +97,7 @@ export function routingRoutes(app: App, deps: { db: Db; onChanged: () => void })
         input: request.body,
         actor: { orgId: principal.orgId, keyId: principal.keyId },
         onChanged: deps.onChanged,
+        sandbox: deps.sandbox,
       });
       return routingView(deps.db, org.id, routing);
     },

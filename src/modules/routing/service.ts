@@ -22,11 +22,19 @@ export async function effectiveRouting(q: Queryable, org: OrgRow): Promise<Effec
 /**
  * Sets an organization's own routing. Each account must be one the
  * organization may use (its own or an ancestor's; others do not exist for
- * it) and active: routing never points at an account that cannot send.
+ * it), active, and of a vendor this server has: routing never points at an
+ * account that cannot send.
  */
 export async function setRouting(
   db: Db,
-  options: { org: OrgRow; input: RoutingInput; actor: Actor; onChanged: () => void },
+  options: {
+    org: OrgRow;
+    input: RoutingInput;
+    actor: Actor;
+    onChanged: () => void;
+    /** False with ALIMI_SANDBOX=false: sandbox accounts route nothing. */
+    sandbox?: boolean;
+  },
 ): Promise<EffectiveRouting> {
   const { org, input } = options;
   const routing = await db.tx(async (q) => {
@@ -47,6 +55,12 @@ export async function setRouting(
             path: `/${channel}/${part}`,
             code: "UNKNOWN_VENDOR_ACCOUNT",
             message: `no vendor account ${id} that this organization may use`,
+          });
+        } else if (account.vendor === "sandbox" && options.sandbox === false) {
+          problems.push({
+            path: `/${channel}/${part}`,
+            code: "VENDOR_DISABLED",
+            message: `vendor account ${id} is a sandbox account, and the sandbox vendor is off on this server (ALIMI_SANDBOX=false)`,
           });
         } else if (account.status !== "active") {
           problems.push({
