@@ -171,7 +171,8 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
       if (round.completed.length > 0) {
         logger.info({ campaigns: round.completed }, "campaigns completed");
       }
-      return round.messages === SETTLE_BATCH;
+      // Organizations share a batch: one that settled anything may have more.
+      return round.messages > 0;
     },
   });
 

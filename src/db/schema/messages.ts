@@ -131,7 +131,8 @@ export const messages = pgTable(
     // The reconciler's: polls due, never polled (null, by sent_at) or due again
     // (by next_poll_at, which never passes the expiry, so expiry is a due poll).
     index("messages_poll_idx").on(t.nextPollAt, t.sentAt).where(isSent),
-    index("messages_settle_idx").on(t.id).where(isUnsettled),
+    // The settler's skip scan over organizations, then each one's oldest.
+    index("messages_settle_idx").on(t.orgId, t.id).where(isUnsettled),
     check("messages_status_check", sql`${t.status} in (${sql.raw(sqlList(MESSAGE_STATUSES))})`),
     check("messages_type_check", sql`${t.type} in ('alimtalk', 'sms', 'lms', 'mms')`),
     check(

@@ -30,17 +30,9 @@ export async function settleFinalMessages(
   q: Queryable,
   options: { now: Date; limit: number } | { now: Date; canceledOf: string },
 ): Promise<Settled[]> {
-  const canceledOf = "canceledOf" in options ? options.canceledOf : null;
-  const limit = "limit" in options ? options.limit : null;
+  const canceledOf = "canceledOf" in options;
   const r = await q.query<Settled>(
-    `with s as (
-       select id from messages
-       where settled_at is null
-         and (status in (${FINAL_LIST}) or (status = 'sent' and capture_on_accept))
-         and ($3::text is null or (campaign_id = $3 and status = 'canceled'))
-       limit $2
-       for update skip locked
-     ),
+    `with recursive ${canceledOf ? CANCELED_OF_CAMPAIGN : IN_TURN}
      priced as (
        select m.id,
          case when m.capture_on_accept then least(coalesce(m.unit_price_own, m.unit_price), m.price_held)
@@ -58,10 +50,49 @@ export async function settleFinalMessages(
      select org_id as "orgId", campaign_id as "campaignId", count(*)::int as messages,
        sum(price_charged)::bigint as charged, sum(price_released)::bigint as released
      from u group by org_id, campaign_id`,
-    [options.now, limit, canceledOf],
+    [options.now, "canceledOf" in options ? options.canceledOf : options.limit],
   );
   return r.rows;
 }
+
+/** What the settler may settle: final, or sent and charged on acceptance (messages_settle_idx). */
+const unsettled = (m: string) =>
+  `${m}.settled_at is null
+   and (${m}.status in (${FINAL_LIST}) or (${m}.status = 'sent' and ${m}.capture_on_accept))`;
+
+/**
+ * The settler's pick: organizations in turn, as the dispatcher's claim does,
+ * so one tenant's million settling never keeps another's single message
+ * waiting. A skip scan over messages_settle_idx (org_id first) finds the
+ * organizations with something to settle; each gets an equal share of the
+ * batch ($2), oldest first.
+ */
+const IN_TURN = `lanes(org_id) as (
+       (select m.org_id from messages m where ${unsettled("m")} order by m.org_id limit 1)
+       union all
+       select (select m.org_id from messages m
+               where ${unsettled("m")} and m.org_id > lanes.org_id
+               order by m.org_id limit 1)
+       from lanes where lanes.org_id is not null
+     ),
+     active as (select org_id from lanes where org_id is not null),
+     share as (select greatest(1, $2::int / greatest(1, (select count(*)::int from active))) as n),
+     s as (
+       select p.id from active a cross join lateral (
+         select m.id from messages m
+         where m.org_id = a.org_id and ${unsettled("m")}
+         order by m.id
+         limit (select n from share)
+         for update skip locked
+       ) p
+     ),`;
+
+/** A cancel's pick: every canceled, unsettled message of one campaign ($2). */
+const CANCELED_OF_CAMPAIGN = `s as (
+       select id from messages
+       where settled_at is null and status = 'canceled' and campaign_id = $2::text
+       for update skip locked
+     ),`;
 
 /**
  * Campaigns all of whose messages (fallbacks included) are final and settled

@@ -1,0 +1,2 @@
+DROP INDEX "messages_settle_idx";--> statement-breakpoint
+CREATE INDEX "messages_settle_idx" ON "messages" USING btree ("org_id","id") WHERE settled_at is null and (status in ('delivered', 'failed', 'canceled', 'expired') or (status = 'sent' and capture_on_accept));
