@@ -277,6 +277,33 @@ describe(`the dispatcher under faults on ${engine}`, async () => {
     await slow.close();
   });
 
+  it("sends a single message while a bulk round holds every call slot of the account they share", async () => {
+    const hq = await createSendingOrg(db, { credits: 1000, name: "HQ" });
+    const branch = await createSendingOrg(db, {
+      credits: 1000,
+      name: "Branch",
+      parentId: hq.orgId,
+    });
+    const slow = await startSlowVendor(vendor.url);
+    // The branch inherits the headquarters' routing: one account for both.
+    await ownAccount(hq.orgId, slow.url);
+    const d = dispatcher({ workerId: "w-express", accountConcurrency: 1, slotWaitMs: 50 });
+    await sendSms(hq.orgId, 2, "7800");
+    const bulk = await d.startRound();
+    expect(bulk.claimed).toBe(2);
+    await slow.arrived(1);
+
+    const single = await sendSms(branch.orgId, 1, "7801");
+    const express = await d.startRound("express");
+    await slow.arrived(2);
+    slow.release(1);
+    expect(await express.done).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(await messagesOf(single)).toMatchObject([{ status: "sent", attempts: 1 }]);
+    slow.release(0);
+    expect(await bulk.done).toEqual({ claimed: 2, sent: 2, retried: 0, failed: 0 });
+    await slow.close();
+  });
+
   it("gives a circuit's trial back when nothing was sent, so the route is not shut for good", async () => {
     const org = await createSendingOrg(db, { credits: 1000, name: "Trial" });
     const account = await ownAccount(org.orgId, vendor.url);

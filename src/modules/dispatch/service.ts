@@ -86,6 +86,8 @@ const BUSY_RETRY_MS = 1_000;
  * PostgreSQL), so that a healthy vendor's calls never queue for slots.
  */
 const DEFAULT_ACCOUNT_CONCURRENCY = 8;
+/** Calls in flight per account for the express lane, apart from the bulk's. */
+const EXPRESS_ACCOUNT_CONCURRENCY = 2;
 /** Outcomes that say the vendor is unreachable rather than that it refused. */
 const OUTAGE_CODES = new Set(["TIMEOUT", "VENDOR_UNAVAILABLE"]);
 
@@ -120,6 +122,8 @@ interface Group {
 /** One claimed batch on its way: the claim's token and what became of its messages. */
 interface Round {
   claim: string;
+  /** Express rounds (single sends, fallbacks) take their account's express slots. */
+  lane: "all" | "express";
   /** When the claim's lease ends: past it, another worker may send the batch again. */
   leaseUntil: Date;
   counts: DispatchRound;
@@ -138,6 +142,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const claimSize = options.claimSize ?? 1000;
   const breakers = createBreakers({ now: () => now().getTime(), policy: options.breakerPolicy });
   const slots = createAccountSlots(options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY);
+  // Single sends never wait for a slot behind another tenant's bulk on a shared account.
+  const expressSlots = createAccountSlots(EXPRESS_ACCOUNT_CONCURRENCY);
   const slotWaitMs = options.slotWaitMs ?? 1_000;
   /** Rounds still sending: stop() waits for them (their outcomes are recorded). */
   const running = new Set<Promise<unknown>>();
@@ -351,7 +357,10 @@ export function createDispatcher(options: DispatcherOptions) {
   }): Promise<void> {
     const { group: g, adapter, chunk, round } = c;
     const { account } = g;
-    const release = await slots.acquire(account.id, slotWaitMs);
+    const release = await (round.lane === "express" ? expressSlots : slots).acquire(
+      account.id,
+      slotWaitMs,
+    );
     try {
       const leaseLeft = round.leaseUntil.getTime() - now().getTime();
       if (!release || leaseLeft < account.transport.maxTimeoutMs) {
@@ -511,6 +520,7 @@ export function createDispatcher(options: DispatcherOptions) {
     });
     const round: Round = {
       claim,
+      lane,
       leaseUntil,
       counts: { claimed: claimed.length, sent: 0, retried: 0, failed: 0 },
     };
