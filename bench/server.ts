@@ -62,6 +62,21 @@ function baseEnv(): NodeJS.ProcessEnv {
   );
 }
 
+/** Server settings a run adds: `BENCH_SERVER_ENV="ALIMI_VENDOR_CONCURRENCY=32 ALIMI_DB_POOL_SIZE=40"`. */
+function benchSettings(list: string | undefined): Record<string, string> {
+  if (!list) return {};
+  return Object.fromEntries(
+    list
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        if (at <= 0) throw new Error(`BENCH_SERVER_ENV: "${pair}" is not NAME=value`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
+}
+
 async function createDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `alimi_bench_${randomBytes(4).toString("hex")}`;
   const adminUrl = new URL(url);
@@ -84,7 +99,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.engine === "pglite" && roles.length !== 1) {
     throw new Error("the embedded database belongs to one process");
   }
-  const env: NodeJS.ProcessEnv = { ...baseEnv(), LOG_LEVEL: "warn", ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    LOG_LEVEL: "warn",
+    ...options.env,
+    ...benchSettings(process.env.BENCH_SERVER_ENV),
+  };
   let cleanup: () => Promise<void>;
   if (options.engine === "postgres") {
     if (!options.databaseUrl) throw new Error("engine postgres needs databaseUrl");

@@ -46,9 +46,13 @@ export const deliveryReports = pgTable(
   (t) => [
     uniqueIndex("delivery_reports_key").on(t.vendorAccountId, t.vendorMessageId, t.status),
     index("delivery_reports_pending_idx").on(t.nextAttemptAt).where(sql`applied_at is null`),
-    // How many reports an account has parked (its bound), and those a vendor's
-    // native fallback report waits on (the Alimtalk message it replaces).
-    index("delivery_reports_parked_idx").on(t.vendorAccountId).where(sql`applied_at is null`),
+    // How many reports an account has parked (its bound), the parked reports
+    // of one message (made due when its acceptance is recorded: by the vendor
+    // id too, or every such lookup reads all the account's parked reports),
+    // and those a vendor's native fallback report waits on.
+    index("delivery_reports_parked_idx")
+      .on(t.vendorAccountId, t.vendorMessageId)
+      .where(sql`applied_at is null`),
     index("delivery_reports_parked_fallback_idx")
       .on(t.vendorAccountId, t.fallbackOf)
       .where(sql`applied_at is null and fallback_of is not null`),

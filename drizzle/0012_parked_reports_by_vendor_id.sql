@@ -1,0 +1,2 @@
+DROP INDEX "delivery_reports_parked_idx";--> statement-breakpoint
+CREATE INDEX "delivery_reports_parked_idx" ON "delivery_reports" USING btree ("vendor_account_id","vendor_message_id") WHERE applied_at is null;
