@@ -42,7 +42,7 @@ function line(label: string, values: number[], goal?: number) {
   const p99 = percentile(sorted, 99);
   const verdict =
     goal === undefined ? "" : `   goal p99 ≤ ${fmt(goal)} ms: ${p99 <= goal ? "met" : "MISSED"}`;
-  return `  ${label.padEnd(34)} p50 ${fmt(percentile(sorted, 50)).padStart(6)} ms   p99 ${fmt(p99).padStart(6)} ms   max ${fmt(sorted.at(-1) ?? Number.NaN).padStart(6)} ms${verdict}`;
+  return `  ${label.padEnd(38)} p50 ${fmt(percentile(sorted, 50)).padStart(6)} ms   p99 ${fmt(p99).padStart(6)} ms   max ${fmt(sorted.at(-1) ?? Number.NaN).padStart(6)} ms${verdict}`;
 }
 
 async function run(engine: Engine, roles: Role[]) {
@@ -124,8 +124,8 @@ async function run(engine: Engine, roles: Role[]) {
         `${engine}, ${roles.join(" + ")} (the real server process), sandbox delay ${SANDBOX_DELAY_MS} ms:`,
         `  tenant A: ${fmt(A_MESSAGES)} SMS accepted in ${fmt(acceptMs / 1000, 1)} s; ${fmt(left)} still queued or sending when B's last campaign completed`,
         `  tenant B: ${campaigns.length} single SMS, one every ${B_EVERY_MS} ms`,
-        line("accepted → sent to the vendor", toVendor, 250),
-        line("accepted → delivered", toDelivered),
+        line("accepted → vendor acceptance recorded", toVendor, 250),
+        line("accepted → delivered (vendor time)", toDelivered),
         line("accepted → campaign completed", toCompleted, 1000),
         line("POST → completed seen (client)", seen),
       ].join("\n"),
