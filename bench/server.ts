@@ -4,12 +4,11 @@
 // the CLI and every request over HTTP from this, another, process.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { openPostgres } from "../src/db/client.ts";
-import { runProcess, type Spawned, spawnProcess } from "../test/processes.ts";
+import { freePort, runProcess, type Spawned, spawnProcess } from "../test/processes.ts";
+import { createBenchDatabase } from "./support.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -41,18 +40,6 @@ export interface ServerOptions {
   env?: Record<string, string>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A clean environment: none of the caller's Alimi settings leak into the server. */
 function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
@@ -77,23 +64,6 @@ function benchSettings(list: string | undefined): Record<string, string> {
   );
 }
 
-async function createDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `alimi_bench_${randomBytes(4).toString("hex")}`;
-  const adminUrl = new URL(url);
-  adminUrl.pathname = "/postgres";
-  const admin = openPostgres({ url: adminUrl.toString(), poolSize: 1 });
-  await admin.query(`create database ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    async drop() {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
-    },
-  };
-}
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const roles = options.roles ?? ["all"];
   if (options.engine === "pglite" && roles.length !== 1) {
@@ -108,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let cleanup: () => Promise<void>;
   if (options.engine === "postgres") {
     if (!options.databaseUrl) throw new Error("engine postgres needs databaseUrl");
-    const database = await createDatabase(options.databaseUrl);
+    const database = await createBenchDatabase(options.databaseUrl);
     env.DATABASE_URL = database.url;
     env.ALIMI_SECRET_KEY ??= randomBytes(32).toString("hex");
     cleanup = () => database.drop();

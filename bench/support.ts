@@ -38,8 +38,10 @@ export async function pgliteBenchDb(): Promise<BenchDb> {
   };
 }
 
-/** A migrated, new database on the PostgreSQL server of `url`, dropped afterwards. */
-export async function postgresBenchDb(url: string): Promise<BenchDb> {
+/** A new, empty database on the PostgreSQL server of `url`: its URL, and how to drop it. */
+export async function createBenchDatabase(
+  url: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `alimi_bench_${randomBytes(4).toString("hex")}`;
   const adminUrl = new URL(url);
   adminUrl.pathname = "/postgres";
@@ -47,15 +49,26 @@ export async function postgresBenchDb(url: string): Promise<BenchDb> {
   await admin.query(`create database ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const db = openPostgres({ url: target.toString(), poolSize: 20 });
+  return {
+    url: target.toString(),
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+/** A migrated, new database on the PostgreSQL server of `url`, dropped afterwards. */
+export async function postgresBenchDb(url: string): Promise<BenchDb> {
+  const database = await createBenchDatabase(url);
+  const db = openPostgres({ url: database.url, poolSize: 20 });
   await migrate(db);
   return {
     engine: "postgres",
     db,
     async dispose() {
       await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
+      await database.drop();
     },
   };
 }

@@ -7,14 +7,13 @@
 // ALIMI_POLL_AFTER plus a minute, each charged or released exactly once, with
 // `alimi doctor` clean.
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { benchOrg } from "../bench/support.ts";
 import { openPostgres } from "../src/db/client.ts";
 import { parseDuration } from "../src/domain/duration.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import { runDoctor, type Violation } from "../src/modules/doctor/service.ts";
-import { type Spawned, spawnProcess } from "./processes.ts";
+import { freePort, type Spawned, spawnProcess } from "./processes.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -59,18 +58,6 @@ export function crashPassed(report: CrashReport): boolean {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // The sandbox's magic numbers, and what each one's messages must end as.
 const MAGIC = ["0001", "0002", "0003", "0004", "0005"].map((n) => `010-0000-${n}`);

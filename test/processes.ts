@@ -1,6 +1,7 @@
 // Real child processes for tests: spawn, wait for a line of output, collect
 // what they print, and make sure none outlives the test file.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { afterAll } from "vitest";
 
 export interface Exit {
@@ -166,4 +167,17 @@ export async function killAll(): Promise<void> {
 /** Call at the top of a test file (or describe): its processes are killed when it ends. */
 export function useProcesses(): void {
   afterAll(killAll);
+}
+
+/** A TCP port nothing listens on now, for a child process to take. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
