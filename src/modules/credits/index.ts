@@ -7,4 +7,3 @@ export {
   settleBatch,
 } from "./movements.ts";
 export { findWallet, lockWallet } from "./queries.ts";
-export { isUniqueViolation } from "./service.ts";

@@ -15,6 +15,7 @@
 //                                    by `settled_at`, in the same transaction
 //   release:cancel:{campaignId}      the holds of a campaign's canceled messages, once
 import type { Db, Queryable } from "../../db/client.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
@@ -198,12 +199,4 @@ export async function grantCredits(
     }
     return first;
   }
-}
-
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string; message?: string };
-  if (e?.code !== "23505") return false;
-  return (
-    constraint === undefined || e.constraint === constraint || !!e.message?.includes(constraint)
-  );
 }

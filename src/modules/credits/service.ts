@@ -2,7 +2,7 @@ import type { Queryable } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findWallet } from "./queries.ts";
 
-export { grantCredits, isUniqueViolation } from "./movements.ts";
+export { grantCredits } from "./movements.ts";
 
 export interface WalletView {
   balance: bigint;

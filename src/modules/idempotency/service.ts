@@ -3,8 +3,8 @@
 // the request created, and given again to a retry of the same request.
 import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../../db/client.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { AppError } from "../../lib/errors.ts";
-import { isUniqueViolation } from "../credits/index.ts";
 import { findStoredResponse, insertStoredResponse } from "./queries.ts";
 
 export interface Idempotency {

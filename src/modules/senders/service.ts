@@ -1,8 +1,8 @@
 import type { Db } from "../../db/client.ts";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { normalizeSenderNumber } from "../../domain/phone.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { isUniqueViolation } from "../credits/index.ts";
 import {
   ensureDefaultKakaoChannel,
   ensureDefaultSender,
