@@ -39,6 +39,7 @@
 // real outcome), refused by it (failed, with no fallback of ours), or
 // canceled: never tried again.
 import type { Queryable } from "../../db/client.ts";
+import { messagesInTurn } from "../../db/in-turn.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { predecessorsOf } from "../../domain/message-status.ts";
 import { newIds } from "../../lib/ids.ts";
@@ -74,10 +75,9 @@ export interface ClaimedMessage {
  * organizations, in one statement.
  *
  * Why lanes: messages are claimed per organization in rotation, not in one
- * global run_at order. A recursive CTE walks the distinct organizations that
- * have due work (a loose index scan over messages_queue_idx: one index probe
- * per organization, however many messages each has queued), and each lane
- * gets an equal share of the batch. A 200,000-message campaign of one
+ * global run_at order (src/db/in-turn.ts: a loose index scan over
+ * messages_queue_idx finds the organizations with due work, one index probe
+ * each), and each lane gets an equal share of the batch. A 200,000-message campaign of one
  * organization therefore takes at most its share of each claim while another
  * organization's single message goes out in the very next claim, and within
  * a lane priority 0 (single sends, fallbacks) goes before bulk work.
@@ -102,28 +102,15 @@ export async function claimMessages(
   },
 ): Promise<ClaimedMessage[]> {
   // Spelled out rather than a parameter so that the planner picks the partial index.
-  const lane = options.expressOnly ? "and priority = 0" : "";
+  const due = (m: string) =>
+    `${m}.status = 'queued' ${options.expressOnly ? `and ${m}.priority = 0` : ""} and ${m}.run_at <= $1`;
   const r = await q.query<ClaimedMessage>(
-    `with recursive lanes(org_id) as (
-       (select org_id from messages
-        where status = 'queued' ${lane} and run_at <= $1 order by org_id limit 1)
-       union all
-       select (select m.org_id from messages m
-               where m.status = 'queued' ${lane} and m.run_at <= $1 and m.org_id > lanes.org_id
-               order by m.org_id limit 1)
-       from lanes where lanes.org_id is not null
-     ),
-     active as (select org_id from lanes where org_id is not null),
-     share as (select greatest(1, $2::int / greatest(1, (select count(*)::int from active))) as n),
-     picked as (
-       select p.id from active a cross join lateral (
-         select m.id from messages m
-         where m.org_id = a.org_id and m.status = 'queued' ${lane} and m.run_at <= $1
-         order by m.priority, m.run_at
-         limit (select n from share)
-         for update skip locked
-       ) p
-     )
+    `with recursive ${messagesInTurn({
+      name: "picked",
+      where: due,
+      orderBy: "m.priority, m.run_at",
+      limit: "$2",
+    })}
      update messages m set status = 'sending', locked_by = $3, locked_until = $4
      from picked where m.id = picked.id
      returning m.id, m.org_id as "orgId", m.campaign_id as "campaignId", m.recipient, m.type,

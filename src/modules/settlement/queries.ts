@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
+import { messagesInTurn } from "../../db/in-turn.ts";
 import { FINAL_STATUSES, IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
 import type { Settled } from "../messages/index.ts";
 
@@ -61,31 +62,16 @@ const unsettled = (m: string) =>
    and (${m}.status in (${FINAL_LIST}) or (${m}.status = 'sent' and ${m}.capture_on_accept))`;
 
 /**
- * The settler's pick: organizations in turn, as the dispatcher's claim does,
- * so one tenant's million settling never keeps another's single message
- * waiting. A skip scan over messages_settle_idx (org_id first) finds the
- * organizations with something to settle; each gets an equal share of the
- * batch ($2), oldest first.
+ * The settler's pick: organizations in turn, as the dispatcher's claim does
+ * (src/db/in-turn.ts, over messages_settle_idx), so one tenant's million
+ * settling never keeps another's single message waiting; oldest first.
  */
-const IN_TURN = `lanes(org_id) as (
-       (select m.org_id from messages m where ${unsettled("m")} order by m.org_id limit 1)
-       union all
-       select (select m.org_id from messages m
-               where ${unsettled("m")} and m.org_id > lanes.org_id
-               order by m.org_id limit 1)
-       from lanes where lanes.org_id is not null
-     ),
-     active as (select org_id from lanes where org_id is not null),
-     share as (select greatest(1, $2::int / greatest(1, (select count(*)::int from active))) as n),
-     s as (
-       select p.id from active a cross join lateral (
-         select m.id from messages m
-         where m.org_id = a.org_id and ${unsettled("m")}
-         order by m.id
-         limit (select n from share)
-         for update skip locked
-       ) p
-     ),`;
+const IN_TURN = `${messagesInTurn({
+  name: "s",
+  where: unsettled,
+  orderBy: "m.id",
+  limit: "$2",
+})},`;
 
 /** A cancel's pick: every canceled, unsettled message of one campaign ($2). */
 const CANCELED_OF_CAMPAIGN = `s as (
