@@ -28,6 +28,8 @@ export interface RunningServer {
   tenant(name: string, credits: number): Promise<{ orgId: string; apiKey: string }>;
   /** The resident set size of each server process, in bytes (Linux /proc). */
   rss(): Promise<number[]>;
+  /** The peak resident set size of each server process so far, in bytes (VmHWM). */
+  peakRss(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -136,21 +138,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await cli("sender", "add", "--org", org.orgId, "--number", "02-1234-5678");
       return { orgId: org.orgId, apiKey: org.apiKey };
     },
-    async rss() {
-      const { readFile } = await import("node:fs/promises");
-      return Promise.all(
-        processes.map(async (p) => {
-          const status = await readFile(`/proc/${p.pid}/status`, "utf8").catch(() => "");
-          const kb = Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
-          return kb * 1024;
-        }),
-      );
-    },
+    rss: () => procStatus(processes, "VmRSS"),
+    peakRss: () => procStatus(processes, "VmHWM"),
     async stop() {
       await Promise.all(processes.map((p) => p.stop("SIGTERM", 30_000).catch(() => {})));
       await cleanup();
     },
   };
+}
+
+/** A size field of each process's /proc status, in bytes. */
+async function procStatus(processes: Spawned[], field: "VmRSS" | "VmHWM"): Promise<number[]> {
+  const { readFile } = await import("node:fs/promises");
+  return Promise.all(
+    processes.map(async (p) => {
+      const status = await readFile(`/proc/${p.pid}/status`, "utf8").catch(() => "");
+      const kb = Number(status.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+      return kb * 1024;
+    }),
+  );
 }
 
 /** A JSON request to the server; throws with the answer when the status is not `expect`. */

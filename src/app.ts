@@ -41,6 +41,7 @@ import {
 } from "./vendors/sandbox/server.ts";
 import { databaseStore } from "./vendors/sandbox/store-db.ts";
 import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
+import { startCampaignUpkeep } from "./workers/campaign-upkeep.ts";
 import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
 import type { WakeBus } from "./workers/wake.ts";
@@ -169,6 +170,9 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         bus.wake("dispatch");
         options.onAccepted?.(campaign);
       },
+      onLaunched() {
+        bus.wake("campaigns");
+      },
     };
     const vendorDeps = {
       db,
@@ -229,8 +233,8 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         store: databaseStore({ db }),
       }),
     buildHttp,
-    startWorkers: (options) =>
-      startDeliveryWorkers({
+    startWorkers: (options) => [
+      ...startDeliveryWorkers({
         db,
         bus,
         directory,
@@ -240,5 +244,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         reportParking: deps.reportParking,
         ...options,
       }),
+      startCampaignUpkeep({ db, bus, logger, now }),
+    ],
   };
 }

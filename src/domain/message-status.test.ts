@@ -16,7 +16,7 @@ describe("predecessorsOf", () => {
     ["sent", ["queued", "sending"]],
     ["delivered", ["queued", "sending", "sent"]],
     ["failed", ["queued", "sending", "sent"]],
-    ["canceled", ["accepted", "queued"]],
+    ["canceled", ["draft", "accepted", "queued"]],
     ["expired", ["sent"]],
   ] as const)("%s can be reached from %j only", (to, from) => {
     expect(predecessorsOf(to)).toEqual(from);
@@ -51,7 +51,7 @@ describe("furthest", () => {
 
 describe("the status lists the schema and the SQL are built from", () => {
   it("splits every status into in flight or final", () => {
-    expect(IN_FLIGHT_STATUSES).toEqual(["accepted", "queued", "sending", "sent"]);
+    expect(IN_FLIGHT_STATUSES).toEqual(["draft", "accepted", "queued", "sending", "sent"]);
     expect([...IN_FLIGHT_STATUSES, ...FINAL_STATUSES].sort()).toEqual([...MESSAGE_STATUSES].sort());
   });
 

@@ -4,6 +4,9 @@
 // the schema's check constraint and partial indexes are built from it.
 
 export const MESSAGE_STATUSES = [
+  // In a campaign draft: held for, but not to be sent until the draft is launched.
+  "draft",
+  // A fallback waiting for its hold (messages/transitions.ts).
   "accepted",
   "queued",
   "sending",
@@ -32,6 +35,7 @@ export function sqlList(statuses: readonly MessageStatus[]): string {
 }
 
 const RANK: Record<MessageStatus, number> = {
+  draft: 0,
   accepted: 0,
   queued: 1,
   sending: 2,
@@ -45,18 +49,19 @@ const RANK: Record<MessageStatus, number> = {
 /** The statuses a message may be in for a move to `to` to apply. */
 export function predecessorsOf(to: MessageStatus): MessageStatus[] {
   switch (to) {
+    case "draft":
     case "accepted":
       return [];
     case "queued":
       // A retry puts a message back in the queue only from an attempt in progress.
       return ["accepted", "sending"];
     case "canceled":
-      return ["accepted", "queued"];
+      return ["draft", "accepted", "queued"];
     case "expired":
       return ["sent"];
     default:
       return (Object.keys(RANK) as MessageStatus[]).filter(
-        (s) => RANK[s] < RANK[to] && s !== "accepted",
+        (s) => RANK[s] < RANK[to] && RANK[s] > 0,
       );
   }
 }

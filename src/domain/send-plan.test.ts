@@ -1081,6 +1081,21 @@ describe("planSend: recipients", () => {
     ]);
   });
 
+  it("plans a draft's content without recipients, and still checks that content", () => {
+    const draft = context({ template: null, draft: true });
+    const plan = planSend({ text: SHORT_TEXT, recipients: [] }, draft);
+    expect(plan).toMatchObject({ ok: true, messages: [], rejected: [], cost: { held: 0n } });
+    expect(planSend({ recipients: [] }, draft)).toMatchObject({
+      ok: false,
+      errors: [{ path: "/text", code: "TEXT_REQUIRED" }],
+    });
+    // A part of a draft with nobody valid in it is refused like a send.
+    expect(planSend({ text: SHORT_TEXT, recipients: [{ to: "nope" }] }, draft)).toMatchObject({
+      ok: false,
+      errors: [{ code: "NO_VALID_RECIPIENTS" }],
+    });
+  });
+
   it("answers NO_VALID_RECIPIENTS when nobody is left", () => {
     expect(
       planSend(

@@ -91,6 +91,11 @@ export interface SendContext {
   maxRecipients?: number;
   /** Default 180 days. */
   maxScheduleAheadMs?: number;
+  /**
+   * A campaign draft's content, checked before its recipients come (in parts, later):
+   * no recipients is then a plan of no messages rather than an error.
+   */
+  draft?: boolean;
 }
 
 export interface PlannedMessage {
@@ -150,7 +155,8 @@ export interface ResolvedContent {
 }
 
 const DEFAULT_MAX_RECIPIENTS = 100_000;
-const DEFAULT_MAX_SCHEDULE_AHEAD_MS = 180 * 86_400_000;
+/** How far ahead a send may be scheduled, unless the context says otherwise. */
+export const DEFAULT_MAX_SCHEDULE_AHEAD_MS = 180 * 86_400_000;
 
 /** Turns a send request into the messages to store and the credits to hold, or field errors. */
 export function planSend(input: SendInput, ctx: SendContext): SendPlan {
@@ -200,11 +206,14 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
   if (input.advertising === true) {
     checkAdvertising({ usesAlimtalk, text: content?.text?.text ?? null, errors });
   }
-  checkRecipientCount({
-    count: input.recipients.length,
-    max: ctx.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
-    errors,
-  });
+  const noneYet = ctx.draft === true && input.recipients.length === 0;
+  if (!noneYet) {
+    checkRecipientCount({
+      count: input.recipients.length,
+      max: ctx.maxRecipients ?? DEFAULT_MAX_RECIPIENTS,
+      errors,
+    });
+  }
   if (errors.length > 0 || content === null) return { ok: false, errors, rejected: [] };
 
   const { messages, rejected, cost } = planRecipients({
@@ -214,7 +223,7 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     strategy,
     prices: ctx.prices,
   });
-  if (messages.length === 0) {
+  if (messages.length === 0 && !noneYet) {
     return {
       ok: false,
       errors: [

@@ -22,4 +22,6 @@ export interface RouteDeps {
   now: () => Date;
   /** Called after a campaign is committed, to wake the workers. */
   onAccepted: (campaign: { id: string; accepted: number }) => void;
+  /** Called after a campaign draft's launch is committed, to have its messages queued. */
+  onLaunched: (campaignId: string) => void;
 }

@@ -4,11 +4,14 @@
 import { EventEmitter } from "node:events";
 import type { Db } from "../db/client.ts";
 
-/** `config`: routing or a vendor account changed; caches must forget. */
-export type WakeTopic = "dispatch" | "reports" | "settle" | "config";
+/**
+ * `config`: routing or a vendor account changed; caches must forget.
+ * `campaigns`: a draft was launched; its messages are to be queued.
+ */
+export type WakeTopic = "dispatch" | "reports" | "settle" | "config" | "campaigns";
 
 const CHANNEL = "alimi_wake";
-const TOPICS: readonly WakeTopic[] = ["dispatch", "reports", "settle", "config"];
+const TOPICS: readonly WakeTopic[] = ["dispatch", "reports", "settle", "config", "campaigns"];
 
 export interface WakeBus {
   wake(topic: WakeTopic): void;

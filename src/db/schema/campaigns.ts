@@ -10,10 +10,15 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import type { TemplateInfo } from "../../domain/send-plan.ts";
 import type { TemplateButton } from "../../domain/template.ts";
 import { orgs } from "./orgs.ts";
 
 export const CAMPAIGN_STATUSES = [
+  // Being built from several requests (POST /v1/campaigns/{id}/recipients); nothing sends.
+  "draft",
+  // A draft given up: its messages deleted, their holds released.
+  "discarded",
   "scheduled",
   "queued",
   "sending",
@@ -42,6 +47,13 @@ export interface CampaignContent {
   kakaoChannel?: { id: string; senderKey: string | null; pfId: string | null } | null;
 }
 
+export interface CampaignDraft {
+  request: Record<string, unknown>;
+  /** Recipients given in its parts so far, rejected ones too: where the next part's indexes start. */
+  given: number;
+  template: TemplateInfo | null;
+}
+
 /** One send request. A single API send is a campaign of one. */
 export const campaigns = pgTable(
   "campaigns",
@@ -63,13 +75,26 @@ export const campaigns = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
     canceledAt: timestamp("canceled_at", { withTimezone: true }),
+    /**
+     * A draft's request without its recipients, and the template as it was when the draft
+     * was made: every part of the draft is planned and priced against these.
+     */
+    draft: jsonb("draft").$type<CampaignDraft>(),
+    /** A draft's launch; its messages are then moved to the queue in batches. */
+    launchedAt: timestamp("launched_at", { withTimezone: true }),
+    /** When the last of a launched draft's messages was queued. */
+    releasedAt: timestamp("released_at", { withTimezone: true }),
   },
   (t) => [
     index("campaigns_org_idx").on(t.orgId, t.id),
     index("campaigns_scheduled_idx").on(t.sendAt).where(sql`status = 'scheduled'`),
+    // Launched drafts whose messages are still being queued (the releaser's work).
+    index("campaigns_releasing_idx")
+      .on(t.id)
+      .where(sql`launched_at is not null and released_at is null`),
     check(
       "campaigns_status_check",
-      sql`${t.status} in ('scheduled', 'queued', 'sending', 'completed', 'canceled')`,
+      sql`${t.status} in (${sql.raw(CAMPAIGN_STATUSES.map((s) => `'${s}'`).join(", "))})`,
     ),
   ],
 );

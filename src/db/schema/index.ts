@@ -1,5 +1,6 @@
 export * from "./api-keys.ts";
 export * from "./audit.ts";
+export * from "./campaign-counts.ts";
 export * from "./campaigns.ts";
 export * from "./credits.ts";
 export * from "./files.ts";

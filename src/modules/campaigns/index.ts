@@ -1,4 +1,6 @@
 // The campaigns module as other modules see it: import it from here, never from its files.
-export { findMessageInSubtree } from "./queries.ts";
+
+export { releaseLaunchedDraft } from "./draft-queries.ts";
+export { findMessageInSubtree, foldCampaignCounts } from "./queries.ts";
 export { Message } from "./schemas.ts";
 export { messageView } from "./service.ts";

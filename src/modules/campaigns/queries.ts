@@ -1,7 +1,7 @@
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
-import { IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
+import { IN_FLIGHT_STATUSES, MESSAGE_STATUSES, sqlList } from "../../domain/message-status.ts";
 
 export interface CampaignRow {
   id: string;
@@ -42,6 +42,30 @@ export async function findCampaignInSubtree(
   return r.rows[0] ?? null;
 }
 
+/** A page of an organization's campaigns, newest first; `before` is the last id of the previous page. */
+export async function listCampaigns(
+  q: Queryable,
+  options: {
+    orgId: string;
+    status: CampaignStatus | null;
+    /** Created at or after `from`, and before `to`. */
+    from: Date | null;
+    to: Date | null;
+    before: string | null;
+    limit: number;
+  },
+): Promise<CampaignRow[]> {
+  const r = await q.query<CampaignRow>(
+    `select ${CAMPAIGN_COLUMNS} from campaigns
+     where org_id = $1 and ($2::text is null or status = $2) and ($3::text is null or id < $3)
+       and ($5::timestamptz is null or created_at >= $5)
+       and ($6::timestamptz is null or created_at < $6)
+     order by id desc limit $4`,
+    [options.orgId, options.status, options.before, options.limit, options.from, options.to],
+  );
+  return r.rows;
+}
+
 /** Locks the campaign row for a state change (cancel). */
 export async function lockCampaign(q: Queryable, id: string): Promise<CampaignRow | null> {
   const r = await q.query<CampaignRow>(
@@ -63,52 +87,97 @@ export interface CampaignTally {
   refunded: bigint;
 }
 
-/** Counts and money of a campaign's messages, from one scan of its index range. */
-export async function tallyCampaign(q: Queryable, campaignId: string): Promise<CampaignTally> {
-  const r = await q.query<{
-    status: MessageStatus;
-    n: number;
-    fallback: number;
-    inFlight: number;
-    held: bigint;
-    charged: bigint;
-    refunded: bigint;
-  }>(
-    `select status, count(*)::int as n,
-       count(*) filter (where fallback_of is not null)::int as fallback,
-       count(*) filter (where in_flight_at_cancel)::int as "inFlight",
-       coalesce(sum(price_held) filter (where settled_at is null), 0)::bigint as held,
-       coalesce(sum(price_charged), 0)::bigint as charged,
-       coalesce(sum(price_released), 0)::bigint as refunded
-     from messages where campaign_id = $1 group by status`,
-    [campaignId],
+interface CountRow {
+  campaignId: string;
+  status: MessageStatus;
+  messages: number;
+  fallbacks: number;
+  inFlight: number;
+  held: bigint;
+  charged: bigint;
+  released: bigint;
+}
+
+/**
+ * Counts and money of campaigns, from their campaign_counts rows (a handful
+ * per campaign, however many messages it has: see the table's comment).
+ */
+export async function tallyCampaigns(
+  q: Queryable,
+  campaignIds: readonly string[],
+): Promise<Map<string, CampaignTally>> {
+  const r = await q.query<CountRow>(
+    `select campaign_id as "campaignId", status, sum(messages)::int as messages,
+       sum(fallbacks)::int as fallbacks, sum(in_flight_at_cancel)::int as "inFlight",
+       sum(held)::bigint as held, sum(charged)::bigint as charged,
+       sum(released)::bigint as released
+     from campaign_counts where campaign_id = any($1::text[])
+     group by campaign_id, status`,
+    [campaignIds],
   );
+  const tallies = new Map<string, CampaignTally>(campaignIds.map((id) => [id, emptyTally()]));
+  for (const row of r.rows) {
+    const t = tallies.get(row.campaignId)!;
+    t.counts[row.status] += row.messages;
+    t.counts.total += row.messages;
+    t.counts.fallback += row.fallbacks;
+    t.counts.inFlightAtCancel += row.inFlight;
+    t.held += row.held;
+    t.charged += row.charged;
+    t.refunded += row.released;
+  }
+  return tallies;
+}
+
+export async function tallyCampaign(q: Queryable, campaignId: string): Promise<CampaignTally> {
+  return (await tallyCampaigns(q, [campaignId])).get(campaignId)!;
+}
+
+function emptyTally(): CampaignTally {
   const counts = {
     total: 0,
-    accepted: 0,
-    queued: 0,
-    sending: 0,
-    sent: 0,
-    delivered: 0,
-    failed: 0,
-    canceled: 0,
-    expired: 0,
     fallback: 0,
     inFlightAtCancel: 0,
-  };
-  let held = 0n;
-  let charged = 0n;
-  let refunded = 0n;
-  for (const row of r.rows) {
-    counts[row.status] += row.n;
-    counts.total += row.n;
-    counts.fallback += row.fallback;
-    counts.inFlightAtCancel += row.inFlight;
-    held += row.held;
-    charged += row.charged;
-    refunded += row.refunded;
-  }
-  return { counts, held, charged, refunded };
+  } as CampaignTally["counts"];
+  for (const s of MESSAGE_STATUSES) counts[s] = 0;
+  return { counts, held: 0n, charged: 0n, refunded: 0n };
+}
+
+/**
+ * Folds the campaign_counts rows of campaigns that have gathered more than
+ * `threshold` into one row per status. One statement: the rows it deletes and
+ * the sums it inserts commit together, and a row another fold deleted first is
+ * skipped (it waits for that fold, then finds the row gone), so no sum ever
+ * changes. Returns the campaigns folded.
+ */
+export async function foldCampaignCounts(
+  q: Queryable,
+  options: { threshold: number; campaigns: number },
+): Promise<number> {
+  const r = await q.query<{ n: number }>(
+    `with busy as (
+       select campaign_id from campaign_counts
+       group by campaign_id having count(*) > $1
+       limit $2
+     ),
+     gone as (
+       delete from campaign_counts c using busy where c.campaign_id = busy.campaign_id
+       returning c.*
+     ),
+     folded as (
+       insert into campaign_counts (campaign_id, status, messages, fallbacks,
+         in_flight_at_cancel, held, charged, released)
+       select campaign_id, status, sum(messages), sum(fallbacks), sum(in_flight_at_cancel),
+         sum(held), sum(charged), sum(released)
+       from gone group by campaign_id, status
+       having sum(messages) <> 0 or sum(fallbacks) <> 0 or sum(in_flight_at_cancel) <> 0
+         or sum(held) <> 0 or sum(charged) <> 0 or sum(released) <> 0
+       returning campaign_id
+     )
+     select count(distinct campaign_id)::int as n from folded`,
+    [options.threshold, options.campaigns],
+  );
+  return r.rows[0]?.n ?? 0;
 }
 
 export interface MessageRow {

@@ -3,11 +3,53 @@ import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findCampaignInSubtree, listCampaignMessages } from "./queries.ts";
-import { Campaign, Message, MessageListQuery } from "./schemas.ts";
-import { cancelCampaign, getCampaign, messageView } from "./service.ts";
+import { draftRoutes } from "./draft-routes.ts";
+import {
+  findCampaignInSubtree,
+  listCampaignMessages,
+  listCampaigns,
+  tallyCampaigns,
+} from "./queries.ts";
+import { Campaign, CampaignListQuery, Message, MessageListQuery } from "./schemas.ts";
+import { campaignView, cancelCampaign, getCampaign, messageView } from "./service.ts";
 
 export function campaignRoutes(app: App, deps: RouteDeps) {
+  draftRoutes(app, deps);
+
+  app.get(
+    "/v1/campaigns",
+    {
+      config: { scope: "read" },
+      schema: {
+        tags: ["campaigns"],
+        summary: "The organization's campaigns, newest first, with their counts",
+        querystring: CampaignListQuery,
+        response: { 200: Page(Campaign), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      const rows = await listCampaigns(deps.db, {
+        orgId: principalOf(request).orgId,
+        status: request.query.status ?? null,
+        from: request.query.from ? new Date(request.query.from) : null,
+        to: request.query.to ? new Date(request.query.to) : null,
+        before: decodeCursor(request.query.cursor),
+        limit: limit + 1,
+      });
+      const tallies = await tallyCampaigns(
+        deps.db,
+        rows.map((c) => c.id),
+      );
+      return toPage(
+        rows,
+        limit,
+        (c) => c.id,
+        (c) => campaignView(c, tallies.get(c.id)!),
+      );
+    },
+  );
+
   app.get(
     "/v1/campaigns/:id",
     {

@@ -1,6 +1,8 @@
 import Type from "typebox";
+import { CAMPAIGN_STATUSES } from "../../db/schema/campaigns.ts";
 import { MESSAGE_STATUSES } from "../../db/schema/messages.ts";
 import { Credits, IsoTime, Nullable } from "../../http/schemas.ts";
+import { SendBody } from "../messages/index.ts";
 
 const count = Type.Integer({ minimum: 0 });
 
@@ -13,7 +15,7 @@ const LocalTime = Type.String({
 
 export const Campaign = Type.Object({
   id: Type.String(),
-  status: Type.Enum(["scheduled", "queued", "sending", "completed", "canceled"]),
+  status: Type.Enum([...CAMPAIGN_STATUSES]),
   type: Type.String(),
   strategy: Type.String(),
   from: Nullable(Type.String()),
@@ -25,6 +27,10 @@ export const Campaign = Type.Object({
   canceledAt: Nullable(IsoTime),
   counts: Type.Object({
     total: count,
+    draft: Type.Integer({
+      minimum: 0,
+      description: "In a draft, or in a launched draft not yet moved to the queue",
+    }),
     accepted: count,
     queued: count,
     sending: count,
@@ -84,6 +90,55 @@ export const MessageListQuery = Type.Object(
     status: Type.Optional(Type.Enum([...MESSAGE_STATUSES])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
+    from: Type.Optional(IsoTime),
+    to: Type.Optional(IsoTime),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DraftBody = Type.Omit(SendBody, ["recipients"], {
+  additionalProperties: false,
+  description:
+    "A send without its recipients: they are added in parts with POST /v1/campaigns/{id}/recipients",
+});
+
+export const DraftRecipientsBody = Type.Object(
+  { recipients: SendBody.properties.recipients },
+  { additionalProperties: false },
+);
+
+export const DraftPartResponse = Type.Object({
+  campaignId: Type.String(),
+  accepted: Type.Integer(),
+  rejected: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: "The recipient's index in this part" }),
+      to: Type.String(),
+      code: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+  cost: Type.Object({ held: Credits }),
+  total: Type.Object(
+    { recipients: count, held: Credits },
+    { description: "The draft so far, all its parts" },
+  ),
+});
+
+export const LaunchBody = Type.Object(
+  {
+    sendAt: Type.Optional(
+      Type.String({ maxLength: 40, description: "Wins over the draft's own sendAt" }),
+    ),
   },
   { additionalProperties: false },
 );

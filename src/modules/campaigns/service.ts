@@ -173,6 +173,12 @@ export async function cancelCampaign(
     if (campaign.status === "completed") {
       throw new AppError("CONFLICT", "the campaign is already completed");
     }
+    if (campaign.status === "draft" || campaign.status === "discarded") {
+      throw new AppError(
+        "CONFLICT",
+        `the campaign is ${campaign.status}: a draft that was not launched is discarded with DELETE /v1/campaigns/${id}`,
+      );
+    }
     await cancelPendingMessages(q, id);
     const [settled] = await settleFinalMessages(q, { now, canceledOf: id });
     if (settled) {

@@ -2,8 +2,10 @@
 export {
   grantOpeningCredits,
   holdForCampaign,
+  holdForDraftPart,
   holdForFallbacks,
   releaseCanceled,
+  releaseDiscarded,
   settleBatch,
 } from "./movements.ts";
 export { findWallet, lockWallet } from "./queries.ts";

@@ -14,6 +14,9 @@
 //                                    a settlement batch; each message is settled once
 //                                    by `settled_at`, in the same transaction
 //   release:cancel:{campaignId}      the holds of a campaign's canceled messages, once
+//   hold:{campaignId}:part:{offset}  a part of a campaign draft, whose recipients start at
+//                                    `offset`: parts only grow the draft, so each is held once
+//   release:discard:{campaignId}     the holds of a discarded draft, once
 import type { Db, Queryable } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { formatCredits } from "../../domain/money.ts";
@@ -38,6 +41,46 @@ export function holdForCampaign(
     idempotencyKey: `hold:${hold.campaignId}`,
     campaignId: hold.campaignId,
   });
+}
+
+/**
+ * Holds a part of a campaign draft. Null when the available credits cannot
+ * cover it (nothing moved).
+ */
+export function holdForDraftPart(
+  q: Queryable,
+  hold: { orgId: string; campaignId: string; offset: number; amount: bigint; messages: number },
+): Promise<LedgerRow | null> {
+  return applyMovement(q, {
+    id: newId("led"),
+    orgId: hold.orgId,
+    kind: "hold",
+    balanceDelta: 0n,
+    heldDelta: hold.amount,
+    idempotencyKey: `hold:${hold.campaignId}:part:${hold.offset}`,
+    campaignId: hold.campaignId,
+    memo: `draft part of ${hold.messages} messages`,
+  });
+}
+
+/** Releases every hold of a discarded draft; the caller deleted its messages. */
+export async function releaseDiscarded(
+  q: Queryable,
+  release: { orgId: string; campaignId: string; amount: bigint; messages: number },
+): Promise<LedgerRow | null> {
+  if (release.amount === 0n) return null;
+  const entry = await applyMovement(q, {
+    id: newId("led"),
+    orgId: release.orgId,
+    kind: "release",
+    balanceDelta: 0n,
+    heldDelta: -release.amount,
+    idempotencyKey: `release:discard:${release.campaignId}`,
+    campaignId: release.campaignId,
+    memo: `discarded draft of ${release.messages} messages`,
+  });
+  if (!entry) throw new Error(`wallet of ${release.orgId} cannot release ${release.amount}`);
+  return entry;
 }
 
 /**

@@ -96,3 +96,41 @@ export async function auditReportParking(q: Queryable): Promise<ReportParking> {
   const row = r.rows[0]!;
   return { parked: row.parked, dropped: { expired: row.expired, overLimit: row.overLimit } };
 }
+
+/**
+ * Campaigns whose kept counts (campaign_counts) differ from a count of their
+ * messages, by status: one statement, so both sides come from one snapshot.
+ */
+export async function findMiscountedCampaigns(
+  q: Queryable,
+  limit: number,
+): Promise<{ campaignId: string; status: string; kept: string; counted: string }[]> {
+  const r = await q.query<{ campaignId: string; status: string; kept: string; counted: string }>(
+    `with kept as (
+       select campaign_id, status, sum(messages) as messages, sum(fallbacks) as fallbacks,
+         sum(in_flight_at_cancel) as in_flight, sum(held) as held, sum(charged) as charged,
+         sum(released) as released
+       from campaign_counts group by campaign_id, status
+     ),
+     counted as (
+       select campaign_id, status, count(*) as messages,
+         count(*) filter (where fallback_of is not null) as fallbacks,
+         count(*) filter (where in_flight_at_cancel) as in_flight,
+         coalesce(sum(price_held) filter (where settled_at is null), 0) as held,
+         sum(price_charged) as charged, sum(price_released) as released
+       from messages group by campaign_id, status
+     ),
+     compared as (
+       select coalesce(k.campaign_id, c.campaign_id) as "campaignId",
+         coalesce(k.status, c.status) as status,
+         concat_ws(' ', coalesce(k.messages, 0), coalesce(k.fallbacks, 0), coalesce(k.in_flight, 0),
+           coalesce(k.held, 0), coalesce(k.charged, 0), coalesce(k.released, 0)) as kept,
+         concat_ws(' ', coalesce(c.messages, 0), coalesce(c.fallbacks, 0), coalesce(c.in_flight, 0),
+           coalesce(c.held, 0), coalesce(c.charged, 0), coalesce(c.released, 0)) as counted
+       from kept k full join counted c on c.campaign_id = k.campaign_id and c.status = k.status
+     )
+     select * from compared where kept <> counted limit $1`,
+    [limit],
+  );
+  return r.rows;
+}

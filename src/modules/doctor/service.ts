@@ -4,12 +4,14 @@ import {
   auditReportParking,
   auditWallets,
   findInconsistentMessages,
+  findMiscountedCampaigns,
   type WalletAudit,
 } from "./queries.ts";
 
 export interface Violation {
   orgId?: string;
   messageId?: string;
+  campaignId?: string;
   problem: string;
 }
 
@@ -52,6 +54,12 @@ export async function runDoctor(q: Queryable): Promise<DoctorReport> {
   const violations = wallets.flatMap(checkWallet);
   for (const m of await findInconsistentMessages(q, 100)) {
     violations.push({ messageId: m.id, problem: m.problem });
+  }
+  for (const c of await findMiscountedCampaigns(q, 100)) {
+    violations.push({
+      campaignId: c.campaignId,
+      problem: `kept counts of ${c.status} messages (messages fallbacks in-flight held charged released: ${c.kept}) differ from their count (${c.counted})`,
+    });
   }
   const parking = await auditReportParking(q);
   return {

@@ -1,6 +1,16 @@
 // The messages module as other modules see it: import it from here, never from its files.
 export { failMessages, fundFallbacks } from "./fallback-holds.ts";
 export {
+  contentOf,
+  insufficient,
+  planForOrg,
+  type RejectionView,
+  rejectionView,
+  type SendRequest,
+} from "./planning.ts";
+export { copyMessages, insertCampaign } from "./queries.ts";
+export { MAX_RECIPIENTS, SendBody } from "./schemas.ts";
+export {
   type Accepted,
   type ClaimedMessage,
   cancelPendingMessages,

@@ -1,6 +1,6 @@
 import type { Queryable } from "../../db/client.ts";
 import { copyLine, escapeCopyText } from "../../db/copy-text.ts";
-import type { CampaignContent, CampaignStatus } from "../../db/schema/campaigns.ts";
+import type { CampaignContent, CampaignDraft, CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
 import type { PlannedMessage, Prices } from "../../domain/send-plan.ts";
 import { newIds } from "../../lib/ids.ts";
@@ -18,13 +18,14 @@ export interface NewCampaign {
   sendAt: Date | null;
   totalCount: number;
   heldTotal: bigint;
+  draft?: CampaignDraft | null;
 }
 
 export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<{ createdAt: Date }> {
   const r = await q.query<{ createdAt: Date }>(
     `insert into campaigns (id, org_id, status, type, strategy, from_number, content, advertising,
-       metadata, send_at, total_count, held_total)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       metadata, send_at, total_count, held_total, draft)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      returning created_at as "createdAt"`,
     [
       c.id,
@@ -39,6 +40,7 @@ export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<{ cr
       c.sendAt,
       c.totalCount,
       c.heldTotal,
+      c.draft ? JSON.stringify(c.draft) : null,
     ],
   );
   return r.rows[0]!;
@@ -86,6 +88,8 @@ export async function copyMessages(
     priority: 0 | 1;
     /** What a message stores of its variables: the recipient's own (the shared ones are on the campaign). */
     variablesOf: (message: PlannedMessage) => Record<string, string> | null | undefined;
+    /** Added to each message's index in its request: where a draft's part starts in the campaign. */
+    indexOffset?: number;
   },
 ): Promise<void> {
   const { orgId, campaignId, status, messages } = batch;
@@ -103,6 +107,7 @@ export async function copyMessages(
   const price = priceText(batch.prices);
   const ownPrice = priceText(batch.ownPrices);
   const NULL = "\\N";
+  const offset = batch.indexOffset ?? 0;
   function* chunks() {
     for (let start = 0; start < messages.length; start += COPY_CHUNK) {
       const end = Math.min(start + COPY_CHUNK, messages.length);
@@ -111,7 +116,7 @@ export async function copyMessages(
       for (let i = start; i < end; i++) {
         const m = messages[i]!;
         const variables = variablesJson(batch.variablesOf(m));
-        text += `${ids[i - start]}\t${shared}\t${m.index}\t${m.to}\t${
+        text += `${ids[i - start]}\t${shared}\t${m.index + offset}\t${m.to}\t${
           m.name === null ? NULL : escapeCopyText(m.name)
         }\t${variables === null ? NULL : escapeCopyText(variables)}\t${m.type}\t${
           m.fallbackType ?? NULL

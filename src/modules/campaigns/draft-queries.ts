@@ -1,0 +1,113 @@
+import type { Queryable } from "../../db/client.ts";
+import type { CampaignDraft, CampaignStatus } from "../../db/schema/campaigns.ts";
+
+export interface DraftRow {
+  id: string;
+  orgId: string;
+  status: CampaignStatus;
+  draft: CampaignDraft | null;
+  sendAt: Date | null;
+  totalCount: number;
+  heldTotal: bigint;
+  launchedAt: Date | null;
+}
+
+/** Locks a campaign for a change to its draft: parts, launch and discard take turns. */
+export async function lockDraft(q: Queryable, id: string): Promise<DraftRow | null> {
+  const r = await q.query<DraftRow>(
+    `select id, org_id as "orgId", status, draft, send_at as "sendAt",
+       total_count as "totalCount", held_total as "heldTotal", launched_at as "launchedAt"
+     from campaigns where id = $1 for update`,
+    [id],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** A part was added: the draft's recipients and holds grow by it. */
+export async function growDraft(
+  q: Queryable,
+  part: { id: string; given: number; messages: number; held: bigint },
+): Promise<void> {
+  await q.query(
+    `update campaigns set total_count = total_count + $2, held_total = held_total + $3,
+       draft = jsonb_set(draft, '{given}', to_jsonb((draft->>'given')::int + $4))
+     where id = $1`,
+    [part.id, part.messages, part.held, part.given],
+  );
+}
+
+export async function markLaunched(
+  q: Queryable,
+  launch: { id: string; status: "queued" | "scheduled"; sendAt: Date | null; now: Date },
+): Promise<void> {
+  await q.query(`update campaigns set status = $2, send_at = $3, launched_at = $4 where id = $1`, [
+    launch.id,
+    launch.status,
+    launch.sendAt,
+    launch.now,
+  ]);
+}
+
+/** Deletes a draft's messages; what they held, for the release. */
+export async function deleteDraftMessages(
+  q: Queryable,
+  id: string,
+): Promise<{ messages: number; held: bigint }> {
+  const r = await q.query<{ messages: number; held: bigint }>(
+    `with gone as (delete from messages where campaign_id = $1 and status = 'draft'
+                   returning price_held)
+     select count(*)::int as messages, coalesce(sum(price_held), 0)::bigint as held from gone`,
+    [id],
+  );
+  return r.rows[0]!;
+}
+
+export async function markDiscarded(q: Queryable, id: string, now: Date): Promise<void> {
+  await q.query(
+    `update campaigns set status = 'discarded', canceled_at = $2, completed_at = $2,
+       total_count = 0, held_total = 0
+     where id = $1`,
+    [id, now],
+  );
+}
+
+/**
+ * Queues up to `limit` messages of one launched draft, due at its send time
+ * (or now), and marks the draft released once none is left. The campaign row
+ * is locked (SKIP LOCKED: another process releasing it, or a cancel, goes
+ * first), so a cancel either finds these messages queued, or waits and finds
+ * none left in `draft`. Over campaigns_releasing_idx, then messages_campaign_idx.
+ */
+export async function releaseLaunchedDraft(
+  q: Queryable,
+  options: { now: Date; limit: number },
+): Promise<{ campaignId: string; queued: number } | null> {
+  const c = await q.query<{ id: string; runAt: Date }>(
+    `select id, greatest(coalesce(send_at, $1::timestamptz), $1::timestamptz) as "runAt"
+     from campaigns where launched_at is not null and released_at is null
+     order by launched_at limit 1 for update skip locked`,
+    [options.now],
+  );
+  const campaign = c.rows[0];
+  if (!campaign) return null;
+  const r = await q.query<{ queued: number }>(
+    `with picked as (
+       select id from messages where campaign_id = $1 and status = 'draft' limit $3
+     ),
+     moved as (
+       update messages m set status = 'queued', run_at = $2
+       from picked where m.id = picked.id
+       returning 1
+     )
+     select count(*)::int as queued from moved`,
+    [campaign.id, campaign.runAt, options.limit],
+  );
+  const queued = r.rows[0]!.queued;
+  if (queued < options.limit) {
+    await q.query(`update campaigns set released_at = $2 where id = $1`, [
+      campaign.id,
+      options.now,
+    ]);
+  }
+  return { campaignId: campaign.id, queued };
+}

@@ -1,0 +1,171 @@
+// Planning a send against an organization: its prices, senders, template,
+// images and KakaoTalk channel. The estimate, the send and every part of a
+// campaign draft plan here, so they accept and refuse alike.
+import type { Queryable } from "../../db/client.ts";
+import type { CampaignContent } from "../../db/schema/campaigns.ts";
+import { formatCredits } from "../../domain/money.ts";
+import {
+  planSend,
+  type Rejection,
+  type SendInput,
+  type SendPlan,
+  type TemplateInfo,
+} from "../../domain/send-plan.ts";
+import { AppError, type ErrorDetail } from "../../lib/errors.ts";
+import { checkFreeformJson } from "../../lib/json-safety.ts";
+import { findOrgImages } from "../files/index.ts";
+import { findOrg } from "../orgs/index.ts";
+import { findOrgPrices } from "../plans/index.ts";
+import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
+import { findTemplateByCode } from "../templates/index.ts";
+
+export interface SendRequest extends SendInput {
+  metadata?: Record<string, unknown>;
+  /** A KakaoTalk channel of the organization (or an ancestor); default: the nearest default. */
+  kakaoChannel?: string;
+}
+
+export interface RejectionView {
+  index: number;
+  to: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * The KakaoTalk channel of a send with an Alimtalk path: the one named, which
+ * must be the organization's or an ancestor's (checked before any vendor
+ * sees it), else the nearest default; null leaves it to the vendor account.
+ */
+async function resolveKakaoChannel(
+  q: Queryable,
+  orgId: string,
+  plan: Extract<SendPlan, { ok: true }>,
+  id: string | undefined,
+): Promise<KakaoChannelRow | null> {
+  if (plan.content.alimtalk === null) return null;
+  const org = await findOrg(q, orgId);
+  if (!org) throw new AppError("NOT_FOUND", "organization not found");
+  const channel = await findUsableKakaoChannel(q, { orgPath: org.path, id: id ?? null });
+  if (id !== undefined && !channel) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `no verified KakaoTalk channel ${id} for this organization (a new channel sends once the platform operator has verified it)`,
+      {
+        details: [
+          {
+            path: "/kakaoChannel",
+            code: "SENDER_NOT_REGISTERED",
+            message: "not registered or not verified",
+          },
+        ],
+      },
+    );
+  }
+  return channel;
+}
+
+/** A campaign's metadata is echoed in webhooks: small and shallow enough to carry everywhere. */
+export const METADATA_LIMITS = { maxBytes: 16 * 1024, maxDepth: 8 } as const;
+
+function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata === undefined) return;
+  const problem = checkFreeformJson(metadata, { path: "/metadata", ...METADATA_LIMITS });
+  if (problem) {
+    throw new AppError("VALIDATION_FAILED", `${problem.path}: ${problem.message}`, {
+      details: [{ ...problem }],
+    });
+  }
+}
+
+/**
+ * Validates, routes and prices a request against the organization's prices,
+ * senders and template. The estimate and the send both plan here, so they
+ * accept and refuse alike.
+ */
+export async function planForOrg(
+  q: Queryable,
+  orgId: string,
+  input: SendRequest,
+  now: Date,
+  draft?: { template: TemplateInfo | null; first: boolean },
+) {
+  checkMetadata(input.metadata);
+  const code = input.template?.code;
+  // One after another: inside a transaction they share one connection.
+  const prices = await findOrgPrices(q, orgId);
+  const senders = await listSenders(q, orgId);
+  // A draft's later parts are planned against its template as it was when the draft was made.
+  let template: TemplateInfo | null = null;
+  if (draft && !draft.first) template = draft.template;
+  else if (code) template = await findTemplateByCode(q, orgId, code);
+  const images = await findOrgImages(q, orgId, input.imageIds ?? []);
+  if (!prices) throw new AppError("NOT_FOUND", "organization not found");
+  // Held at the dearer of the platform's and the own-account price: which kind
+  // of account sends each message is known only at dispatch.
+  const plan = planSend(input, {
+    now,
+    prices: prices.hold,
+    senders,
+    template,
+    images,
+    draft: draft?.first === true,
+  });
+  if (!plan.ok) {
+    throw new AppError("VALIDATION_FAILED", describeErrors(plan.errors.length, plan.rejected), {
+      details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
+    });
+  }
+  const kakaoChannel = await resolveKakaoChannel(q, orgId, plan, input.kakaoChannel);
+  return { plan, template, prices, kakaoChannel };
+}
+
+function describeErrors(errors: number, rejected: Rejection[]): string {
+  if (errors === 1 && rejected.length > 0) return "no recipient could be accepted";
+  return "the request is not valid";
+}
+
+function rejectionDetail(r: Rejection): ErrorDetail {
+  return {
+    path: `/recipients/${r.index}`,
+    code: r.code,
+    message: r.message,
+    index: r.index,
+    to: r.to,
+  };
+}
+
+export const rejectionView = (r: Rejection): RejectionView => ({
+  index: r.index,
+  to: r.to,
+  code: r.code,
+  message: r.message,
+});
+
+export function insufficient(required: bigint, available: bigint): AppError {
+  return new AppError(
+    "INSUFFICIENT_CREDITS",
+    `this send needs ${formatCredits(required)} credits; ${formatCredits(available)} are available`,
+    { details: [{ required: formatCredits(required), available: formatCredits(available) }] },
+  );
+}
+
+export function contentOf(
+  input: SendInput,
+  plan: Extract<SendPlan, { ok: true }>,
+  template: TemplateInfo | null,
+  kakaoChannel: KakaoChannelRow | null,
+): CampaignContent {
+  return {
+    templateCode: template?.code ?? null,
+    alimtalk: plan.content.alimtalk,
+    buttons: plan.content.alimtalk !== null ? (template?.buttons ?? []) : [],
+    text: plan.content.text,
+    subject: plan.content.subject,
+    imageIds: plan.content.imageIds,
+    variables: input.template?.variables ?? {},
+    kakaoChannel: kakaoChannel
+      ? { id: kakaoChannel.id, senderKey: kakaoChannel.senderKey, pfId: kakaoChannel.pfId }
+      : null,
+  };
+}
