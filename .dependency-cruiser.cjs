@@ -31,6 +31,14 @@ module.exports = {
       },
     },
     {
+      name: "schema-is-for-types",
+      comment:
+        "At run time only types come from src/db/schema: its values load drizzle-orm/pg-core, about 190 MB of resident memory in every server process. Shared lists live in src/domain/vocabulary.ts.",
+      severity: "error",
+      from: { path: "^src/", pathNot: [notTest, "^src/db/schema/"] },
+      to: { path: "^src/db/schema/", dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "no-cycles",
       severity: "error",
       from: { pathNot: notTest },

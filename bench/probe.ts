@@ -79,16 +79,21 @@ export function startProbe(options: {
         toCompleted: [],
         seen,
       };
-      for (const id of campaigns) {
-        const c = await request<Campaign>(`${url}/v1/campaigns/${id}`, key);
-        const { data } = await request<{ data: Message[] }>(
-          `${url}/v1/campaigns/${id}/messages`,
-          key,
+      // Read back 16 at a time: a long run leaves thousands to read.
+      for (let start = 0; start < campaigns.length; start += 16) {
+        const batch = campaigns.slice(start, start + 16);
+        const read = await Promise.all(
+          batch.map(async (id) => ({
+            c: await request<Campaign>(`${url}/v1/campaigns/${id}`, key),
+            m: (await request<{ data: Message[] }>(`${url}/v1/campaigns/${id}/messages`, key))
+              .data[0]!,
+          })),
         );
-        const m = data[0]!;
-        result.toVendor.push(ms(c.createdAt, m.sentAt));
-        result.toDelivered.push(ms(c.createdAt, m.deliveredAt));
-        result.toCompleted.push(ms(c.createdAt, c.completedAt));
+        for (const { c, m } of read) {
+          result.toVendor.push(ms(c.createdAt, m.sentAt));
+          result.toDelivered.push(ms(c.createdAt, m.deliveredAt));
+          result.toCompleted.push(ms(c.createdAt, c.completedAt));
+        }
       }
       return result;
     },

@@ -1,9 +1,11 @@
 CREATE TABLE "campaign_counts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
 	"campaign_id" text NOT NULL,
 	"status" text NOT NULL,
 	"messages" bigint NOT NULL,
 	"fallbacks" bigint NOT NULL,
 	"in_flight_at_cancel" bigint NOT NULL,
+	"unsettled" bigint NOT NULL,
 	"held" bigint NOT NULL,
 	"charged" bigint NOT NULL,
 	"released" bigint NOT NULL

@@ -3,9 +3,9 @@
 // (the CLI then sends the command to the server's local admin endpoint).
 import type { Db } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
-import { ORG_KINDS, type OrgKind } from "../db/schema/orgs.ts";
 import { formatCredits, MICRO_PER_CREDIT, parseCredits } from "../domain/money.ts";
 import { formatKoreanNumber } from "../domain/phone.ts";
+import { ORG_KINDS, type OrgKind } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { getWallet, grantCredits } from "../modules/credits/service.ts";
 import { runDoctor } from "../modules/doctor/service.ts";

@@ -11,9 +11,9 @@ import type { WakeBus } from "./wake.ts";
 const IDLE_MS = 1000;
 /** Messages queued per transaction: about a tenth of a second of work on PostgreSQL. */
 const RELEASE_BATCH = 10_000;
-/** A campaign with more rows than this is folded. */
+/** A campaign with more rows than this among the newest FOLD_RECENT is folded. */
 const FOLD_THRESHOLD = 16;
-const FOLD_CAMPAIGNS = 100;
+const FOLD_RECENT = 50_000;
 
 export function startCampaignUpkeep(options: {
   db: Db;
@@ -31,7 +31,7 @@ export function startCampaignUpkeep(options: {
         releaseLaunchedDraft(q, { now: now(), limit: RELEASE_BATCH }),
       );
       if (released && released.queued > 0) bus.wake("dispatch");
-      await foldCampaignCounts(db, { threshold: FOLD_THRESHOLD, campaigns: FOLD_CAMPAIGNS });
+      await foldCampaignCounts(db, { threshold: FOLD_THRESHOLD, recent: FOLD_RECENT });
       return released !== null;
     },
   });

@@ -10,6 +10,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { BreakerPolicy } from "../domain/circuit-breaker.ts";
+import { foldCampaignCounts } from "../modules/campaigns/index.ts";
 import {
   createDispatcher,
   type DispatchRound,
@@ -170,6 +171,8 @@ export function startDeliveryWorkers(options: DeliveryWorkerOptions): WorkerLoop
       const round = await settleOnce(db, { now: now(), limit: SETTLE_BATCH });
       if (round.completed.length > 0) {
         logger.info({ campaigns: round.completed }, "campaigns completed");
+        // Their counts change no more: one row per status from now on.
+        await foldCampaignCounts(db, { campaignIds: round.completed });
       }
       // Organizations share a batch: one that settled anything may have more.
       return round.messages > 0;

@@ -12,20 +12,10 @@ import {
 } from "drizzle-orm/pg-core";
 import type { TemplateInfo } from "../../domain/send-plan.ts";
 import type { TemplateButton } from "../../domain/template.ts";
+import { CAMPAIGN_STATUSES, type CampaignStatus } from "../../domain/vocabulary.ts";
 import { orgs } from "./orgs.ts";
 
-export const CAMPAIGN_STATUSES = [
-  // Being built from several requests (POST /v1/campaigns/{id}/recipients); nothing sends.
-  "draft",
-  // A draft given up: its messages deleted, their holds released.
-  "discarded",
-  "scheduled",
-  "queued",
-  "sending",
-  "completed",
-  "canceled",
-] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export { CAMPAIGN_STATUSES, type CampaignStatus };
 
 /**
  * What to send, resolved and frozen at acceptance (templates may change

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { check, customType, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { FILE_MIMES, type FileMime } from "../../domain/vocabulary.ts";
 import { orgs } from "./orgs.ts";
 
-export const FILE_MIMES = ["image/jpeg", "image/png", "image/gif"] as const;
-export type FileMime = (typeof FILE_MIMES)[number];
+export { FILE_MIMES, type FileMime };
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 

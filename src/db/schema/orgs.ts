@@ -9,10 +9,10 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { ORG_KINDS, type OrgKind } from "../../domain/vocabulary.ts";
 import { plans } from "./plans.ts";
 
-export const ORG_KINDS = ["platform", "headquarters", "distributor", "agency", "branch"] as const;
-export type OrgKind = (typeof ORG_KINDS)[number];
+export { ORG_KINDS, type OrgKind };
 
 /**
  * A tenant node. `path` is the chain of ids from the root, each followed by

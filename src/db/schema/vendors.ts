@@ -9,6 +9,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import { ROUTING_CHANNELS, type RoutingChannel } from "../../domain/vocabulary.ts";
 import { orgs } from "./orgs.ts";
 
 /**
@@ -42,8 +43,7 @@ export const vendorAccounts = pgTable(
   ],
 );
 
-export const ROUTING_CHANNELS = ["alimtalk", "sms"] as const;
-export type RoutingChannel = (typeof ROUTING_CHANNELS)[number];
+export { ROUTING_CHANNELS, type RoutingChannel };
 
 /**
  * Which vendor accounts an organization sends through, per channel (`sms`

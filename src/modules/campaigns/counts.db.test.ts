@@ -55,10 +55,10 @@ describe(`kept campaign counts on ${engine}`, async () => {
       }
     };
     const folder = async () => {
-      for (let i = 0; i < 10; i++) await foldCampaignCounts(db, { threshold: 1, campaigns: 10 });
+      for (let i = 0; i < 10; i++) await foldCampaignCounts(db, { threshold: 1, recent: 100_000 });
     };
     await Promise.all([...Array.from({ length: 8 }, (_, w) => writer(w)), folder(), folder()]);
-    await foldCampaignCounts(db, { threshold: 1, campaigns: 10 });
+    await foldCampaignCounts(db, { threshold: 1, recent: 100_000 });
 
     const tally = await tallyCampaign(db, id);
     const byStatus = Object.fromEntries((await counted(id)).map((r) => [r.status, r.n]));
@@ -79,7 +79,7 @@ describe(`kept campaign counts on ${engine}`, async () => {
     const id = await campaignOf(3);
     await db.query(
       `insert into campaign_counts (campaign_id, status, messages, fallbacks, in_flight_at_cancel,
-         held, charged, released) values ($1, 'queued', 1, 0, 0, 0, 0, 0)`,
+         unsettled, held, charged, released) values ($1, 'queued', 1, 0, 0, 0, 0, 0, 0)`,
       [id],
     );
     const { violations } = await runDoctor(db);

@@ -144,21 +144,28 @@ function emptyTally(): CampaignTally {
 }
 
 /**
- * Folds the campaign_counts rows of campaigns that have gathered more than
- * `threshold` into one row per status. One statement: the rows it deletes and
- * the sums it inserts commit together, and a row another fold deleted first is
- * skipped (it waits for that fold, then finds the row gone), so no sum ever
- * changes. Returns the campaigns folded.
+ * Folds campaign_counts rows into one per status: of the given campaigns
+ * (those that just completed), or else of campaigns with more than
+ * `threshold` rows among the newest `recent` (the busy ones: a finished
+ * campaign was folded as it completed, so it has no rows there). One
+ * statement: the rows it deletes and the sums it inserts commit together,
+ * and a row another fold deleted first is skipped (it waits for that fold,
+ * then finds the row gone), so no sum ever changes. Returns the campaigns folded.
  */
 export async function foldCampaignCounts(
   q: Queryable,
-  options: { threshold: number; campaigns: number },
+  options: { campaignIds: readonly string[] } | { threshold: number; recent: number },
 ): Promise<number> {
+  const given = "campaignIds" in options;
   const r = await q.query<{ n: number }>(
     `with busy as (
-       select campaign_id from campaign_counts
-       group by campaign_id having count(*) > $1
-       limit $2
+       ${
+         given
+           ? "select unnest($1::text[]) as campaign_id"
+           : `select campaign_id from campaign_counts
+              where id > (select coalesce(max(id), 0) from campaign_counts) - $2
+              group by campaign_id having count(*) > $1`
+       }
      ),
      gone as (
        delete from campaign_counts c using busy where c.campaign_id = busy.campaign_id
@@ -166,16 +173,16 @@ export async function foldCampaignCounts(
      ),
      folded as (
        insert into campaign_counts (campaign_id, status, messages, fallbacks,
-         in_flight_at_cancel, held, charged, released)
+         in_flight_at_cancel, unsettled, held, charged, released)
        select campaign_id, status, sum(messages), sum(fallbacks), sum(in_flight_at_cancel),
-         sum(held), sum(charged), sum(released)
+         sum(unsettled), sum(held), sum(charged), sum(released)
        from gone group by campaign_id, status
        having sum(messages) <> 0 or sum(fallbacks) <> 0 or sum(in_flight_at_cancel) <> 0
-         or sum(held) <> 0 or sum(charged) <> 0 or sum(released) <> 0
+         or sum(unsettled) <> 0 or sum(held) <> 0 or sum(charged) <> 0 or sum(released) <> 0
        returning campaign_id
      )
      select count(distinct campaign_id)::int as n from folded`,
-    [options.threshold, options.campaigns],
+    given ? [options.campaignIds] : [options.threshold, options.recent],
   );
   return r.rows[0]?.n ?? 0;
 }

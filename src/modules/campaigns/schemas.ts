@@ -1,6 +1,6 @@
 import Type from "typebox";
-import { CAMPAIGN_STATUSES } from "../../db/schema/campaigns.ts";
-import { MESSAGE_STATUSES } from "../../db/schema/messages.ts";
+import { MESSAGE_STATUSES } from "../../domain/message-status.ts";
+import { CAMPAIGN_STATUSES } from "../../domain/vocabulary.ts";
 import { Credits, IsoTime, Nullable } from "../../http/schemas.ts";
 import { SendBody } from "../messages/index.ts";
 

@@ -108,7 +108,8 @@ export async function findMiscountedCampaigns(
   const r = await q.query<{ campaignId: string; status: string; kept: string; counted: string }>(
     `with kept as (
        select campaign_id, status, sum(messages) as messages, sum(fallbacks) as fallbacks,
-         sum(in_flight_at_cancel) as in_flight, sum(held) as held, sum(charged) as charged,
+         sum(in_flight_at_cancel) as in_flight, sum(unsettled) as unsettled,
+         sum(held) as held, sum(charged) as charged,
          sum(released) as released
        from campaign_counts group by campaign_id, status
      ),
@@ -116,6 +117,7 @@ export async function findMiscountedCampaigns(
        select campaign_id, status, count(*) as messages,
          count(*) filter (where fallback_of is not null) as fallbacks,
          count(*) filter (where in_flight_at_cancel) as in_flight,
+         count(*) filter (where settled_at is null) as unsettled,
          coalesce(sum(price_held) filter (where settled_at is null), 0) as held,
          sum(price_charged) as charged, sum(price_released) as released
        from messages group by campaign_id, status
@@ -124,9 +126,9 @@ export async function findMiscountedCampaigns(
        select coalesce(k.campaign_id, c.campaign_id) as "campaignId",
          coalesce(k.status, c.status) as status,
          concat_ws(' ', coalesce(k.messages, 0), coalesce(k.fallbacks, 0), coalesce(k.in_flight, 0),
-           coalesce(k.held, 0), coalesce(k.charged, 0), coalesce(k.released, 0)) as kept,
+           coalesce(k.unsettled, 0), coalesce(k.held, 0), coalesce(k.charged, 0), coalesce(k.released, 0)) as kept,
          concat_ws(' ', coalesce(c.messages, 0), coalesce(c.fallbacks, 0), coalesce(c.in_flight, 0),
-           coalesce(c.held, 0), coalesce(c.charged, 0), coalesce(c.released, 0)) as counted
+           coalesce(c.unsettled, 0), coalesce(c.held, 0), coalesce(c.charged, 0), coalesce(c.released, 0)) as counted
        from kept k full join counted c on c.campaign_id = k.campaign_id and c.status = k.status
      )
      select * from compared where kept <> counted limit $1`,

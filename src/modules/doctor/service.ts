@@ -58,7 +58,7 @@ export async function runDoctor(q: Queryable): Promise<DoctorReport> {
   for (const c of await findMiscountedCampaigns(q, 100)) {
     violations.push({
       campaignId: c.campaignId,
-      problem: `kept counts of ${c.status} messages (messages fallbacks in-flight held charged released: ${c.kept}) differ from their count (${c.counted})`,
+      problem: `kept counts of ${c.status} messages (messages fallbacks in-flight unsettled held charged released: ${c.kept}) differ from their count (${c.counted})`,
     });
   }
   const parking = await auditReportParking(q);

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { FILE_MIMES } from "../../db/schema/files.ts";
+import { FILE_MIMES } from "../../domain/vocabulary.ts";
 import { IsoTime } from "../../http/schemas.ts";
 
 export const File = Type.Object({

@@ -1,6 +1,6 @@
 import Type from "typebox";
 import type { Db } from "../../db/client.ts";
-import { ORG_KINDS } from "../../db/schema/orgs.ts";
+import { ORG_KINDS } from "../../domain/vocabulary.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";

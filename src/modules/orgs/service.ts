@@ -1,6 +1,6 @@
 import type { Db, Queryable } from "../../db/client.ts";
-import { ORG_KINDS, type OrgKind } from "../../db/schema/orgs.ts";
 import type { Scope } from "../../domain/scopes.ts";
+import { ORG_KINDS, type OrgKind } from "../../domain/vocabulary.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import {

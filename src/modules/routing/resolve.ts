@@ -3,7 +3,7 @@
 // sandbox vendor turned off (ALIMI_SANDBOX=false) a new installation has
 // none, and a channel nobody routed has no account. A channel's primary and
 // secondary are inherited together, as one choice.
-import { ROUTING_CHANNELS, type RoutingChannel } from "../../db/schema/vendors.ts";
+import { ROUTING_CHANNELS, type RoutingChannel } from "../../domain/vocabulary.ts";
 import type { RoutingRow } from "./queries.ts";
 
 export type RouteSource =

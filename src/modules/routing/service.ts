@@ -1,5 +1,5 @@
 import type { Db, Queryable } from "../../db/client.ts";
-import { ROUTING_CHANNELS, type RoutingChannel } from "../../db/schema/vendors.ts";
+import { ROUTING_CHANNELS, type RoutingChannel } from "../../domain/vocabulary.ts";
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { type Actor, insertAudit } from "../audit/index.ts";
 import type { OrgRow } from "../orgs/index.ts";

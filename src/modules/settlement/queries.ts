@@ -83,9 +83,10 @@ const CANCELED_OF_CAMPAIGN = `s as (
 /**
  * Campaigns all of whose messages (fallbacks included) are final and settled
  * become `completed` (a canceled one keeps its status and gets its
- * completion time). Asked as two questions so that each is a short index
- * probe: no message still in flight (messages_campaign_idx by status), and
- * none final but unsettled (the small partial messages_settle_idx).
+ * completion time). Decided from the campaign's kept counts
+ * (campaign_counts, written by the same transactions that move its
+ * messages), so a campaign of a million messages is a few rows to sum, not
+ * a million to look at, while the caller holds wallet rows.
  */
 export async function completeCampaigns(q: Queryable, ids: string[], now: Date): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -93,10 +94,11 @@ export async function completeCampaigns(q: Queryable, ids: string[], now: Date):
     `update campaigns c set completed_at = $2,
        status = case when c.status = 'canceled' then 'canceled' else 'completed' end
      where c.id = any($1::text[]) and c.completed_at is null
-       and not exists (select 1 from messages m where m.campaign_id = c.id
-                       and m.status in (${IN_FLIGHT_LIST}))
-       and not exists (select 1 from messages m where m.campaign_id = c.id
-                       and m.settled_at is null and m.status in (${FINAL_LIST}))
+       and not exists (
+         select 1 from campaign_counts k where k.campaign_id = c.id
+         group by k.campaign_id
+         having sum(k.messages) filter (where k.status in (${IN_FLIGHT_LIST})) <> 0
+             or sum(k.unsettled) <> 0)
      returning c.id`,
     [ids, now],
   );

@@ -1,0 +1,27 @@
+// The closed vocabularies that the schema's check constraints, the API's
+// enums and the code share. They live here, not in src/db/schema, so that
+// nothing at run time loads drizzle-orm/pg-core (about 190 MB of resident
+// memory) just to read a list: the schema files are for drizzle-kit and for
+// types.
+
+export const ORG_KINDS = ["platform", "headquarters", "distributor", "agency", "branch"] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export const ROUTING_CHANNELS = ["alimtalk", "sms"] as const;
+export type RoutingChannel = (typeof ROUTING_CHANNELS)[number];
+
+export const FILE_MIMES = ["image/jpeg", "image/png", "image/gif"] as const;
+export type FileMime = (typeof FILE_MIMES)[number];
+
+export const CAMPAIGN_STATUSES = [
+  // Being built from several requests (POST /v1/campaigns/{id}/recipients); nothing sends.
+  "draft",
+  // A draft given up: its messages deleted, their holds released.
+  "discarded",
+  "scheduled",
+  "queued",
+  "sending",
+  "completed",
+  "canceled",
+] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
