@@ -20,6 +20,8 @@ export const campaignCounts = pgTable(
   {
     /** Appended in order: the newest rows are where busy campaigns are found. */
     id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    /** The campaign's organization: rows co-locate with it when sharded by organization. */
+    orgId: text("org_id").notNull(),
     campaignId: text("campaign_id").notNull(),
     status: text("status").notNull(),
     messages: bigint("messages", { mode: "number" }).notNull(),

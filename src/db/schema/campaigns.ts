@@ -74,6 +74,8 @@ export const campaigns = pgTable(
     launchedAt: timestamp("launched_at", { withTimezone: true }),
     /** When the last of a launched draft's messages was queued. */
     releasedAt: timestamp("released_at", { withTimezone: true }),
+    /** The releaser's place in a launched draft: messages are queued in id order. */
+    releasedThrough: text("released_through"),
   },
   (t) => [
     index("campaigns_org_idx").on(t.orgId, t.id),

@@ -116,7 +116,10 @@ export const messages = pgTable(
     polls: integer("polls").notNull().default(0),
   },
   (t) => [
-    index("messages_campaign_idx").on(t.campaignId, t.status),
+    // A campaign's messages in id order: its pages, and the releaser's pass over a
+    // launched draft. Not by status: that would put a page of a small campaign
+    // behind a sort, and every transition already rewrites each index.
+    index("messages_campaign_idx").on(t.campaignId, t.id),
     // The dispatcher's lanes: per organization, priority first, then due time.
     index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(isQueued),
     // The express lane: single sends and fallbacks only, so that finding them

@@ -78,9 +78,10 @@ describe(`kept campaign counts on ${engine}`, async () => {
   it("are found out by the doctor when they drift from the messages", async () => {
     const id = await campaignOf(3);
     await db.query(
-      `insert into campaign_counts (campaign_id, status, messages, fallbacks, in_flight_at_cancel,
-         unsettled, held, charged, released) values ($1, 'queued', 1, 0, 0, 0, 0, 0, 0)`,
-      [id],
+      `insert into campaign_counts (org_id, campaign_id, status, messages, fallbacks,
+         in_flight_at_cancel, unsettled, held, charged, released)
+       values ($2, $1, 'queued', 1, 0, 0, 0, 0, 0, 0)`,
+      [id, shop.orgId],
     );
     const { violations } = await runDoctor(db);
     expect(violations).toEqual([

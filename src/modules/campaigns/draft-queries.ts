@@ -76,38 +76,43 @@ export async function markDiscarded(q: Queryable, id: string, now: Date): Promis
  * (or now), and marks the draft released once none is left. The campaign row
  * is locked (SKIP LOCKED: another process releasing it, or a cancel, goes
  * first), so a cancel either finds these messages queued, or waits and finds
- * none left in `draft`. Over campaigns_releasing_idx, then messages_campaign_idx.
+ * none left in `draft`. One pass in id order from where the last batch
+ * ended (`released_through`): over campaigns_releasing_idx, then a range of
+ * messages_campaign_idx.
  */
 export async function releaseLaunchedDraft(
   q: Queryable,
   options: { now: Date; limit: number },
 ): Promise<{ campaignId: string; queued: number } | null> {
-  const c = await q.query<{ id: string; runAt: Date }>(
-    `select id, greatest(coalesce(send_at, $1::timestamptz), $1::timestamptz) as "runAt"
+  const c = await q.query<{ id: string; runAt: Date; through: string | null }>(
+    `select id, greatest(coalesce(send_at, $1::timestamptz), $1::timestamptz) as "runAt",
+       released_through as through
      from campaigns where launched_at is not null and released_at is null
      order by launched_at limit 1 for update skip locked`,
     [options.now],
   );
   const campaign = c.rows[0];
   if (!campaign) return null;
-  const r = await q.query<{ queued: number }>(
+  const r = await q.query<{ queued: number; last: string | null }>(
     `with picked as (
-       select id from messages where campaign_id = $1 and status = 'draft' limit $3
+       select id from messages
+       where campaign_id = $1 and ($4::text is null or id > $4) and status = 'draft'
+       order by id limit $3
      ),
      moved as (
        update messages m set status = 'queued', run_at = $2
        from picked where m.id = picked.id
-       returning 1
+       returning m.id
      )
-     select count(*)::int as queued from moved`,
-    [campaign.id, campaign.runAt, options.limit],
+     select count(*)::int as queued, max(id) as last from moved`,
+    [campaign.id, campaign.runAt, options.limit, campaign.through],
   );
-  const queued = r.rows[0]!.queued;
-  if (queued < options.limit) {
-    await q.query(`update campaigns set released_at = $2 where id = $1`, [
-      campaign.id,
-      options.now,
-    ]);
-  }
+  const { queued, last } = r.rows[0]!;
+  await q.query(
+    `update campaigns set released_through = coalesce($3, released_through),
+       released_at = case when $4 then $2::timestamptz end
+     where id = $1`,
+    [campaign.id, options.now, last, queued < options.limit],
+  );
   return { campaignId: campaign.id, queued };
 }

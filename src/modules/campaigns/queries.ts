@@ -172,11 +172,11 @@ export async function foldCampaignCounts(
        returning c.*
      ),
      folded as (
-       insert into campaign_counts (campaign_id, status, messages, fallbacks,
+       insert into campaign_counts (org_id, campaign_id, status, messages, fallbacks,
          in_flight_at_cancel, unsettled, held, charged, released)
-       select campaign_id, status, sum(messages), sum(fallbacks), sum(in_flight_at_cancel),
+       select org_id, campaign_id, status, sum(messages), sum(fallbacks), sum(in_flight_at_cancel),
          sum(unsettled), sum(held), sum(charged), sum(released)
-       from gone group by campaign_id, status
+       from gone group by org_id, campaign_id, status
        having sum(messages) <> 0 or sum(fallbacks) <> 0 or sum(in_flight_at_cancel) <> 0
          or sum(unsettled) <> 0 or sum(held) <> 0 or sum(charged) <> 0 or sum(released) <> 0
        returning campaign_id
