@@ -3,7 +3,7 @@
 // database or a fresh embedded data directory, with organizations created by
 // the CLI and every request over HTTP from this, another, process.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,15 @@ import { freePort, runProcess, type Spawned, spawnProcess } from "../test/proces
 import { createBenchDatabase } from "./support.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+/** The node flags `npm start` runs the server with (its heap ceiling), read from package.json. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf("src/main.ts"));
+}
 
 export type Engine = "pglite" | "postgres";
 export type Role = "all" | "api" | "worker";
@@ -110,7 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // The first process that serves HTTP answers at `url`; any other on a port of its own.
       const port = role === "worker" || listening ? 0 : apiPort;
       if (role !== "worker") listening = true;
-      const p = spawnProcess(process.execPath, [MAIN, "serve", "--role", role], {
+      const p = spawnProcess(process.execPath, [...startFlags(), MAIN, "serve", "--role", role], {
         env: { ...env, PORT: String(port) },
       });
       processes.push(p);

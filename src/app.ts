@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { adminRoutes } from "./cli/admin-routes.ts";
 import type { Db } from "./db/client.ts";
 import type { BreakerPolicy } from "./domain/circuit-breaker.ts";
+import type { Authenticate } from "./http/auth.ts";
 import { buildServer, type HttpLimits } from "./http/server.ts";
 import type { App, RouteDeps } from "./http/types.ts";
 import { createEgress, ownEgress, type Resolver } from "./lib/egress.ts";
@@ -14,6 +15,7 @@ import type { AllowedHost } from "./lib/egress-rules.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
 import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
+import { apiKeyRoutes } from "./modules/api-keys/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { campaignRoutes } from "./modules/campaigns/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
@@ -25,6 +27,8 @@ import type { ParkingPolicy } from "./modules/reports/service.ts";
 import { routingRoutes } from "./modules/routing/routes.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
+import { createSessionAuthenticator, SESSION_COOKIE } from "./modules/users/index.ts";
+import { userRoutes } from "./modules/users/routes.ts";
 import { vendorAccountRoutes } from "./modules/vendor-accounts/routes.ts";
 import { sandboxAccountsOf } from "./modules/vendor-accounts/sandbox.ts";
 import {
@@ -132,6 +136,19 @@ export interface Alimi {
   startWorkers(options: WorkerOptions): WorkerLoop[];
 }
 
+/**
+ * An API key when the request carries one (Authorization wins), else the
+ * console's session cookie; neither is a 401 that names both.
+ */
+function createAuthenticator(db: Db, now: () => Date): Authenticate {
+  const keys = createKeyAuthenticator(db);
+  const sessions = createSessionAuthenticator(db, now);
+  return (request) =>
+    !request.headers.authorization && request.cookies?.[SESSION_COOKIE]
+      ? sessions(request)
+      : keys(request);
+}
+
 export function createAlimi(deps: AlimiDeps): Alimi {
   const { db, box, bus, now, logger, publicUrl } = deps;
   const sandboxEnabled = deps.sandboxEnabled !== false;
@@ -187,13 +204,15 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       logger,
       metrics,
       isReady: options.isReady ?? (() => true),
-      authenticate: createKeyAuthenticator(db),
+      authenticate: createAuthenticator(db, now),
       limits: options.limits,
       metricsAccess: {
         token: options.metricsToken ?? null,
         adminToken: options.adminToken ?? null,
       },
       async routes(app) {
+        userRoutes(app, routeDeps);
+        apiKeyRoutes(app, routeDeps);
         messageRoutes(app, routeDeps);
         campaignRoutes(app, routeDeps);
         fileRoutes(app, routeDeps);

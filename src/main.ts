@@ -31,6 +31,11 @@ const USAGE = `Usage: alimi <command> [options]
                         register a verified KakaoTalk channel
   kakao-channel verify --id CHANNEL_ID [--json]
                         verify a channel an organization registered
+  user create --org ORG_ID --email EMAIL --role owner|admin|operator|viewer
+              [--name NAME] [--password P] [--json]
+                        add a console user (without a password: an invitation token)
+  user reset-password --email EMAIL [--json]
+                        print a one-time token for POST /v1/auth/reset-password
   doctor [--json]       check the credit invariants; exit 1 on a violation
 
   --verbose             print the stack trace of a failure
@@ -52,6 +57,8 @@ const OPTIONS = {
   "sender-key": { type: "string" },
   "pf-id": { type: "string" },
   role: { type: "string" },
+  email: { type: "string" },
+  password: { type: "string" },
   "idempotency-key": { type: "string" },
   migrate: { type: "boolean" },
   demo: { type: "boolean" },
@@ -159,14 +166,17 @@ function printBanner(
     lines.push(
       "",
       `  Demo organization ${demo.orgId} with 100,000.00 credits.`,
-      `  Demo API key (shown once; also saved in ${file}):`,
+      `  Demo API key and console login (shown once; also saved in ${file}):`,
       "",
       `    ${demo.apiKey}`,
+      "",
+      `    email    ${demo.login.email}`,
+      `    password ${demo.login.password}`,
     );
   } else if (demo) {
     lines.push(
       "",
-      `  Demo organization ${demo.orgId}: its API key was printed on first start`,
+      `  Demo organization ${demo.orgId}: its API key and login were printed on first start`,
       `  and saved in ${demoFile(config)}.`,
     );
   }

@@ -215,5 +215,10 @@ export function demoFile(config: Config): string {
 }
 
 export function saveDemoCredentials(config: Config, demo: DemoBootstrap & { created: true }) {
-  return writeDemoCredentials(config.dataDir, { orgId: demo.orgId, apiKey: demo.apiKey });
+  return writeDemoCredentials(config.dataDir, {
+    orgId: demo.orgId,
+    apiKey: demo.apiKey,
+    email: demo.login.email,
+    password: demo.login.password,
+  });
 }

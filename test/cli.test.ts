@@ -51,7 +51,7 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
       timeoutMs: 20_000,
     });
     // The banner is printed at once; its last line tells it is complete.
-    await server.waitForLine(/Demo (API key|organization org_\w+: its API key was printed)/);
+    await server.waitForLine(/( {4}password \S+|Demo organization org_\w+: its API key and login)/);
     return { server, url: `http://127.0.0.1:${port}` };
   }
 
@@ -76,18 +76,74 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
     expect(findLoosePaths(dir)).toEqual([]);
   });
 
+  it("(a2) user create adds a console user; user reset-password prints a one-time token", async () => {
+    const made = await alimi(
+      "user",
+      "create",
+      "--org",
+      acme.orgId,
+      "--email",
+      "Ops@Acme.example",
+      "--role",
+      "admin",
+      "--password",
+      "long enough password",
+      "--json",
+    );
+    expect(made.stderr).toBe("");
+    expect(JSON.parse(made.stdout)).toMatchObject({
+      id: expect.stringMatching(/^usr_\w+$/),
+      email: "ops@acme.example",
+      role: "admin",
+      orgId: acme.orgId,
+      status: "active",
+    });
+    const bad = await alimi(
+      "user",
+      "create",
+      "--org",
+      acme.orgId,
+      "--email",
+      "x@acme.example",
+      "--role",
+      "boss",
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--role must be one of viewer, operator, admin, owner");
+    const reset = await alimi("user", "reset-password", "--email", "ops@acme.example", "--json");
+    expect(JSON.parse(reset.stdout)).toMatchObject({
+      email: "ops@acme.example",
+      resetToken: expect.stringMatching(/^[\w-]{43}$/),
+    });
+  });
+
   it("(b) serve prints its URL and, on first start, the demo API key; /health is ok", async () => {
     running = await start();
     const { server, url } = running;
     const banner = server.stdout();
-    expect(banner).toContain("Demo API key (shown once; also saved in");
+    expect(banner).toContain("Demo API key and console login (shown once; also saved in");
     const key = banner.match(/^ {4}(ak_\S+)$/m)?.[1];
     expect(key).toMatch(/^ak_\S+$/);
-    expect(JSON.parse(readFileSync(path.join(dir, "demo.json"), "utf8")).apiKey).toBe(key);
+    const email = banner.match(/^ {4}email {4}(\S+)$/m)?.[1];
+    const password = banner.match(/^ {4}password (\S+)$/m)?.[1];
+    expect(email).toBe("demo@alimi.local");
+    expect(JSON.parse(readFileSync(path.join(dir, "demo.json"), "utf8"))).toMatchObject({
+      apiKey: key,
+      email,
+      password,
+    });
 
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
+
+    const login = await fetch(`${url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(login.status).toBe(200);
+    expect((await login.json()).user).toMatchObject({ email, role: "owner" });
 
     const credits = await fetch(`${url}/v1/credits`, {
       headers: { authorization: `Bearer ${key}` },
@@ -208,7 +264,9 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
   it("(g) a restart does not show the demo key again", async () => {
     const { server, url } = await start();
     const banner = server.stdout();
-    expect(banner).toMatch(/Demo organization org_\w+: its API key was printed on first start/);
+    expect(banner).toMatch(
+      /Demo organization org_\w+: its API key and login were printed on first/,
+    );
     expect(banner).not.toMatch(/ak_/);
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect(await server.stop("SIGTERM", 5_000)).toEqual({ code: 0, signal: null });

@@ -5,6 +5,7 @@ import type { Db } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { formatCredits, MICRO_PER_CREDIT, parseCredits } from "../domain/money.ts";
 import { formatKoreanNumber } from "../domain/phone.ts";
+import { ROLES, type Role } from "../domain/roles.ts";
 import { ORG_KINDS, type OrgKind } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { getWallet, grantCredits } from "../modules/credits/service.ts";
@@ -17,6 +18,7 @@ import {
   registerKakaoChannel,
   registerSender,
 } from "../modules/senders/service.ts";
+import { createUser, issuePasswordReset } from "../modules/users/service.ts";
 
 export type Args = Record<string, string | boolean | undefined>;
 
@@ -103,6 +105,23 @@ const readArgs = {
   "kakao-channel verify"(args: Args) {
     return { id: required(args, "id") };
   },
+  "user create"(args: Args) {
+    const role = required(args, "role");
+    if (!ROLES.includes(role as Role)) {
+      throw new AppError("VALIDATION_FAILED", `--role must be one of ${ROLES.join(", ")}`);
+    }
+    const email = required(args, "email");
+    return {
+      orgId: required(args, "org"),
+      email,
+      name: text(args, "name") ?? email,
+      role: role as Role,
+      password: text(args, "password"),
+    };
+  },
+  "user reset-password"(args: Args) {
+    return { email: required(args, "email") };
+  },
 };
 
 function channelView(c: KakaoChannelRow) {
@@ -171,6 +190,20 @@ export const commands = {
     return channelView(await markKakaoChannelVerified(db, id));
   },
 
+  async "user create"(db: Db, args: Args) {
+    const user = readArgs["user create"](args);
+    await requireOrg(db, user.orgId);
+    return createUser(db, { ...user, caller: null, now: new Date() });
+  },
+
+  async "user reset-password"(db: Db, args: Args) {
+    const { user, token } = await issuePasswordReset(db, {
+      ...readArgs["user reset-password"](args),
+      now: new Date(),
+    });
+    return { userId: user.id, email: user.email, resetToken: token, expiresIn: "1h" };
+  },
+
   async doctor(db: Db) {
     const { wallets, violations, reports } = await runDoctor(db);
     return { ok: violations.length === 0, wallets, violations, reports };
@@ -188,6 +221,8 @@ export const COMMAND_OPTIONS: Record<CommandName | "serve", readonly string[]> =
   "sender add": ["org", "number", "json"],
   "kakao-channel add": ["org", "name", "sender-key", "pf-id", "json"],
   "kakao-channel verify": ["id", "json"],
+  "user create": ["org", "email", "name", "role", "password", "json"],
+  "user reset-password": ["email", "json"],
   doctor: ["json"],
 };
 

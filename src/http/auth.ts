@@ -3,12 +3,20 @@
 // its organization and that organization's subtree.
 import type { FastifyRequest } from "fastify";
 import type { OrgKind } from "../db/schema/orgs.ts";
+import type { Role } from "../domain/roles.ts";
 import type { Scope } from "../domain/scopes.ts";
 import { AppError } from "../lib/errors.ts";
 
 export interface Principal {
-  keyId: string;
+  /** The API key calling, if a key is. */
+  keyId: string | null;
+  /** The signed-in user calling, if a user is (a console session). */
+  userId: string | null;
+  /** The user's role; null for a key, whose scopes say what it may do. */
+  role: Role | null;
   scopes: string[];
+  /** A session's CSRF token (GET /v1/me gives it to the console). */
+  csrfToken?: string;
   orgId: string;
   orgKind: OrgKind;
   orgPath: string;
@@ -22,14 +30,21 @@ declare module "fastify" {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** The scope a key needs for this route. */
+    /** The scope a key needs for this route (a user has the scopes of its role). */
     scope?: Scope;
+    /** Reached without credentials (signing in, accepting an invitation). */
+    public?: boolean;
   }
 }
 
 export function requireScope(principal: Principal, scope: Scope | undefined): void {
   if (scope && !principal.scopes.includes(scope)) {
-    throw new AppError("FORBIDDEN", `this API key lacks the '${scope}' scope`);
+    throw new AppError(
+      "FORBIDDEN",
+      principal.role
+        ? `the role '${principal.role}' may not do this (it needs the '${scope}' scope)`
+        : `this API key lacks the '${scope}' scope`,
+    );
   }
 }
 

@@ -118,6 +118,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Err
   };
   // Also here: errors met before routing (a bad URL) skip the onSend hook that sets it.
   reply.header("x-request-id", String(request.id));
+  if (app.retryAfterSeconds !== undefined) {
+    reply.header("retry-after", String(app.retryAfterSeconds));
+  }
   return reply.status(app.status).send(body);
 }
 

@@ -5,6 +5,7 @@
 // without secrets. The routes are mounted by the composition root
 // (src/app.ts): nothing here knows a module.
 import { timingSafeEqual } from "node:crypto";
+import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     ),
   );
   app.decorateRequest("principal", null);
+  await app.register(cookie);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -161,7 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       throw new AppError("URI_TOO_LONG", `the URL is longer than ${MAX_URL_LENGTH} characters`);
     }
     await ipLimit.check(request, reply);
-    if (!request.url.startsWith("/v1/")) return;
+    if (!request.url.startsWith("/v1/") || request.routeOptions.config.public) return;
     const principal = await options.authenticate(request);
     requireScope(principal, request.routeOptions.config.scope);
     request.principal = principal;

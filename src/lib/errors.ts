@@ -32,16 +32,24 @@ export class AppError extends Error {
   readonly details: ErrorDetail[] | undefined;
   /** Whether the same request may succeed if sent again later. */
   readonly retryable: boolean;
+  /** When it may (answered as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; cause?: unknown; retryable?: boolean } = {},
+    options: {
+      details?: ErrorDetail[];
+      cause?: unknown;
+      retryable?: boolean;
+      retryAfterSeconds?: number;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
     this.retryable =
       options.retryable ??
       (code === "RATE_LIMITED" || code === "UNAVAILABLE" || code === "REQUEST_TIMEOUT");

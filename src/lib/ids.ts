@@ -8,6 +8,7 @@ const RANDOM_CHARS = 16;
 
 export type IdPrefix =
   | "org"
+  | "usr"
   | "key"
   | "pln"
   | "led"

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { orgs } from "./orgs.ts";
 
@@ -16,6 +17,10 @@ export const apiKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Refused from this time on; null: no expiry. */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Addresses and CIDR ranges the key is accepted from; empty: anywhere. */
+    allowedIps: text("allowed_ips").array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex("api_keys_secret_hash_key").on(t.secretHash),

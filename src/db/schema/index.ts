@@ -13,4 +13,5 @@ export * from "./sandbox.ts";
 export * from "./senders.ts";
 export * from "./settings.ts";
 export * from "./templates.ts";
+export * from "./users.ts";
 export * from "./vendors.ts";

@@ -4,6 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type { Queryable } from "../../db/client.ts";
 import type { Authenticate, Principal } from "../../http/auth.ts";
 import { AppError } from "../../lib/errors.ts";
+import { ipAllowed } from "./allowed-ips.ts";
 import { findPrincipalByHash, touchApiKey } from "./queries.ts";
 import { hashApiKeySecret } from "./secret.ts";
 
@@ -28,13 +29,18 @@ export function createKeyAuthenticator(db: Queryable, now: () => number = Date.n
     if (!match?.[1]) {
       throw new AppError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
     }
-    const principal = await findPrincipalByHash(db, hashApiKeySecret(match[1]));
-    if (!principal) throw new AppError("UNAUTHORIZED", "the API key is not valid");
-    const last = touched.get(principal.keyId);
+    const found = await findPrincipalByHash(db, hashApiKeySecret(match[1]));
+    if (!found) throw new AppError("UNAUTHORIZED", "the API key is not valid");
+    const { allowedIps, ...principal } = found;
+    if (allowedIps.length > 0 && !ipAllowed(request.ip, allowedIps)) {
+      throw new AppError("FORBIDDEN", `this API key is not accepted from ${request.ip}`);
+    }
+    const keyId = principal.keyId!;
+    const last = touched.get(keyId);
     if (last === undefined || now() - last >= TOUCH_EVERY_MS) {
       if (touched.size >= TOUCHED_MAX) touched.clear();
-      touched.set(principal.keyId, now());
-      touchApiKey(db, principal.keyId).catch((err) => request.log.warn({ err }, "touch api key"));
+      touched.set(keyId, now());
+      touchApiKey(db, keyId).catch((err) => request.log.warn({ err }, "touch api key"));
     }
     return principal;
   };

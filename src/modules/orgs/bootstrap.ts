@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import type { Db, Queryable } from "../../db/client.ts";
 import { MICRO_PER_CREDIT } from "../../domain/money.ts";
 import { registerSender } from "../senders/index.ts";
 import { createTemplate } from "../templates/index.ts";
+import { createUser } from "../users/index.ts";
 import { createOrg } from "./service.ts";
 
 export const DEMO_SENDER = "02-1234-5678";
@@ -30,12 +32,21 @@ async function readSetting<T>(q: Queryable, key: string): Promise<T | null> {
 }
 
 export type DemoBootstrap =
-  | { created: true; orgId: string; apiKey: string }
+  | {
+      created: true;
+      orgId: string;
+      apiKey: string;
+      /** The demo owner's sign-in, shown once. */
+      login: { email: string; password: string };
+    }
   | { created: false; orgId: string };
+
+export const DEMO_OWNER_EMAIL = "demo@alimi.local";
 
 /**
  * On the first start of an empty installation: a demo organization with
- * 100,000.00 credits, a verified caller number and the WELCOME_001 template.
+ * 100,000.00 credits, a verified caller number, the WELCOME_001 template and
+ * its owner demo@alimi.local with a random password.
  * Later starts find it through the `demo` setting and create nothing.
  */
 export async function bootstrapDemo(db: Db): Promise<DemoBootstrap> {
@@ -48,10 +59,25 @@ export async function bootstrapDemo(db: Db): Promise<DemoBootstrap> {
   });
   await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
   await createTemplate(db, org.id, DEMO_TEMPLATE);
+  const password = randomBytes(12).toString("base64url");
+  await createUser(db, {
+    orgId: org.id,
+    caller: null,
+    email: DEMO_OWNER_EMAIL,
+    name: "Demo owner",
+    role: "owner",
+    password,
+    now: new Date(),
+  });
   await db.query(
     `insert into settings (key, value) values ('demo', $1)
      on conflict (key) do nothing`,
     [JSON.stringify({ orgId: org.id })],
   );
-  return { created: true, orgId: org.id, apiKey };
+  return {
+    created: true,
+    orgId: org.id,
+    apiKey,
+    login: { email: DEMO_OWNER_EMAIL, password },
+  };
 }

@@ -6,27 +6,8 @@ import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findOrgInSubtree, listOrgs, type OrgRow } from "./queries.ts";
-
-const Org = Type.Object({
-  id: Type.String(),
-  parentId: Nullable(Type.String()),
-  kind: Type.Enum([...ORG_KINDS]),
-  name: Type.String(),
-  depth: Type.Integer(),
-  timezone: Type.String(),
-  createdAt: IsoTime,
-});
-
-const orgView = (o: OrgRow) => ({
-  id: o.id,
-  parentId: o.parentId,
-  kind: o.kind,
-  name: o.name,
-  depth: o.depth,
-  timezone: o.timezone,
-  createdAt: o.createdAt.toISOString(),
-});
+import { findOrgInSubtree, listOrgs } from "./queries.ts";
+import { Org, orgView } from "./view.ts";
 
 export function orgRoutes(app: App, deps: { db: Db }) {
   app.get(

@@ -1,0 +1,24 @@
+import Type from "typebox";
+import { ORG_KINDS } from "../../domain/vocabulary.ts";
+import { IsoTime, Nullable } from "../../http/schemas.ts";
+import type { OrgRow } from "./queries.ts";
+
+export const Org = Type.Object({
+  id: Type.String(),
+  parentId: Nullable(Type.String()),
+  kind: Type.Enum([...ORG_KINDS]),
+  name: Type.String(),
+  depth: Type.Integer(),
+  timezone: Type.String(),
+  createdAt: IsoTime,
+});
+
+export const orgView = (o: OrgRow) => ({
+  id: o.id,
+  parentId: o.parentId,
+  kind: o.kind,
+  name: o.name,
+  depth: o.depth,
+  timezone: o.timezone,
+  createdAt: o.createdAt.toISOString(),
+});
