@@ -94,7 +94,7 @@ export async function benchServer(
     publicUrl: () => url,
     vendorCalls: TEST_VENDOR_CALLS,
   });
-  const app = await alimi.buildHttp();
+  const app = await alimi.buildHttp({ limits: { rateLimitPerCaller: 0 } });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     app,

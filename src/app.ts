@@ -12,6 +12,7 @@ import { buildServer, type HttpLimits } from "./http/server.ts";
 import type { App, RouteDeps } from "./http/types.ts";
 import { createEgress, ownEgress, type Resolver } from "./lib/egress.ts";
 import type { AllowedHost } from "./lib/egress-rules.ts";
+import { AppError } from "./lib/errors.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
 import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
@@ -21,6 +22,7 @@ import { campaignRoutes } from "./modules/campaigns/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
 import { fileRoutes } from "./modules/files/routes.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
+import { findOrgInSubtree } from "./modules/orgs/index.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
 import type { ParkingPolicy } from "./modules/reports/service.ts";
@@ -138,15 +140,34 @@ export interface Alimi {
 
 /**
  * An API key when the request carries one (Authorization wins), else the
- * console's session cookie; neither is a 401 that names both.
+ * console's session cookie; neither is a 401 that names both. Then
+ * `X-Alimi-Org` (API-2.md, "Acting in the tree"): the call acts as that
+ * organization, which must be the caller's own or below it (else 404, as
+ * for anything outside the caller's subtree), with the caller's role.
  */
 function createAuthenticator(db: Db, now: () => Date): Authenticate {
   const keys = createKeyAuthenticator(db);
   const sessions = createSessionAuthenticator(db, now);
-  return (request) =>
-    !request.headers.authorization && request.cookies?.[SESSION_COOKIE]
-      ? sessions(request)
-      : keys(request);
+  return async (request) => {
+    const principal =
+      !request.headers.authorization && request.cookies?.[SESSION_COOKIE]
+        ? await sessions(request)
+        : await keys(request);
+    const actAs = request.headers["x-alimi-org"];
+    if (actAs === undefined || actAs === principal.orgId) return principal;
+    const target =
+      typeof actAs === "string" && /^org_\w{1,60}$/.test(actAs)
+        ? await findOrgInSubtree(db, actAs, principal.orgPath)
+        : null;
+    if (!target) throw new AppError("NOT_FOUND", `organization ${String(actAs)} not found`);
+    return {
+      ...principal,
+      actingFor: principal.orgId,
+      orgId: target.id,
+      orgKind: target.kind,
+      orgPath: target.path,
+    };
+  };
 }
 
 export function createAlimi(deps: AlimiDeps): Alimi {

@@ -39,6 +39,8 @@ describe("loadConfig", () => {
       logLevel: "info",
       http: {
         rateLimitPerIp: 120,
+        rateLimitPerCaller: 50,
+        corsOrigins: [],
         trustProxy: false,
         requestTimeoutMs: 60_000,
         connectionTimeoutMs: 120_000,
@@ -253,6 +255,8 @@ describe("loadConfig", () => {
   it("reads the HTTP guards: the per-IP limit, trusted proxies, timeouts and the metrics token", () => {
     const config = loadConfig({
       ALIMI_RATE_LIMIT_IP: "30",
+      ALIMI_RATE_LIMIT: "200",
+      ALIMI_CORS_ORIGINS: "https://console.example.com, http://localhost:5173",
       ALIMI_TRUST_PROXY: "10.0.0.0/8, 192.168.1.1",
       ALIMI_REQUEST_TIMEOUT: "15s",
       ALIMI_CONNECTION_TIMEOUT: "5m",
@@ -260,6 +264,8 @@ describe("loadConfig", () => {
     });
     expect(config.http).toEqual({
       rateLimitPerIp: 30,
+      rateLimitPerCaller: 200,
+      corsOrigins: ["https://console.example.com", "http://localhost:5173"],
       trustProxy: ["10.0.0.0/8", "192.168.1.1"],
       requestTimeoutMs: 15_000,
       connectionTimeoutMs: 300_000,
@@ -268,6 +274,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ ALIMI_TRUST_PROXY: "true" }).http.trustProxy).toBe(true);
     expect(loadConfig({ ALIMI_TRUST_PROXY: "2" }).http.trustProxy).toBe(2);
     expect(loadConfig({ ALIMI_RATE_LIMIT_IP: "0" }).http.rateLimitPerIp).toBe(0);
+    expect(() => loadConfig({ ALIMI_CORS_ORIGINS: "https://a.example/path" })).toThrow(
+      /ALIMI_CORS_ORIGINS: "https:\/\/a.example\/path" is not an origin/,
+    );
   });
 
   it("refuses bad HTTP guard values, each by name", () => {

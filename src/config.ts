@@ -43,6 +43,10 @@ const EnvSchema = Type.Object({
   // proxies whose X-Forwarded-For is believed, timeouts for slow clients, and
   // the token /metrics asks for.
   ALIMI_RATE_LIMIT_IP: Type.Integer({ minimum: 0, default: 120 }),
+  // Requests a second per API key and per user (bursts of twice that); 0: none.
+  ALIMI_RATE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 50 }),
+  // Browser origins allowed to call the API cross-origin (the console is same-origin).
+  ALIMI_CORS_ORIGINS: Type.String({ default: "" }),
   ALIMI_TRUST_PROXY: Type.Optional(
     Type.String({ pattern: "^(true|false|\\d+|[0-9A-Fa-f.:/]+(\\s*,\\s*[0-9A-Fa-f.:/]+)*)$" }),
   ),
@@ -96,6 +100,10 @@ export interface Config {
 export interface HttpConfig {
   /** Failed unauthenticated requests one IP may make per minute; 0: no limit. */
   readonly rateLimitPerIp: number;
+  /** Requests a second per API key and per user, in bursts of twice that; 0: no limit. */
+  readonly rateLimitPerCaller: number;
+  /** Origins a browser may call the API from (CORS); empty: same origin only. */
+  readonly corsOrigins: readonly string[];
   /** Fastify's trustProxy: whose X-Forwarded-For names the client. */
   readonly trustProxy: boolean | number | string[];
   /** How long a client may take to send a whole request (headers and body). */
@@ -182,6 +190,7 @@ export function loadConfig(
       `ALIMI_LEASE: must be at least twice ALIMI_VENDOR_TIMEOUT_MAX (${value.ALIMI_VENDOR_TIMEOUT_MAX}), so that a claimed batch is still ours when its vendor's answer comes`,
     );
   }
+  const corsOrigins = corsOriginsOf(value.ALIMI_CORS_ORIGINS, problems);
   const allowed = parseAllowedHosts(value.ALIMI_VENDOR_ALLOWED_HOSTS);
   if (!allowed.ok) {
     problems.push(
@@ -223,6 +232,8 @@ export function loadConfig(
     logLevel: value.LOG_LEVEL,
     http: {
       rateLimitPerIp: value.ALIMI_RATE_LIMIT_IP,
+      rateLimitPerCaller: value.ALIMI_RATE_LIMIT,
+      corsOrigins,
       trustProxy: trustProxyOf(value.ALIMI_TRUST_PROXY),
       requestTimeoutMs,
       connectionTimeoutMs,
@@ -232,6 +243,26 @@ export function loadConfig(
 }
 
 /** "true", a number of proxy hops, or the proxies' addresses (CIDR allowed), comma-separated. */
+/** `https://a.example, http://localhost:5173` → the origins, each scheme://host[:port]. */
+function corsOriginsOf(text: string, problems: string[]): string[] {
+  const origins = text
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      problems.push(
+        `ALIMI_CORS_ORIGINS: "${origin}" is not an origin like https://console.example.com (scheme, host, optional port, no path)`,
+      );
+    }
+  }
+  return origins;
+}
+
 function trustProxyOf(text: string | undefined): boolean | number | string[] {
   if (text === undefined || text === "false") return false;
   if (text === "true") return true;

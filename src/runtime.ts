@@ -168,6 +168,8 @@ export async function serve(
         adminToken: embedded ? readOrCreateAdminToken(config.dataDir) : null,
         limits: {
           rateLimitPerIp: config.http.rateLimitPerIp,
+          rateLimitPerCaller: config.http.rateLimitPerCaller,
+          corsOrigins: [...config.http.corsOrigins],
           trustProxy: config.http.trustProxy,
           requestTimeoutMs: config.http.requestTimeoutMs,
           connectionTimeoutMs: config.http.connectionTimeoutMs,

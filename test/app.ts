@@ -59,7 +59,7 @@ export async function createTestApp(
   const app = await alimi.buildHttp({
     onAccepted: (campaign) => accepted.push(campaign.id),
     // Tests make many failed requests from one address on purpose.
-    limits: { rateLimitPerIp: 0, ...options.limits },
+    limits: { rateLimitPerIp: 0, rateLimitPerCaller: 0, ...options.limits },
     metricsToken: TEST_METRICS_TOKEN,
     ...options.metrics,
   });

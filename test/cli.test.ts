@@ -143,7 +143,10 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
       body: JSON.stringify({ email, password }),
     });
     expect(login.status).toBe(200);
-    expect((await login.json()).user).toMatchObject({ email, role: "owner" });
+    expect(((await login.json()) as { user: unknown }).user).toMatchObject({
+      email,
+      role: "owner",
+    });
 
     const credits = await fetch(`${url}/v1/credits`, {
       headers: { authorization: `Bearer ${key}` },

@@ -454,3 +454,52 @@ describe(`a server that is shutting down, on ${engine}`, async () => {
     });
   });
 });
+
+describe(`the per-caller limit on ${engine}`, async () => {
+  const { app, db } = await createTestApp({ limits: { rateLimitPerCaller: 5 } });
+  const a = await createSendingOrg(db, { name: "Busy" });
+  const b = await createSendingOrg(db, { name: "Calm" });
+
+  it("answers a key over its budget 429 with Retry-After, and leaves other keys alone", async () => {
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof app.inject>> | null = null;
+    for (let i = 0; i < 12; i++) {
+      last = await app.inject({ method: "GET", url: "/v1/credits", headers: a.auth });
+      statuses.push(last.statusCode);
+    }
+    // 5 a second in bursts of 10.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    expect(last!.json().error.code).toBe("RATE_LIMITED");
+    expect(Number(last!.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(
+      (await app.inject({ method: "GET", url: "/v1/credits", headers: b.auth })).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe(`CORS (ALIMI_CORS_ORIGINS) on ${engine}`, async () => {
+  const { app } = await createTestApp({
+    limits: { corsOrigins: ["https://console.example.com"] },
+  });
+  const preflight = (origin: string) =>
+    app.inject({
+      method: "OPTIONS",
+      url: "/v1/messages",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type, x-alimi-csrf",
+      },
+    });
+
+  it("lets a listed origin call with credentials, and nobody else", async () => {
+    const listed = await preflight("https://console.example.com");
+    expect(listed.statusCode).toBe(204);
+    expect(listed.headers["access-control-allow-origin"]).toBe("https://console.example.com");
+    expect(listed.headers["access-control-allow-credentials"]).toBe("true");
+    expect(String(listed.headers["access-control-allow-headers"])).toContain("x-alimi-csrf");
+    const other = await preflight("https://evil.example");
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+});

@@ -60,7 +60,7 @@ export async function startScriptedApp(
     vendorCalls: TEST_VENDOR_CALLS,
     reportParking: options.reportParking,
   });
-  const app = await alimi.buildHttp();
+  const app = await alimi.buildHttp({ limits: { rateLimitPerCaller: 0 } });
   afterAll(async () => {
     await app.close();
     await bus.close();

@@ -27,16 +27,18 @@ export type IpLimit = {
   check(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 };
 
-export async function registerIpLimit(app: App, options: IpLimitOptions): Promise<IpLimit> {
+/** @fastify/rate-limit, for the limits to create theirs from (this one and principal-limit.ts). */
+export async function registerRateLimits(app: App): Promise<void> {
+  // Group IPv6 clients by /56, as the plugin does by default: one host has many addresses.
+  await app.register(rateLimit, { global: false, ipv6Subnet: 56 });
+}
+
+export function createIpLimit(app: App, options: IpLimitOptions): IpLimit {
   if (options.max <= 0) return { check: async () => {} };
-  await app.register(rateLimit, {
-    global: false,
+  const limiter = app.createRateLimit({
     max: options.max,
     timeWindow: options.windowMs ?? 60_000,
-    // Group IPv6 clients by /56, as the plugin does by default: one host has many addresses.
-    ipv6Subnet: 56,
   });
-  const limiter = app.createRateLimit();
 
   app.addHook("onResponse", async (request, reply) => {
     const status = reply.statusCode;

@@ -6,6 +6,7 @@
 // (src/app.ts): nothing here knows a module.
 import { timingSafeEqual } from "node:crypto";
 import cookie from "@fastify/cookie";
+import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -21,13 +22,18 @@ import { REDACTION } from "../lib/log-redaction.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { type Authenticate, requireScope } from "./auth.ts";
 import { answerClientError, sendError } from "./errors.ts";
-import { registerIpLimit } from "./ip-limit.ts";
+import { createIpLimit, registerRateLimits } from "./ip-limit.ts";
+import { createPrincipalLimit } from "./principal-limit.ts";
 import { serializeRequest } from "./redact.ts";
 import type { App } from "./types.ts";
 
 export interface HttpLimits {
   /** Failed unauthenticated requests one IP may make per minute (0: no limit). */
   rateLimitPerIp: number;
+  /** Requests a second each API key and each user may make, in bursts of twice that (0: no limit). */
+  rateLimitPerCaller: number;
+  /** Origins browsers may call the API from (CORS); empty: none but the server's own. */
+  corsOrigins: string[];
   /** Whose X-Forwarded-For names the client (Fastify's trustProxy). */
   trustProxy: boolean | number | string[];
   /** How long a client may take to send a whole request. */
@@ -38,6 +44,8 @@ export interface HttpLimits {
 
 export const DEFAULT_LIMITS: HttpLimits = {
   rateLimitPerIp: 120,
+  rateLimitPerCaller: 50,
+  corsOrigins: [],
   trustProxy: false,
   requestTimeoutMs: 60_000,
   connectionTimeoutMs: 120_000,
@@ -148,7 +156,25 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     },
     crossOriginResourcePolicy: { policy: "same-origin" },
   });
-  const ipLimit = await registerIpLimit(app, { max: limits.rateLimitPerIp });
+  if (limits.corsOrigins.length > 0) {
+    // Credentials too: a console served from another origin signs in with the cookie.
+    await app.register(cors, {
+      origin: limits.corsOrigins,
+      credentials: true,
+      allowedHeaders: [
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "x-alimi-csrf",
+        "x-alimi-org",
+      ],
+      exposedHeaders: ["retry-after", "x-request-id"],
+      maxAge: 600,
+    });
+  }
+  await registerRateLimits(app);
+  const ipLimit = createIpLimit(app, { max: limits.rateLimitPerIp });
+  const callerLimit = createPrincipalLimit(app, limits.rateLimitPerCaller);
 
   let closing = false;
   app.addHook("preClose", async () => {
@@ -165,6 +191,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     await ipLimit.check(request, reply);
     if (!request.url.startsWith("/v1/") || request.routeOptions.config.public) return;
     const principal = await options.authenticate(request);
+    await callerLimit(request, reply, principal);
     requireScope(principal, request.routeOptions.config.scope);
     request.principal = principal;
   });
