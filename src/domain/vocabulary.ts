@@ -7,6 +7,22 @@
 export const ORG_KINDS = ["platform", "headquarters", "distributor", "agency", "branch"] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
+/**
+ * The kinds of child each kind may have (API-2.md): the platform has
+ * headquarters; a headquarters distributors, agencies or branches; a
+ * distributor agencies or branches; an agency branches; a branch none.
+ */
+export const CHILD_KINDS: Record<OrgKind, readonly OrgKind[]> = {
+  platform: ["headquarters"],
+  headquarters: ["distributor", "agency", "branch"],
+  distributor: ["agency", "branch"],
+  agency: ["branch"],
+  branch: [],
+};
+
+export const ORG_STATUSES = ["active", "suspended"] as const;
+export type OrgStatus = (typeof ORG_STATUSES)[number];
+
 export const ROUTING_CHANNELS = ["alimtalk", "sms"] as const;
 export type RoutingChannel = (typeof ROUTING_CHANNELS)[number];
 

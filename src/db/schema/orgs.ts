@@ -9,7 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { ORG_KINDS, type OrgKind } from "../../domain/vocabulary.ts";
+import { ORG_KINDS, type OrgKind, type OrgStatus } from "../../domain/vocabulary.ts";
 import { plans } from "./plans.ts";
 
 export { ORG_KINDS, type OrgKind };
@@ -28,6 +28,8 @@ export const orgs = pgTable(
     path: text("path").notNull(),
     depth: integer("depth").notNull(),
     timezone: text("timezone").notNull().default("Asia/Seoul"),
+    /** A suspended organization's sends are refused (403 ORG_SUSPENDED). */
+    status: text("status").$type<OrgStatus>().notNull().default("active"),
     planId: text("plan_id")
       .notNull()
       .references(() => plans.id),
@@ -41,6 +43,7 @@ export const orgs = pgTable(
       "orgs_kind_check",
       sql`${t.kind} in ('platform', 'headquarters', 'distributor', 'agency', 'branch')`,
     ),
+    check("orgs_status_check", sql`${t.status} in ('active', 'suspended')`),
     check("orgs_root_check", sql`(${t.parentId} is null) = (${t.kind} = 'platform')`),
   ],
 );

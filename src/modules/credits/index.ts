@@ -7,5 +7,6 @@ export {
   releaseCanceled,
   releaseDiscarded,
   settleBatch,
+  transferCredits,
 } from "./movements.ts";
 export { findWallet, lockWallet } from "./queries.ts";

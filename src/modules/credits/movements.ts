@@ -17,6 +17,7 @@
 //   hold:{campaignId}:part:{offset}  a part of a campaign draft, whose recipients start at
 //                                    `offset`: parts only grow the draft, so each is held once
 //   release:discard:{campaignId}     the holds of a discarded draft, once
+//   transfer:{transferId}:out|in     both sides of one transfer, in one transaction
 import type { Db, Queryable } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { formatCredits } from "../../domain/money.ts";
@@ -242,4 +243,62 @@ export async function grantCredits(
     }
     return first;
   }
+}
+
+export interface Transfer {
+  id: string;
+  fromOrgId: string;
+  toOrgId: string;
+  amount: bigint;
+  memo: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Moves credits from one wallet to another (a parent to a descendant): a
+ * `transfer` entry on each side, in the caller's transaction. The debit is
+ * conditional like every movement — it matches only while the available
+ * credits cover it — so the transfer is refused whole (402) rather than
+ * overdrawing, whatever runs beside it. The payer's row is locked first; a
+ * transfer only ever goes down the tree, so two transfers never lock the
+ * same pair in opposite orders.
+ */
+export async function transferCredits(
+  q: Queryable,
+  t: { fromOrgId: string; toOrgId: string; amount: bigint; memo: string | null },
+): Promise<Transfer> {
+  const id = newId("led");
+  const memo = t.memo ?? null;
+  const out = await applyMovement(q, {
+    id: newId("led"),
+    orgId: t.fromOrgId,
+    kind: "transfer",
+    balanceDelta: -t.amount,
+    heldDelta: 0n,
+    idempotencyKey: `transfer:${id}:out`,
+    memo: memo ?? `to ${t.toOrgId}`,
+  });
+  if (!out) {
+    const r = await q.query<{ available: bigint }>(
+      "select balance - held as available from wallets where org_id = $1",
+      [t.fromOrgId],
+    );
+    const available = r.rows[0]?.available ?? 0n;
+    throw new AppError(
+      "INSUFFICIENT_CREDITS",
+      `this transfer needs ${formatCredits(t.amount)} credits; ${formatCredits(available)} are available`,
+      { details: [{ required: formatCredits(t.amount), available: formatCredits(available) }] },
+    );
+  }
+  const into = await applyMovement(q, {
+    id: newId("led"),
+    orgId: t.toOrgId,
+    kind: "transfer",
+    balanceDelta: t.amount,
+    heldDelta: 0n,
+    idempotencyKey: `transfer:${id}:in`,
+    memo: memo ?? `from ${t.fromOrgId}`,
+  });
+  if (!into) throw new AppError("NOT_FOUND", `wallet of ${t.toOrgId} not found`);
+  return { id, ...t, memo, createdAt: out.createdAt };
 }

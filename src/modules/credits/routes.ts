@@ -1,12 +1,14 @@
 import Type from "typebox";
 import type { Queryable } from "../../db/client.ts";
-import { formatCredits } from "../../domain/money.ts";
+import { formatCredits, parseCredits } from "../../domain/money.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
-import { Credits, errorResponses, IsoTime } from "../../http/schemas.ts";
+import { Credits, ErrorResponse, errorResponses, IsoTime } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
+import { idempotencyOf, runIdempotent } from "../idempotency/index.ts";
 import { findOrgInSubtree } from "../orgs/index.ts";
+import { transferCredits } from "./movements.ts";
 import { listLedger } from "./queries.ts";
 import { getWallet } from "./service.ts";
 
@@ -45,7 +47,85 @@ async function targetOrg(q: Queryable, scopePath: string, ownOrgId: string, orgI
   return org.id;
 }
 
+const TransferBody = Type.Object(
+  {
+    toOrgId: Type.String({ minLength: 1, maxLength: 100 }),
+    amount: Type.String({ pattern: "^\\d{1,10}(\\.\\d{1,2})?$", examples: ["1000.00"] }),
+    memo: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const TransferView = Type.Object({
+  id: Type.String(),
+  fromOrgId: Type.String(),
+  toOrgId: Type.String(),
+  amount: Credits,
+  memo: Type.Union([Type.String(), Type.Null()]),
+  createdAt: IsoTime,
+});
+
 export function creditRoutes(app: App, deps: RouteDeps) {
+  app.post(
+    "/v1/credits/transfers",
+    {
+      config: { scope: "manage" },
+      schema: {
+        tags: ["credits"],
+        summary: "Move credits from the caller's wallet to a descendant's",
+        body: TransferBody,
+        response: { 201: TransferView, 402: ErrorResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { toOrgId, memo } = request.body;
+      const parsed = parseCredits(request.body.amount);
+      if (!parsed.ok || parsed.micro <= 0n) {
+        throw new AppError("VALIDATION_FAILED", "amount must be a positive number of credits", {
+          details: [{ path: "/amount", code: "INVALID_VALUE", message: 'e.g. "1000.00"' }],
+        });
+      }
+      const to = await findOrgInSubtree(deps.db, toOrgId, p.orgPath);
+      if (!to) throw new AppError("NOT_FOUND", "organization not found");
+      if (to.id === p.orgId) {
+        throw new AppError(
+          "VALIDATION_FAILED",
+          "a transfer goes to a descendant, not to yourself",
+          {
+            details: [
+              { path: "/toOrgId", code: "INVALID_VALUE", message: "your own organization" },
+            ],
+          },
+        );
+      }
+      const result = await runIdempotent(
+        deps.db,
+        { orgId: p.orgId, idempotency: idempotencyOf(request, "POST /v1/credits/transfers") },
+        async (q) => {
+          const t = await transferCredits(q, {
+            fromOrgId: p.orgId,
+            toOrgId: to.id,
+            amount: parsed.micro,
+            memo: memo ?? null,
+          });
+          return {
+            statusCode: 201,
+            body: {
+              id: t.id,
+              fromOrgId: t.fromOrgId,
+              toOrgId: t.toOrgId,
+              amount: formatCredits(t.amount),
+              memo: t.memo,
+              createdAt: t.createdAt.toISOString(),
+            },
+          };
+        },
+      );
+      return reply.status(result.statusCode).send(result.body);
+    },
+  );
+
   app.get(
     "/v1/credits",
     {

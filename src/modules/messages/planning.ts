@@ -14,7 +14,7 @@ import {
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { checkFreeformJson } from "../../lib/json-safety.ts";
 import { findOrgImages } from "../files/index.ts";
-import { findOrg } from "../orgs/index.ts";
+import { findOrg, isSuspended } from "../orgs/index.ts";
 import { findOrgPrices } from "../plans/index.ts";
 import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
 import { findTemplateByCode } from "../templates/index.ts";
@@ -91,6 +91,9 @@ export async function planForOrg(
   draft?: { template: TemplateInfo | null; first: boolean },
 ) {
   checkMetadata(input.metadata);
+  if (await isSuspended(q, orgId)) {
+    throw new AppError("ORG_SUSPENDED", "this organization is suspended: it cannot send");
+  }
   const code = input.template?.code;
   // One after another: inside a transaction they share one connection.
   const prices = await findOrgPrices(q, orgId);

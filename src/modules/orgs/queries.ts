@@ -1,5 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
-import type { OrgKind } from "../../db/schema/orgs.ts";
+import type { OrgKind, OrgStatus } from "../../domain/vocabulary.ts";
 
 export interface OrgRow {
   id: string;
@@ -9,11 +9,12 @@ export interface OrgRow {
   path: string;
   depth: number;
   timezone: string;
+  status: OrgStatus;
   planId: string;
   createdAt: Date;
 }
 
-const ORG_COLUMNS = `id, parent_id as "parentId", kind, name, path, depth, timezone,
+const ORG_COLUMNS = `id, parent_id as "parentId", kind, name, path, depth, timezone, status,
   plan_id as "planId", created_at as "createdAt"`;
 
 /** Inserts an organization under `parent` (or as the root) and its empty wallet. */
@@ -38,6 +39,21 @@ export async function insertOrg(
   );
   await q.query("insert into wallets (org_id) values ($1)", [org.id]);
   return r.rows[0]!;
+}
+
+/** Changes an organization's name, time zone or status; null fields stay. */
+export async function updateOrg(
+  q: Queryable,
+  id: string,
+  change: { name?: string; timezone?: string; status?: OrgStatus },
+): Promise<OrgRow | null> {
+  const r = await q.query<OrgRow>(
+    `update orgs set name = coalesce($2, name), timezone = coalesce($3, timezone),
+       status = coalesce($4, status)
+     where id = $1 returning ${ORG_COLUMNS}`,
+    [id, change.name ?? null, change.timezone ?? null, change.status ?? null],
+  );
+  return r.rows[0] ?? null;
 }
 
 export async function findOrg(q: Queryable, id: string): Promise<OrgRow | null> {
@@ -84,4 +100,16 @@ export async function listOrgs(
     [options.scopePath, options.search, options.kind, options.after, options.limit],
   );
   return r.rows;
+}
+
+/** Whether the organization, or one above it, is suspended. */
+export async function isSuspended(q: Queryable, orgId: string): Promise<boolean> {
+  const r = await q.query<{ suspended: boolean }>(
+    `select exists (
+       select 1 from orgs a, orgs o
+       where o.id = $1 and o.path like a.path || '%' and a.status = 'suspended'
+     ) as suspended`,
+    [orgId],
+  );
+  return r.rows[0]?.suspended ?? false;
 }

@@ -1,12 +1,13 @@
 import Type from "typebox";
 import type { Db } from "../../db/client.ts";
-import { ORG_KINDS } from "../../domain/vocabulary.ts";
+import { ORG_KINDS, ORG_STATUSES } from "../../domain/vocabulary.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
-import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
+import { errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
 import { findOrgInSubtree, listOrgs } from "./queries.ts";
+import { changeOrg, createChildOrg } from "./service.ts";
 import { Org, orgView } from "./view.ts";
 
 export function orgRoutes(app: App, deps: { db: Db }) {
@@ -57,6 +58,78 @@ export function orgRoutes(app: App, deps: { db: Db }) {
       const org = await findOrgInSubtree(deps.db, request.params.id, principalOf(request).orgPath);
       if (!org) throw new AppError("NOT_FOUND", "organization not found");
       return orgView(org);
+    },
+  );
+
+  app.post(
+    "/v1/orgs",
+    {
+      config: { scope: "manage" },
+      schema: {
+        tags: ["organizations"],
+        summary: "Create a child organization (of the caller's, or of parentId in its subtree)",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            kind: Type.Enum(ORG_KINDS.filter((k) => k !== "platform")),
+            parentId: Type.Optional(Type.String({ maxLength: 100 })),
+            timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Org, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { name, kind, parentId, timeZone } = request.body;
+      const parent = parentId ? await findOrgInSubtree(deps.db, parentId, p.orgPath) : null;
+      if (parentId && !parent) throw new AppError("NOT_FOUND", "parent organization not found");
+      const org = await createChildOrg(deps.db, {
+        name,
+        kind,
+        parentId: parent?.id ?? p.orgId,
+        timezone: timeZone,
+      });
+      return reply.status(201).send(orgView(org));
+    },
+  );
+
+  app.patch(
+    "/v1/orgs/:id",
+    {
+      config: { scope: "manage" },
+      schema: {
+        tags: ["organizations"],
+        summary: "Rename, move to another time zone, suspend or reactivate an organization",
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+            status: Type.Optional(Type.Enum([...ORG_STATUSES])),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Org, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const org = await findOrgInSubtree(deps.db, request.params.id, p.orgPath);
+      if (!org) throw new AppError("NOT_FOUND", "organization not found");
+      const { name, timeZone, status } = request.body;
+      // Its parent suspends an organization; only its owner may suspend its own.
+      if (status !== undefined && org.id === p.orgId && p.role !== "owner") {
+        throw new AppError(
+          "FORBIDDEN",
+          "only an owner may suspend or reactivate its own organization",
+        );
+      }
+      if (org.kind === "platform" && status === "suspended") {
+        throw new AppError("FORBIDDEN", "the platform is not suspended");
+      }
+      return orgView((await changeOrg(deps.db, org.id, { name, timezone: timeZone, status }))!);
     },
   );
 }

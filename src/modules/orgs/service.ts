@@ -1,6 +1,6 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import type { Scope } from "../../domain/scopes.ts";
-import { ORG_KINDS, type OrgKind } from "../../domain/vocabulary.ts";
+import { CHILD_KINDS, ORG_KINDS, type OrgKind, type OrgStatus } from "../../domain/vocabulary.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
 import {
@@ -11,7 +11,7 @@ import {
 } from "../api-keys/index.ts";
 import { grantOpeningCredits } from "../credits/index.ts";
 import { ensureDefaultPlan } from "../plans/index.ts";
-import { findOrg, findPlatformOrg, insertOrg, type OrgRow } from "./queries.ts";
+import { findOrg, findPlatformOrg, insertOrg, type OrgRow, updateOrg } from "./queries.ts";
 
 /** Keys made with an organization may send, read and manage that organization's subtree. */
 export const DEFAULT_KEY_SCOPES: Scope[] = ["send", "read", "manage"];
@@ -59,6 +59,20 @@ export interface CreatedOrg {
  * platform root.
  */
 export async function createOrg(db: Db, input: CreateOrgInput): Promise<CreatedOrg> {
+  const made = await makeOrg(db, input, true);
+  return { org: made.org, apiKey: made.apiKey! };
+}
+
+/** An organization made through the API by its parent: no key of its own (a parent acts for it). */
+export async function createChildOrg(db: Db, input: CreateOrgInput): Promise<OrgRow> {
+  return (await makeOrg(db, input, false)).org;
+}
+
+async function makeOrg(
+  db: Db,
+  input: CreateOrgInput,
+  issueKey: boolean,
+): Promise<{ org: OrgRow; apiKey: string | null }> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) {
     throw new AppError("VALIDATION_FAILED", "name must be 1 to 200 characters", {
@@ -75,13 +89,21 @@ export async function createOrg(db: Db, input: CreateOrgInput): Promise<CreatedO
     const parent = input.parentId ? await findOrg(q, input.parentId) : platform;
     if (!parent) throw new AppError("NOT_FOUND", `parent organization ${input.parentId} not found`);
     const kind = input.kind ?? defaultChildKind(parent.kind);
-    if (!kind || kind === "platform" || rank(kind) <= rank(parent.kind)) {
+    if (!kind || !CHILD_KINDS[parent.kind].includes(kind)) {
+      const allowed = CHILD_KINDS[parent.kind];
       throw new AppError(
         "VALIDATION_FAILED",
         `a ${kind ?? "child"} cannot be placed under a ${parent.kind}`,
         {
           details: [
-            { path: "/kind", code: "INVALID_VALUE", message: "must be below the parent's kind" },
+            {
+              path: "/kind",
+              code: "INVALID_CHILD_KIND",
+              message:
+                allowed.length > 0
+                  ? `a ${parent.kind} may have ${allowed.join(", ")}`
+                  : `a ${parent.kind} has no children`,
+            },
           ],
         },
       );
@@ -94,16 +116,34 @@ export async function createOrg(db: Db, input: CreateOrgInput): Promise<CreatedO
       planId: parent.planId,
       timezone: input.timezone ?? parent.timezone,
     });
-    const apiKey = await issueApiKey(q, {
-      orgId: org.id,
-      name: "default",
-      scopes: DEFAULT_KEY_SCOPES,
-    });
+    const apiKey = !issueKey
+      ? null
+      : await issueApiKey(q, { orgId: org.id, name: "default", scopes: DEFAULT_KEY_SCOPES });
     if (input.credits && input.credits > 0n) {
       await grantOpeningCredits(q, { orgId: org.id, amount: input.credits });
     }
     return { org, apiKey };
   });
+}
+
+/** Changes an organization's name, time zone or status, checking the name and the zone. */
+export async function changeOrg(
+  db: Db,
+  id: string,
+  change: { name?: string; timezone?: string; status?: OrgStatus },
+): Promise<OrgRow | null> {
+  const name = change.name?.trim();
+  if (name !== undefined && (name.length === 0 || name.length > 200)) {
+    throw new AppError("VALIDATION_FAILED", "name must be 1 to 200 characters", {
+      details: [{ path: "/name", code: "INVALID_VALUE", message: "must be 1 to 200 characters" }],
+    });
+  }
+  if (change.timezone !== undefined && !isTimeZone(change.timezone)) {
+    throw new AppError("VALIDATION_FAILED", `unknown time zone ${change.timezone}`, {
+      details: [{ path: "/timeZone", code: "INVALID_VALUE", message: "not an IANA time zone" }],
+    });
+  }
+  return updateOrg(db, id, { ...change, name });
 }
 
 /** Creates an API key and returns its secret, which is never readable again. */

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { ORG_KINDS } from "../../domain/vocabulary.ts";
+import { ORG_KINDS, ORG_STATUSES } from "../../domain/vocabulary.ts";
 import { IsoTime, Nullable } from "../../http/schemas.ts";
 import type { OrgRow } from "./queries.ts";
 
@@ -10,6 +10,7 @@ export const Org = Type.Object({
   name: Type.String(),
   depth: Type.Integer(),
   timezone: Type.String(),
+  status: Type.Enum([...ORG_STATUSES]),
   createdAt: IsoTime,
 });
 
@@ -20,5 +21,6 @@ export const orgView = (o: OrgRow) => ({
   name: o.name,
   depth: o.depth,
   timezone: o.timezone,
+  status: o.status,
   createdAt: o.createdAt.toISOString(),
 });
