@@ -7,7 +7,7 @@ import { createAlimi, type HttpOptions, type VendorCallPolicy } from "../src/app
 import type { Db } from "../src/db/client.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import type { App } from "../src/http/types.ts";
-import { createSecretBox } from "../src/lib/secret-box.ts";
+import { createSecretBox, type SecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg, ensurePlatform, issueApiKey } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
@@ -23,6 +23,8 @@ export interface TestApp {
   /** The clock the app sees; tests may move it. */
   clock: { now: Date };
   accepted: string[];
+  /** The key vendor secrets are sealed with. */
+  box: SecretBox;
 }
 
 /** What /metrics asks for in the test app. */
@@ -67,7 +69,7 @@ export async function createTestApp(
     await app.close();
     await bus.close();
   });
-  return { app, db, clock, accepted };
+  return { app, db, clock, accepted, box };
 }
 
 export interface TestOrg {

@@ -15,6 +15,7 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyRequest, LogController } from "fastify";
 import type { Registry } from "prom-client";
+import type { Scope } from "../domain/scopes.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import { findJsonProblem } from "../lib/json-safety.ts";
@@ -55,6 +56,21 @@ export const DEFAULT_LIMITS: HttpLimits = {
 export interface MetricsAccess {
   token: string | null;
   adminToken: string | null;
+}
+
+/** A /v1 route as the server mounted it: what the tenant-isolation suite is built from. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  scope: Scope | null;
+  public: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every /v1 route with its scope, in the order mounted. */
+    routeTable: readonly RouteEntry[];
+  }
 }
 
 export interface ServerOptions {
@@ -236,6 +252,21 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 
+  const table: RouteEntry[] = [];
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === "HEAD" || !route.url.startsWith("/v1/")) continue;
+      const config = (route.config ?? {}) as { scope?: Scope; public?: boolean };
+      table.push({
+        method,
+        url: route.url,
+        scope: config.scope ?? null,
+        public: config.public === true,
+      });
+    }
+  });
+  app.decorate("routeTable", table);
   await options.routes(app);
 
   return app;

@@ -74,7 +74,7 @@ export function templateRoutes(app: App, deps: RouteDeps) {
   app.post(
     "/v1/templates",
     {
-      config: { scope: "manage" },
+      config: { scope: "send" },
       schema: {
         tags: ["templates"],
         summary: "Register an Alimtalk template",

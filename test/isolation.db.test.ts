@@ -1,0 +1,274 @@
+// Tenant isolation, built from the server's own route table (app.routeTable),
+// so a route added later is covered without anyone remembering to: it fails
+// until the route is classified here.
+//
+// - Every /v1 route has the scope API-2.md's table gives it ("Acting in the
+//   tree"): read for viewers, send for operators, manage for admins.
+// - A caller without that scope gets 403 on it, before anything else.
+// - For every route with an id: a sibling organization gets 404 for the
+//   resource, a descendant gets 404 for its ancestor's, and an ancestor
+//   reaches its descendant's (acting for it with X-Alimi-Org).
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { uploadFile } from "../src/modules/files/service.ts";
+import { DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
+import { registerKakaoChannel, registerSender } from "../src/modules/senders/service.ts";
+import { createTemplate } from "../src/modules/templates/service.ts";
+import { createUser } from "../src/modules/users/service.ts";
+import { insertVendorAccount } from "../src/modules/vendor-accounts/queries.ts";
+import { issueSandboxCredentials } from "../src/modules/vendor-accounts/sandbox.ts";
+import { createSendingOrg, createTestApp, type TestOrg } from "./app.ts";
+import { engine } from "./db.ts";
+
+type Access = "public" | "any" | "read" | "send" | "manage";
+
+/** API-2.md's table, route by route. A route missing here fails the suite. */
+const EXPECTED: Record<string, Access> = {
+  "POST /v1/auth/login": "public",
+  "POST /v1/auth/accept-invite": "public",
+  "POST /v1/auth/reset-password": "public",
+  "POST /v1/auth/logout": "any",
+  "GET /v1/me": "any",
+  "POST /v1/users": "manage",
+  "GET /v1/users": "read",
+  "PATCH /v1/users/:id": "manage",
+  "DELETE /v1/users/:id": "manage",
+  "POST /v1/api-keys": "manage",
+  "GET /v1/api-keys": "manage",
+  "DELETE /v1/api-keys/:id": "manage",
+  "POST /v1/messages": "send",
+  "POST /v1/messages/estimate": "send",
+  "GET /v1/messages/:id": "read",
+  "POST /v1/campaigns": "send",
+  "GET /v1/campaigns": "read",
+  "GET /v1/campaigns/:id": "read",
+  "GET /v1/campaigns/:id/messages": "read",
+  "POST /v1/campaigns/:id/recipients": "send",
+  "POST /v1/campaigns/:id/launch": "send",
+  "POST /v1/campaigns/:id/cancel": "send",
+  "DELETE /v1/campaigns/:id": "send",
+  "POST /v1/files": "send",
+  "GET /v1/files/:id": "read",
+  "GET /v1/files/:id/content": "read",
+  "GET /v1/credits": "read",
+  "GET /v1/credits/ledger": "read",
+  "POST /v1/credits/transfers": "manage",
+  "POST /v1/senders": "manage",
+  "GET /v1/senders": "read",
+  "POST /v1/senders/:id/verify": "manage",
+  "POST /v1/kakao-channels": "manage",
+  "GET /v1/kakao-channels": "read",
+  "POST /v1/kakao-channels/:id/verify": "manage",
+  "POST /v1/templates": "send",
+  "GET /v1/templates": "read",
+  "GET /v1/templates/:code": "read",
+  "GET /v1/orgs": "read",
+  "POST /v1/orgs": "manage",
+  "GET /v1/orgs/:id": "read",
+  "PATCH /v1/orgs/:id": "manage",
+  "GET /v1/orgs/:id/routing": "read",
+  "PUT /v1/orgs/:id/routing": "manage",
+  "GET /v1/audit": "read",
+  "POST /v1/vendor-accounts": "manage",
+  "GET /v1/vendor-accounts": "read",
+  "GET /v1/vendor-accounts/:id": "read",
+  "PATCH /v1/vendor-accounts/:id": "manage",
+  "DELETE /v1/vendor-accounts/:id": "manage",
+  "POST /v1/vendor-accounts/:id/test": "manage",
+};
+
+/**
+ * Routes with an id whose resource only the platform operator acts on (it
+ * verifies what organizations register): a tenant gets 403 there whoever owns
+ * the id, so they are checked for that instead of for 404.
+ */
+const PLATFORM_ONLY = new Set([
+  "POST /v1/senders/:id/verify",
+  "POST /v1/kakao-channels/:id/verify",
+]);
+
+/** A body each mutating route with an id accepts, so the answer is about the id, not the body. */
+const BODIES: Record<string, Record<string, unknown>> = {
+  "PATCH /v1/users/:id": { status: "active" },
+  "POST /v1/campaigns/:id/recipients": { recipients: [{ to: "010-9999-0000" }] },
+  "POST /v1/campaigns/:id/launch": {},
+  "PATCH /v1/orgs/:id": { name: "renamed" },
+  "PUT /v1/orgs/:id/routing": {},
+  "PATCH /v1/vendor-accounts/:id": { version: 1, name: "renamed" },
+};
+
+/** A 1×1 GIF. */
+const GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+
+describe(`tenant isolation over every route on ${engine}`, async () => {
+  const { app, db, box } = await createTestApp();
+  await app.ready();
+  const routes = app.routeTable.map((r) => ({ ...r, key: `${r.method} ${r.url}` }));
+
+  const hq = await createSendingOrg(db, { credits: 1000, name: "A 본사" });
+  const child = await createSendingOrg(db, { credits: 1000, name: "A 지점", parentId: hq.orgId });
+  const sibling = await createSendingOrg(db, { credits: 1000, name: "B 본사" });
+
+  /** One of each kind of resource with an id, owned by `org`. */
+  async function resourcesOf(org: TestOrg, tag: string) {
+    const sent = await app.inject({
+      method: "POST",
+      url: "/v1/messages",
+      headers: org.auth,
+      payload: { type: "sms", text: "격리", recipients: [{ to: "010-8000-0001" }] },
+    });
+    const campaignId = sent.json().campaignId as string;
+    const draft = await app.inject({
+      method: "POST",
+      url: "/v1/campaigns",
+      headers: org.auth,
+      payload: { type: "sms", text: "초안" },
+    });
+    const message = await db.query<{ id: string }>(
+      "select id from messages where campaign_id = $1",
+      [campaignId],
+    );
+    const file = await uploadFile(db, {
+      orgId: org.orgId,
+      name: "a.gif",
+      data: GIF,
+      idempotency: null,
+    });
+    const sender = await registerSender(db, {
+      orgId: org.orgId,
+      number: "031-555-0101",
+      verified: false,
+    });
+    const channel = await registerKakaoChannel(db, {
+      orgId: org.orgId,
+      name: `채널 ${tag}`,
+      senderKey: `sk-${tag}-${randomBytes(4).toString("hex")}`,
+      pfId: null,
+      verified: false,
+    });
+    const code = `ONLY_${tag}`;
+    await createTemplate(db, org.orgId, { ...DEMO_TEMPLATE, code });
+    const vac = `vac_${randomBytes(6).toString("hex")}`;
+    await insertVendorAccount(db, {
+      id: vac,
+      orgId: org.orgId,
+      vendor: "sandbox",
+      name: `own ${tag}`,
+      settings: {},
+      credentialsEnc: box.seal(JSON.stringify(issueSandboxCredentials(vac))),
+      webhookSecretEnc: box.seal(randomBytes(24).toString("base64url")),
+    });
+    const user = await createUser(db, {
+      orgId: org.orgId,
+      caller: null,
+      email: `user-${tag}@isolation.example`,
+      name: tag,
+      role: "viewer",
+      password: "long enough password",
+      now: new Date(),
+    });
+    const key = await app.inject({
+      method: "POST",
+      url: "/v1/api-keys",
+      headers: org.auth,
+      payload: { name: `k ${tag}`, scopes: ["read"] },
+    });
+    return {
+      campaigns: draft.json().id as string,
+      campaignSent: campaignId,
+      messages: message.rows[0]!.id,
+      files: file.body.id,
+      senders: sender.id,
+      "kakao-channels": channel.id,
+      templates: code,
+      orgs: org.orgId,
+      "vendor-accounts": vac,
+      users: user.id,
+      "api-keys": key.json().id as string,
+    };
+  }
+  const owned = { hq: await resourcesOf(hq, "HQ"), child: await resourcesOf(child, "CHILD") };
+
+  /** The route's URL with the resource of `owner` in place of its id. */
+  function urlFor(url: string, ids: Record<string, string>): string {
+    const kind = url.split("/")[2]!;
+    const id =
+      kind === "campaigns" && /\/(cancel|messages)$/.test(url) ? ids.campaignSent : ids[kind];
+    if (!id) throw new Error(`no resource of kind "${kind}" for ${url}: add one to resourcesOf`);
+    return url.replace(/:(id|code)/, id);
+  }
+  const call = (
+    route: { method: string; url: string; key: string },
+    url: string,
+    headers: Record<string, string>,
+  ) =>
+    app.inject({
+      method: route.method as "GET",
+      url,
+      headers,
+      ...(BODIES[route.key] ? { payload: BODIES[route.key] } : {}),
+    });
+
+  it("classifies every mounted route, with the scope API-2.md gives it", () => {
+    const mounted = routes.map((r) => r.key).sort();
+    expect(mounted).toEqual(Object.keys(EXPECTED).sort());
+    for (const r of routes) {
+      const access: Access = r.public ? "public" : (r.scope ?? "any");
+      expect({ route: r.key, access }).toEqual({ route: r.key, access: EXPECTED[r.key] });
+    }
+  });
+
+  it("answers 403 to a key without the route's scope, before reading anything", async () => {
+    const lacking: Record<"read" | "send" | "manage", string[]> = {
+      read: ["send", "manage"],
+      send: ["read", "manage"],
+      manage: ["read", "send"],
+    };
+    const keys: Record<string, Record<string, string>> = {};
+    for (const [scope, scopes] of Object.entries(lacking)) {
+      const made = await app.inject({
+        method: "POST",
+        url: "/v1/api-keys",
+        headers: hq.auth,
+        payload: { name: `without ${scope}`, scopes },
+      });
+      keys[scope] = { authorization: `Bearer ${made.json().key}` };
+    }
+    for (const r of routes) {
+      if (r.public || r.scope === null) continue;
+      const url = r.url.replace(/:(id|code)/, "x_1");
+      const res = await app.inject({ method: r.method as "GET", url, headers: keys[r.scope]! });
+      expect({ route: r.key, status: res.statusCode }).toEqual({ route: r.key, status: 403 });
+    }
+  });
+
+  const withId = routes.filter((r) => /:(id|code)/.test(r.url) && !r.public);
+
+  it("hides an organization's resources from its siblings and its descendants: 404", async () => {
+    for (const r of withId) {
+      const url = urlFor(r.url, owned.hq);
+      for (const [who, caller] of [
+        ["sibling", sibling.auth],
+        ["descendant", child.auth],
+      ] as const) {
+        const res = await call(r, url, caller);
+        expect({ route: r.key, who, status: res.statusCode }).toEqual({
+          route: r.key,
+          who,
+          status: 404,
+        });
+      }
+    }
+  });
+
+  it("lets an ancestor reach its descendant's resources, acting for it", async () => {
+    for (const r of withId) {
+      if (r.method !== "GET") continue;
+      const res = await call(r, urlFor(r.url, owned.child), {
+        ...hq.auth,
+        "x-alimi-org": child.orgId,
+      });
+      expect({ route: r.key, status: res.statusCode }).toEqual({ route: r.key, status: 200 });
+    }
+  });
+});
