@@ -77,16 +77,6 @@ const EXPECTED: Record<string, Access> = {
   "POST /v1/vendor-accounts/:id/test": "manage",
 };
 
-/**
- * Routes with an id whose resource only the platform operator acts on (it
- * verifies what organizations register): a tenant gets 403 there whoever owns
- * the id, so they are checked for that instead of for 404.
- */
-const PLATFORM_ONLY = new Set([
-  "POST /v1/senders/:id/verify",
-  "POST /v1/kakao-channels/:id/verify",
-]);
-
 /** A body each mutating route with an id accepts, so the answer is about the id, not the body. */
 const BODIES: Record<string, Record<string, unknown>> = {
   "PATCH /v1/users/:id": { status: "active" },
