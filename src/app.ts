@@ -211,6 +211,9 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       onLaunched() {
         bus.wake("campaigns");
       },
+      onQueued() {
+        bus.wake("dispatch");
+      },
     };
     const vendorDeps = {
       db,

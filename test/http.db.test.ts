@@ -58,6 +58,7 @@ describe(`the HTTP shell on ${engine}`, async () => {
     const doc = res.json();
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info).toMatchObject({ title: "Alimi API", version: "1" });
+    expect(doc.servers).toEqual([{ url: "/", description: "this Alimi server" }]);
     const paths = Object.keys(doc.paths);
     for (const path of [
       "/v1/messages",
@@ -70,6 +71,13 @@ describe(`the HTTP shell on ${engine}`, async () => {
       expect(paths).toContain(path);
     }
     expect(Object.keys(doc.paths["/v1/messages"])).toContain("post");
+    // Every operation has its own stable operationId (the SDK's method names).
+    const ids = Object.values(
+      doc.paths as Record<string, Record<string, { operationId?: string }>>,
+    ).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/v1/campaigns/{id}/launch"].post.operationId).toBe("launchCampaign");
     expect(Object.keys(doc.paths["/v1/campaigns/{id}"])).toContain("get");
     // Hidden infrastructure routes stay out of the contract.
     expect(paths).not.toContain("/health");

@@ -24,6 +24,7 @@ import type { Metrics } from "../lib/metrics.ts";
 import { type Authenticate, requireScope } from "./auth.ts";
 import { answerClientError, sendError } from "./errors.ts";
 import { createIpLimit, registerRateLimits } from "./ip-limit.ts";
+import { operationIdOf } from "./operation-id.ts";
 import { createPrincipalLimit } from "./principal-limit.ts";
 import { serializeRequest } from "./redact.ts";
 import type { App } from "./types.ts";
@@ -233,10 +234,15 @@ export async function buildServer(options: ServerOptions): Promise<App> {
         version: "1",
         description: "Alimtalk and SMS/LMS/MMS sending with prepaid credits.",
       },
+      // Relative: the document is served by the server it describes, at whatever address.
+      servers: [{ url: "/", description: "this Alimi server" }],
       components: {
-        securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer" },
+          session: { type: "apiKey", in: "cookie", name: "alimi_session" },
+        },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
@@ -258,6 +264,9 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     for (const method of methods) {
       if (method === "HEAD" || !route.url.startsWith("/v1/")) continue;
       const config = (route.config ?? {}) as { scope?: Scope; public?: boolean };
+      if (route.schema && !Array.isArray(route.method)) {
+        (route.schema as { operationId?: string }).operationId ??= operationIdOf(method, route.url);
+      }
       table.push({
         method,
         url: route.url,

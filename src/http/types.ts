@@ -24,4 +24,6 @@ export interface RouteDeps {
   onAccepted: (campaign: { id: string; accepted: number }) => void;
   /** Called after a campaign draft's launch is committed, to have its messages queued. */
   onLaunched: (campaignId: string) => void;
+  /** Called after held messages became due again (an organization reactivated). */
+  onQueued: () => void;
 }

@@ -8,7 +8,12 @@ export {
   rejectionView,
   type SendRequest,
 } from "./planning.ts";
-export { copyMessages, insertCampaign } from "./queries.ts";
+export {
+  copyMessages,
+  holdQueuedMessages,
+  insertCampaign,
+  releaseQueuedMessages,
+} from "./queries.ts";
 export { MAX_RECIPIENTS, SendBody } from "./schemas.ts";
 export {
   type Accepted,

@@ -133,3 +133,37 @@ function variablesJson(variables: Record<string, string> | null | undefined): st
   for (const _ in variables) return JSON.stringify(variables);
   return null;
 }
+
+/**
+ * A suspended organization's queue waits: its queued messages, and those of
+ * every organization below it, are due at 'infinity' until it is active
+ * again (the dispatcher's lanes then never reach them; a cancel still
+ * releases them).
+ */
+export async function holdQueuedMessages(q: Queryable, orgPath: string): Promise<number> {
+  const r = await q.query(
+    `update messages set run_at = 'infinity'
+     where status = 'queued' and run_at <> 'infinity'
+       and org_id in (select id from orgs where path like $1 || '%')`,
+    [orgPath],
+  );
+  return r.affectedRows;
+}
+
+/** Sends the held messages below a reactivated organization, except where another suspension holds them. */
+export async function releaseQueuedMessages(
+  q: Queryable,
+  orgPath: string,
+  now: Date,
+): Promise<number> {
+  const r = await q.query(
+    `update messages m set run_at = $2
+     where m.status = 'queued' and m.run_at = 'infinity'
+       and m.org_id in (
+         select o.id from orgs o where o.path like $1 || '%'
+           and not exists (select 1 from orgs a
+                           where o.path like a.path || '%' and a.status = 'suspended'))`,
+    [orgPath, now],
+  );
+  return r.affectedRows;
+}

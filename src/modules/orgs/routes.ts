@@ -4,13 +4,14 @@ import { ORG_KINDS, ORG_STATUSES } from "../../domain/vocabulary.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { errorResponses, IdParams } from "../../http/schemas.ts";
-import type { App } from "../../http/types.ts";
+import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
+import { holdQueuedMessages, releaseQueuedMessages } from "../messages/index.ts";
 import { findOrgInSubtree, listOrgs } from "./queries.ts";
 import { changeOrg, createChildOrg } from "./service.ts";
 import { Org, orgView } from "./view.ts";
 
-export function orgRoutes(app: App, deps: { db: Db }) {
+export function orgRoutes(app: App, deps: RouteDeps) {
   app.get(
     "/v1/orgs",
     {
@@ -129,7 +130,17 @@ export function orgRoutes(app: App, deps: { db: Db }) {
       if (org.kind === "platform" && status === "suspended") {
         throw new AppError("FORBIDDEN", "the platform is not suspended");
       }
-      return orgView((await changeOrg(deps.db, org.id, { name, timezone: timeZone, status }))!);
+      const changed = await deps.db.tx(async (q) => {
+        const updated = await changeOrg(q, org.id, { name, timezone: timeZone, status });
+        if (status === "suspended" && org.status !== "suspended") {
+          await holdQueuedMessages(q, org.path);
+        } else if (status === "active" && org.status === "suspended") {
+          await releaseQueuedMessages(q, org.path, deps.now());
+        }
+        return updated;
+      });
+      if (status === "active") deps.onQueued();
+      return orgView(changed!);
     },
   );
 }

@@ -128,7 +128,7 @@ async function makeOrg(
 
 /** Changes an organization's name, time zone or status, checking the name and the zone. */
 export async function changeOrg(
-  db: Db,
+  db: Queryable,
   id: string,
   change: { name?: string; timezone?: string; status?: OrgStatus },
 ): Promise<OrgRow | null> {

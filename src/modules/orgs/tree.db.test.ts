@@ -82,7 +82,15 @@ describe(`organizations through the API on ${engine}`, async () => {
         { type: "sms", text: "안내", recipients: [{ to: "010-5000-0001" }] },
         { ...hq.auth, "x-alimi-org": branch.id },
       );
-    expect((await send()).statusCode).toBe(202);
+    const queued = (await send()).json().campaignId as string;
+    const due = async () =>
+      (
+        await db.query<{ waiting: boolean }>(
+          "select run_at = 'infinity' as waiting from messages where campaign_id = $1",
+          [queued],
+        )
+      ).rows[0]!.waiting;
+    expect(await due()).toBe(false);
     const suspended = await app.inject({
       method: "PATCH",
       url: `/v1/orgs/${dist.id}`,
@@ -93,6 +101,8 @@ describe(`organizations through the API on ${engine}`, async () => {
     const refused = await send();
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe("ORG_SUSPENDED");
+    // What was queued below it waits.
+    expect(await due()).toBe(true);
     // A key may not suspend its own organization; only an owner may.
     const self = await app.inject({
       method: "PATCH",
@@ -107,6 +117,7 @@ describe(`organizations through the API on ${engine}`, async () => {
       headers: hq.auth,
       payload: { status: "active" },
     });
+    expect(await due()).toBe(false);
     expect((await send()).statusCode).toBe(202);
   });
 });

@@ -20,15 +20,7 @@ const USER_COLUMNS = `u.id, u.org_id as "orgId", u.email, u.name, u.role, u.stat
 /** Inserts a user; null when the email is taken. */
 export async function insertUser(
   q: Queryable,
-  user: {
-    id: string;
-    orgId: string;
-    email: string;
-    name: string;
-    role: Role;
-    status: UserStatus;
-    passwordHash: string | null;
-  },
+  user: Omit<UserRow, "createdAt" | "updatedAt">,
 ): Promise<UserRow | null> {
   const r = await q.query<UserRow>(
     `insert into users as u (id, org_id, email, name, role, status, password_hash)
