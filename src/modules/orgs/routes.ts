@@ -1,5 +1,4 @@
 import Type from "typebox";
-import type { Db } from "../../db/client.ts";
 import { ORG_KINDS, ORG_STATUSES } from "../../domain/vocabulary.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
