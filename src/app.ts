@@ -24,6 +24,7 @@ import { fileRoutes } from "./modules/files/routes.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
 import { findOrgInSubtree } from "./modules/orgs/index.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
+import { planRoutes } from "./modules/plans/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
 import type { ParkingPolicy } from "./modules/reports/service.ts";
 import { routingRoutes } from "./modules/routing/routes.ts";
@@ -245,6 +246,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         kakaoChannelRoutes(app, routeDeps);
         templateRoutes(app, routeDeps);
         orgRoutes(app, routeDeps);
+        planRoutes(app, routeDeps);
         auditRoutes(app, routeDeps);
         vendorAccountRoutes(app, vendorDeps);
         routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });

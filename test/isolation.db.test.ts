@@ -75,7 +75,14 @@ const EXPECTED: Record<string, Access> = {
   "PATCH /v1/vendor-accounts/:id": "manage",
   "DELETE /v1/vendor-accounts/:id": "manage",
   "POST /v1/vendor-accounts/:id/test": "manage",
+  "POST /v1/plans": "manage",
+  "GET /v1/plans": "read",
+  "PATCH /v1/plans/:id": "manage",
+  "PUT /v1/orgs/:id/plan": "manage",
 };
+
+/** Routes on the platform's own resources (plans): every tenant gets 403, whoever asks. */
+const PLATFORM_ONLY = new Set(["PATCH /v1/plans/:id"]);
 
 /** A body each mutating route with an id accepts, so the answer is about the id, not the body. */
 const BODIES: Record<string, Record<string, unknown>> = {
@@ -84,6 +91,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "POST /v1/campaigns/:id/launch": {},
   "PATCH /v1/orgs/:id": { name: "renamed" },
   "PUT /v1/orgs/:id/routing": {},
+  "PUT /v1/orgs/:id/plan": { planId: "pln_none" },
+  "PATCH /v1/plans/:id": { name: "renamed" },
   "PATCH /v1/vendor-accounts/:id": { version: 1, name: "renamed" },
 };
 
@@ -157,6 +166,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       password: "long enough password",
       now: new Date(),
     });
+    const plan = await db.query<{ id: string }>("select id from plans where is_default");
     const key = await app.inject({
       method: "POST",
       url: "/v1/api-keys",
@@ -175,6 +185,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       "vendor-accounts": vac,
       users: user.id,
       "api-keys": key.json().id as string,
+      plans: plan.rows[0]!.id,
     };
   }
   const owned = { hq: await resourcesOf(hq, "HQ"), child: await resourcesOf(child, "CHILD") };
@@ -245,7 +256,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
         expect({ route: r.key, who, status: res.statusCode }).toEqual({
           route: r.key,
           who,
-          status: 404,
+          status: PLATFORM_ONLY.has(r.key) ? 403 : 404,
         });
       }
     }
@@ -253,7 +264,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
 
   it("lets an ancestor reach its descendant's resources, acting for it", async () => {
     for (const r of withId) {
-      if (r.method !== "GET") continue;
+      if (r.method !== "GET" || PLATFORM_ONLY.has(r.key)) continue;
       const res = await call(r, urlFor(r.url, owned.child), {
         ...hq.auth,
         "x-alimi-org": child.orgId,

@@ -1,0 +1,2 @@
+ALTER TABLE "plans" ADD COLUMN "price_bot" bigint DEFAULT 10000000 NOT NULL;--> statement-breakpoint
+ALTER TABLE "plans" ADD COLUMN "purchase" jsonb DEFAULT '{"creditsPerKrw": "1", "bonusTiers": []}'::jsonb NOT NULL;
