@@ -478,6 +478,40 @@ describe(`the per-caller limit on ${engine}`, async () => {
   });
 });
 
+describe(`an organization's own rate limit on ${engine}`, async () => {
+  const { app, db } = await createTestApp({ limits: { rateLimitPerCaller: 5 } });
+  const parent = await createSendingOrg(db, { name: "Parent" });
+  const child = await createSendingOrg(db, { name: "Child", parentId: parent.orgId });
+  const burst = async (auth: Record<string, string>, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) {
+      statuses.push(
+        (await app.inject({ method: "GET", url: "/v1/credits", headers: auth })).statusCode,
+      );
+    }
+    return statuses.filter((s) => s === 200).length;
+  };
+
+  it("is set by the parent and bounds the child's keys; the child cannot set its own", async () => {
+    const own = await app.inject({
+      method: "PATCH",
+      url: `/v1/orgs/${child.orgId}`,
+      headers: child.auth,
+      payload: { rateLimit: 1000 },
+    });
+    expect(own.statusCode).toBe(403);
+    const set = await app.inject({
+      method: "PATCH",
+      url: `/v1/orgs/${child.orgId}`,
+      headers: parent.auth,
+      payload: { rateLimit: 2 },
+    });
+    expect(set.json().rateLimit).toBe(2);
+    // 2 a second in bursts of 4, the refused PATCH above being one of them.
+    expect(await burst(child.auth, 8)).toBe(3);
+  });
+});
+
 describe(`CORS (ALIMI_CORS_ORIGINS) on ${engine}`, async () => {
   const { app } = await createTestApp({
     limits: { corsOrigins: ["https://console.example.com"] },

@@ -15,6 +15,8 @@ export interface Principal {
   /** The user's role; null for a key, whose scopes say what it may do. */
   role: Role | null;
   scopes: string[];
+  /** Requests a second the caller's organization allows each caller; null: the server's default. */
+  rateLimit?: number | null;
   /** The caller's own organization when it acts for a descendant (X-Alimi-Org). */
   actingFor?: string;
   /** A session's CSRF token (GET /v1/me gives it to the console). */

@@ -18,8 +18,9 @@ export type PrincipalLimit = (
 
 export function createPrincipalLimit(app: App, perSecond: number): PrincipalLimit {
   if (perSecond <= 0) return async () => {};
+  const rateOf = (request: FastifyRequest) => request.principal?.rateLimit ?? perSecond;
   const limiter = app.createRateLimit({
-    max: perSecond * (WINDOW_MS / 1000),
+    max: (request) => rateOf(request) * (WINDOW_MS / 1000),
     timeWindow: WINDOW_MS,
     keyGenerator: (request) => {
       const p = request.principal;
@@ -35,7 +36,7 @@ export function createPrincipalLimit(app: App, perSecond: number): PrincipalLimi
     reply.header("retry-after", String(seconds));
     throw new AppError(
       "RATE_LIMITED",
-      `more than ${perSecond} requests a second from this ${principal.userId ? "user" : "API key"}; try again in ${seconds} s`,
+      `more than ${rateOf(request)} requests a second from this ${principal.userId ? "user" : "API key"}; try again in ${seconds} s`,
       { retryAfterSeconds: seconds },
     );
   };

@@ -30,6 +30,8 @@ export const orgs = pgTable(
     timezone: text("timezone").notNull().default("Asia/Seoul"),
     /** A suspended organization's sends are refused (403 ORG_SUSPENDED). */
     status: text("status").$type<OrgStatus>().notNull().default("active"),
+    /** Requests a second each of its keys and users may make; null: ALIMI_RATE_LIMIT. */
+    rateLimit: integer("rate_limit"),
     planId: text("plan_id")
       .notNull()
       .references(() => plans.id),
@@ -44,6 +46,10 @@ export const orgs = pgTable(
       sql`${t.kind} in ('platform', 'headquarters', 'distributor', 'agency', 'branch')`,
     ),
     check("orgs_status_check", sql`${t.status} in ('active', 'suspended')`),
+    check(
+      "orgs_rate_limit_check",
+      sql`${t.rateLimit} is null or ${t.rateLimit} between 1 and 100000`,
+    ),
     check("orgs_root_check", sql`(${t.parentId} is null) = (${t.kind} = 'platform')`),
   ],
 );

@@ -64,7 +64,8 @@ export async function findPrincipalByHash(
   const r = await q.query<Principal & { allowedIps: string[] }>(
     `select k.id as "keyId", null as "userId", null as role, k.scopes,
        k.allowed_ips as "allowedIps",
-       o.id as "orgId", o.kind as "orgKind", o.path as "orgPath"
+       o.id as "orgId", o.kind as "orgKind", o.path as "orgPath",
+       o.rate_limit as "rateLimit"
      from api_keys k join orgs o on o.id = k.org_id
      where k.secret_hash = $1 and k.revoked_at is null
        and (k.expires_at is null or k.expires_at > now())`,

@@ -10,11 +10,14 @@ export interface OrgRow {
   depth: number;
   timezone: string;
   status: OrgStatus;
+  /** Requests a second per key and user; null: the server's default. */
+  rateLimit: number | null;
   planId: string;
   createdAt: Date;
 }
 
 const ORG_COLUMNS = `id, parent_id as "parentId", kind, name, path, depth, timezone, status,
+  rate_limit as "rateLimit",
   plan_id as "planId", created_at as "createdAt"`;
 
 /** Inserts an organization under `parent` (or as the root) and its empty wallet. */
@@ -45,13 +48,21 @@ export async function insertOrg(
 export async function updateOrg(
   q: Queryable,
   id: string,
-  change: { name?: string; timezone?: string; status?: OrgStatus },
+  change: { name?: string; timezone?: string; status?: OrgStatus; rateLimit?: number | null },
 ): Promise<OrgRow | null> {
   const r = await q.query<OrgRow>(
     `update orgs set name = coalesce($2, name), timezone = coalesce($3, timezone),
-       status = coalesce($4, status)
+       status = coalesce($4, status),
+       rate_limit = case when $5 then $6::int else rate_limit end
      where id = $1 returning ${ORG_COLUMNS}`,
-    [id, change.name ?? null, change.timezone ?? null, change.status ?? null],
+    [
+      id,
+      change.name ?? null,
+      change.timezone ?? null,
+      change.status ?? null,
+      change.rateLimit !== undefined,
+      change.rateLimit ?? null,
+    ],
   );
   return r.rows[0] ?? null;
 }

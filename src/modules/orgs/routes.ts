@@ -108,6 +108,12 @@ export function orgRoutes(app: App, deps: RouteDeps) {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             timeZone: Type.Optional(Type.String({ maxLength: 64 })),
             status: Type.Optional(Type.Enum([...ORG_STATUSES])),
+            rateLimit: Type.Optional(
+              Type.Union([Type.Integer({ minimum: 1, maximum: 100_000 }), Type.Null()], {
+                description:
+                  "Requests a second per key and user; set by a parent, null: the server's default",
+              }),
+            ),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
@@ -118,7 +124,14 @@ export function orgRoutes(app: App, deps: RouteDeps) {
       const p = principalOf(request);
       const org = await findOrgInSubtree(deps.db, request.params.id, p.orgPath);
       if (!org) throw new AppError("NOT_FOUND", "organization not found");
-      const { name, timeZone, status } = request.body;
+      const { name, timeZone, status, rateLimit } = request.body;
+      if (rateLimit !== undefined && org.id === p.orgId) {
+        throw new AppError("FORBIDDEN", "an organization's rate limit is set by its parent", {
+          details: [
+            { path: "/rateLimit", code: "SET_BY_PARENT", message: "ask your parent organization" },
+          ],
+        });
+      }
       // Its parent suspends an organization; only its owner may suspend its own.
       if (status !== undefined && org.id === p.orgId && p.role !== "owner") {
         throw new AppError(
@@ -130,7 +143,7 @@ export function orgRoutes(app: App, deps: RouteDeps) {
         throw new AppError("FORBIDDEN", "the platform is not suspended");
       }
       const changed = await deps.db.tx(async (q) => {
-        const updated = await changeOrg(q, org.id, { name, timezone: timeZone, status });
+        const updated = await changeOrg(q, org.id, { name, timezone: timeZone, status, rateLimit });
         if (status === "suspended" && org.status !== "suspended") {
           await holdQueuedMessages(q, org.path);
         } else if (status === "active" && org.status === "suspended") {

@@ -130,7 +130,7 @@ async function makeOrg(
 export async function changeOrg(
   db: Queryable,
   id: string,
-  change: { name?: string; timezone?: string; status?: OrgStatus },
+  change: { name?: string; timezone?: string; status?: OrgStatus; rateLimit?: number | null },
 ): Promise<OrgRow | null> {
   const name = change.name?.trim();
   if (name !== undefined && (name.length === 0 || name.length > 200)) {

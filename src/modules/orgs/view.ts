@@ -11,6 +11,9 @@ export const Org = Type.Object({
   depth: Type.Integer(),
   timezone: Type.String(),
   status: Type.Enum([...ORG_STATUSES]),
+  rateLimit: Nullable(
+    Type.Integer({ description: "Requests a second per key and user; null: the server's default" }),
+  ),
   createdAt: IsoTime,
 });
 
@@ -22,5 +25,6 @@ export const orgView = (o: OrgRow) => ({
   depth: o.depth,
   timezone: o.timezone,
   status: o.status,
+  rateLimit: o.rateLimit,
   createdAt: o.createdAt.toISOString(),
 });

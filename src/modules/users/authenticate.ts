@@ -39,6 +39,7 @@ export function createSessionAuthenticator(db: Queryable, now: () => Date): Auth
       orgId: session.orgId,
       orgKind: session.orgKind,
       orgPath: session.orgPath,
+      rateLimit: session.rateLimit,
       csrfToken: session.csrfToken,
     };
   };

@@ -132,6 +132,7 @@ export async function insertSession(
 }
 
 export interface SessionPrincipal {
+  rateLimit: number | null;
   userId: string;
   role: Role;
   csrfToken: string;
@@ -148,7 +149,8 @@ export async function findSession(
 ): Promise<SessionPrincipal | null> {
   const r = await q.query<SessionPrincipal>(
     `select u.id as "userId", u.role, s.csrf_token as "csrfToken",
-       o.id as "orgId", o.kind as "orgKind", o.path as "orgPath"
+       o.id as "orgId", o.kind as "orgKind", o.path as "orgPath",
+       o.rate_limit as "rateLimit"
      from sessions s join users u on u.id = s.user_id join orgs o on o.id = u.org_id
      where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2
        and u.status = 'active'`,

@@ -1,0 +1,2 @@
+ALTER TABLE "orgs" ADD COLUMN "rate_limit" integer;--> statement-breakpoint
+ALTER TABLE "orgs" ADD CONSTRAINT "orgs_rate_limit_check" CHECK ("orgs"."rate_limit" is null or "orgs"."rate_limit" between 1 and 100000);
