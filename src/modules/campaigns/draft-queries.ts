@@ -23,6 +23,24 @@ export async function lockDraft(q: Queryable, id: string): Promise<DraftRow | nu
   return r.rows[0] ?? null;
 }
 
+/**
+ * Which of these numbers (E.164) an earlier part of the draft already holds.
+ * One pass over the campaign's messages (messages_campaign_idx) against the
+ * part's numbers hashed: no index on recipients, which every send would pay for.
+ */
+export async function findDraftRecipients(
+  q: Queryable,
+  campaignId: string,
+  numbers: string[],
+): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  const r = await q.query<{ recipient: string }>(
+    `select recipient from messages where campaign_id = $1 and recipient = any($2::text[])`,
+    [campaignId, numbers],
+  );
+  return new Set(r.rows.map((row) => row.recipient));
+}
+
 /** A part was added: the draft's recipients and holds grow by it. */
 export async function growDraft(
   q: Queryable,

@@ -71,6 +71,15 @@ describe(`campaign drafts on ${engine}`, async () => {
       recipients: [{ to: "010-7000-0003", variables: { name: "다" } }],
     });
     expect(second.json()).toMatchObject({ accepted: 1, total: { recipients: 3, held: "45.00" } });
+    // A number an earlier part holds is refused, like a repeat within one request.
+    const again = await call(shop.auth, "POST", `/v1/campaigns/${draft.id}/recipients`, {
+      recipients: [{ to: "010-7000-0002", variables: { name: "나" } }],
+    });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.details[1]).toMatchObject({
+      path: "/recipients/0",
+      code: "DUPLICATE_RECIPIENT",
+    });
     expect(await credits(shop.auth)).toMatchObject({ held: "45.00", available: "955.00" });
 
     // Nothing is sent while it is a draft, however long the workers run.

@@ -8,7 +8,7 @@
 import type { Db, Queryable } from "../../db/client.ts";
 import type { CampaignDraft } from "../../db/schema/campaigns.ts";
 import { formatCredits } from "../../domain/money.ts";
-import { DEFAULT_MAX_SCHEDULE_AHEAD_MS } from "../../domain/send-plan.ts";
+import { DEFAULT_MAX_SCHEDULE_AHEAD_MS, type Rejection } from "../../domain/send-plan.ts";
 import { resolveSendAt } from "../../domain/send-request.ts";
 import type { FieldError } from "../../domain/template.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -28,6 +28,7 @@ import {
 import {
   type DraftRow,
   deleteDraftMessages,
+  findDraftRecipients,
   growDraft,
   lockDraft,
   markDiscarded,
@@ -161,41 +162,69 @@ export async function addDraftRecipients(
         first: false,
       });
       const offset = draft.draft.given;
+      // A number an earlier part holds is refused like a repeat within one request.
+      const earlier = await findDraftRecipients(
+        q,
+        id,
+        plan.messages.map((m) => m.to),
+      );
+      const messages = plan.messages.filter((m) => !earlier.has(m.to));
+      const repeated: Rejection[] = plan.messages
+        .filter((m) => earlier.has(m.to))
+        .map((m) => ({
+          index: m.index,
+          to: options.recipients[m.index]?.to ?? m.to,
+          code: "DUPLICATE_RECIPIENT",
+          message: `${m.to} is already in this campaign, in an earlier part.`,
+        }));
+      const rejected = [...plan.rejected, ...repeated].sort((a, b) => a.index - b.index);
+      if (messages.length === 0) {
+        throw new AppError("VALIDATION_FAILED", "no recipient of this part could be added", {
+          details: [
+            { path: "/recipients", code: "NO_VALID_RECIPIENTS", message: "see the other details" },
+            ...rejected.map((r) => ({
+              path: `/recipients/${r.index}`,
+              code: r.code,
+              message: r.message,
+            })),
+          ],
+        });
+      }
       await copyMessages(q, {
         orgId: draft.orgId,
         campaignId: id,
         status: "draft",
         runAt: now,
-        messages: plan.messages,
+        messages,
         prices: prices.platform,
         ownPrices: prices.own,
         priority: 1,
         variablesOf: (m) => options.recipients[m.index]?.variables,
         indexOffset: offset,
       });
-      const held = plan.cost.held;
+      const held = messages.reduce((sum, m) => sum + m.held, 0n);
       const hold = await holdForDraftPart(q, {
         orgId: draft.orgId,
         campaignId: id,
         offset,
         amount: held,
-        messages: plan.messages.length,
+        messages: messages.length,
       });
       if (!hold) {
         const wallet = await findWallet(q, draft.orgId);
         throw insufficient(held, wallet ? wallet.balance - wallet.held : 0n);
       }
       const given = options.recipients.length;
-      await growDraft(q, { id, given, messages: plan.messages.length, held });
+      await growDraft(q, { id, given, messages: messages.length, held });
       return {
         statusCode: 201,
         body: {
           campaignId: id,
-          accepted: plan.messages.length,
-          rejected: plan.rejected.map(rejectionView),
+          accepted: messages.length,
+          rejected: rejected.map(rejectionView),
           cost: { held: formatCredits(held) },
           total: {
-            recipients: draft.totalCount + plan.messages.length,
+            recipients: draft.totalCount + messages.length,
             held: formatCredits(draft.heldTotal + held),
           },
         },
