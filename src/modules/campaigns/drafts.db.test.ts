@@ -72,11 +72,11 @@ describe(`campaign drafts on ${engine}`, async () => {
     });
     expect(second.json()).toMatchObject({ accepted: 1, total: { recipients: 3, held: "45.00" } });
     // A number an earlier part holds is refused, like a repeat within one request.
-    const again = await call(shop.auth, "POST", `/v1/campaigns/${draft.id}/recipients`, {
+    const repeat = await call(shop.auth, "POST", `/v1/campaigns/${draft.id}/recipients`, {
       recipients: [{ to: "010-7000-0002", variables: { name: "나" } }],
     });
-    expect(again.statusCode).toBe(400);
-    expect(again.json().error.details[1]).toMatchObject({
+    expect(repeat.statusCode).toBe(400);
+    expect(repeat.json().error.details[1]).toMatchObject({
       path: "/recipients/0",
       code: "DUPLICATE_RECIPIENT",
     });
