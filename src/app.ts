@@ -163,7 +163,6 @@ function createAuthenticator(db: Db, now: () => Date): Authenticate {
     if (!target) throw new AppError("NOT_FOUND", `organization ${String(actAs)} not found`);
     return {
       ...principal,
-      actingFor: principal.orgId,
       orgId: target.id,
       orgKind: target.kind,
       orgPath: target.path,

@@ -17,8 +17,6 @@ export interface Principal {
   scopes: string[];
   /** Requests a second the caller's organization allows each caller; null: the server's default. */
   rateLimit?: number | null;
-  /** The caller's own organization when it acts for a descendant (X-Alimi-Org). */
-  actingFor?: string;
   /** A session's CSRF token (GET /v1/me gives it to the console). */
   csrfToken?: string;
   orgId: string;

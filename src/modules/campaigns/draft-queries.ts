@@ -12,13 +12,22 @@ export interface DraftRow {
   launchedAt: Date | null;
 }
 
-/** Locks a campaign for a change to its draft: parts, launch and discard take turns. */
-export async function lockDraft(q: Queryable, id: string): Promise<DraftRow | null> {
+/**
+ * Locks a campaign of the subtree at `scopePath` for a change to its draft:
+ * parts, launch and discard take turns. Null when it is not in the subtree.
+ */
+export async function lockDraft(
+  q: Queryable,
+  id: string,
+  scopePath: string,
+): Promise<DraftRow | null> {
   const r = await q.query<DraftRow>(
     `select id, org_id as "orgId", status, draft, send_at as "sendAt",
        total_count as "totalCount", held_total as "heldTotal", launched_at as "launchedAt"
-     from campaigns where id = $1 for update`,
-    [id],
+     from campaigns
+     where id = $1 and org_id in (select id from orgs where path like $2 || '%')
+     for update`,
+    [id, scopePath],
   );
   return r.rows[0] ?? null;
 }

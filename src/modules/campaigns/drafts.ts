@@ -13,7 +13,7 @@ import { resolveSendAt } from "../../domain/send-request.ts";
 import type { FieldError } from "../../domain/template.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { findWallet, holdForDraftPart, releaseDiscarded } from "../credits/index.ts";
+import { findWallet, holdForCampaign, releaseDiscarded } from "../credits/index.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
 import {
   contentOf,
@@ -101,9 +101,7 @@ export async function createDraft(
 
 /** The draft, locked; a 404 outside the caller's subtree, a 409 once it is no longer a draft. */
 async function lockVisibleDraft(q: Queryable, id: string, scopePath: string): Promise<DraftRow> {
-  const visible = await findCampaignInSubtree(q, id, scopePath);
-  if (!visible) throw new AppError("NOT_FOUND", "campaign not found");
-  const draft = await lockDraft(q, id);
+  const draft = await lockDraft(q, id, scopePath);
   if (!draft) throw new AppError("NOT_FOUND", "campaign not found");
   return draft;
 }
@@ -203,12 +201,11 @@ export async function addDraftRecipients(
         indexOffset: offset,
       });
       const held = messages.reduce((sum, m) => sum + m.held, 0n);
-      const hold = await holdForDraftPart(q, {
+      const hold = await holdForCampaign(q, {
         orgId: draft.orgId,
         campaignId: id,
-        offset,
         amount: held,
-        messages: messages.length,
+        part: { offset, messages: messages.length },
       });
       if (!hold) {
         const wallet = await findWallet(q, draft.orgId);

@@ -2,7 +2,6 @@
 export {
   grantOpeningCredits,
   holdForCampaign,
-  holdForDraftPart,
   holdForFallbacks,
   releaseCanceled,
   releaseDiscarded,

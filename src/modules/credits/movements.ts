@@ -26,41 +26,31 @@ import { newId } from "../../lib/ids.ts";
 import { applyMovement, findLedgerEntryByKey, type LedgerRow } from "./queries.ts";
 
 /**
- * Holds a campaign's worst-case price. Null when the available credits
- * cannot cover it (nothing moved).
+ * Holds a campaign's worst-case price, or that of one part of a campaign
+ * draft (`part`: where its recipients start, and how many messages it has).
+ * Null when the available credits cannot cover it (nothing moved).
  */
 export function holdForCampaign(
   q: Queryable,
-  hold: { orgId: string; campaignId: string; amount: bigint },
+  hold: {
+    orgId: string;
+    campaignId: string;
+    amount: bigint;
+    part?: { offset: number; messages: number };
+  },
 ): Promise<LedgerRow | null> {
+  const { part } = hold;
   return applyMovement(q, {
     id: newId("led"),
     orgId: hold.orgId,
     kind: "hold",
     balanceDelta: 0n,
     heldDelta: hold.amount,
-    idempotencyKey: `hold:${hold.campaignId}`,
+    idempotencyKey: part
+      ? `hold:${hold.campaignId}:part:${part.offset}`
+      : `hold:${hold.campaignId}`,
     campaignId: hold.campaignId,
-  });
-}
-
-/**
- * Holds a part of a campaign draft. Null when the available credits cannot
- * cover it (nothing moved).
- */
-export function holdForDraftPart(
-  q: Queryable,
-  hold: { orgId: string; campaignId: string; offset: number; amount: bigint; messages: number },
-): Promise<LedgerRow | null> {
-  return applyMovement(q, {
-    id: newId("led"),
-    orgId: hold.orgId,
-    kind: "hold",
-    balanceDelta: 0n,
-    heldDelta: hold.amount,
-    idempotencyKey: `hold:${hold.campaignId}:part:${hold.offset}`,
-    campaignId: hold.campaignId,
-    memo: `draft part of ${hold.messages} messages`,
+    memo: part ? `draft part of ${part.messages} messages` : null,
   });
 }
 

@@ -14,7 +14,7 @@ export {
   insertCampaign,
   releaseQueuedMessages,
 } from "./queries.ts";
-export { MAX_RECIPIENTS, SendBody } from "./schemas.ts";
+export { SendBody } from "./schemas.ts";
 export {
   type Accepted,
   type ClaimedMessage,
