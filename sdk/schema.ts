@@ -396,6 +396,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{id}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set whose wallet a child organization spends: its own or its parent's
+         * @description With parent, it spends from its nearest ancestor that has its own wallet; its holds and charges still name it in ledgers and reports. Campaigns already accepted keep the wallet they were held on.
+         */
+        put: operations["putOrgWallet"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/margins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the organization earned on each child's subtree: messages, charged, margin */
+        get: operations["listReportsMargins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/senders": {
         parameters: {
             query?: never;
@@ -580,8 +617,26 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Put an organization on a plan (the platform operator) */
+        /** Put a headquarters and its subtree on a plan (the platform operator) */
         put: operations["putOrgPlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{id}/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organization's effective prices and the chain of markups that made them */
+        get: operations["listOrgPricing"];
+        /** Set a child organization's markup on its parent's prices */
+        put: operations["putOrgPricing"];
         post?: never;
         delete?: never;
         options?: never;
@@ -754,6 +809,13 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "active" | "suspended";
                             rateLimit: number | null;
+                            /**
+                             * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                             * @enum {unknown}
+                             */
+                            walletMode: "own" | "parent";
+                            /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                            markupPercent: number;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -1263,6 +1325,13 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "active" | "suspended";
                             rateLimit: number | null;
+                            /**
+                             * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                             * @enum {unknown}
+                             */
+                            walletMode: "own" | "parent";
+                            /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                            markupPercent: number;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -4472,6 +4541,10 @@ export interface operations {
                         held: string;
                         /** @example 15.00 */
                         available: string;
+                        /** @enum {unknown} */
+                        walletMode: "own" | "parent";
+                        /** @description The wallet the organization spends: its own, or with mode parent an ancestor's */
+                        walletOrgId: string;
                     };
                 };
             };
@@ -4589,7 +4662,12 @@ export interface operations {
                     "application/json": {
                         data: {
                             id: string;
-                            kind: string;
+                            /** @description The organization the movement was for */
+                            orgId: string;
+                            /** @description The wallet that moved */
+                            walletOrgId: string;
+                            /** @enum {unknown} */
+                            kind: "grant" | "purchase" | "hold" | "capture" | "release" | "refund" | "adjustment" | "transfer" | "margin";
                             /** @example 15.00 */
                             amount: string;
                             /** @example 15.00 */
@@ -4602,6 +4680,284 @@ export interface operations {
                             createdAt: string;
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putOrgWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    mode: "own" | "parent";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        parentId: string | null;
+                        /** @enum {unknown} */
+                        kind: "platform" | "headquarters" | "distributor" | "agency" | "branch";
+                        name: string;
+                        depth: number;
+                        timezone: string;
+                        /** @enum {unknown} */
+                        status: "active" | "suspended";
+                        rateLimit: number | null;
+                        /**
+                         * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                         * @enum {unknown}
+                         */
+                        walletMode: "own" | "parent";
+                        /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                        markupPercent: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listReportsMargins: {
+        parameters: {
+            query?: {
+                /** @description default: 30 days ago */
+                from?: string;
+                /** @description default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        children: {
+                            orgId: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            kind: "platform" | "headquarters" | "distributor" | "agency" | "branch";
+                            messages: number;
+                            /** @example 15.00 */
+                            charged: string;
+                            /** @example 15.00 */
+                            margin: string;
+                        }[];
+                        total: {
+                            messages: number;
+                            /** @example 15.00 */
+                            charged: string;
+                            /** @example 15.00 */
+                            margin: string;
+                        };
                     };
                 };
             };
@@ -5723,6 +6079,13 @@ export interface operations {
                             /** @enum {unknown} */
                             status: "active" | "suspended";
                             rateLimit: number | null;
+                            /**
+                             * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                             * @enum {unknown}
+                             */
+                            walletMode: "own" | "parent";
+                            /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                            markupPercent: number;
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -5858,6 +6221,13 @@ export interface operations {
                         /** @enum {unknown} */
                         status: "active" | "suspended";
                         rateLimit: number | null;
+                        /**
+                         * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                         * @enum {unknown}
+                         */
+                        walletMode: "own" | "parent";
+                        /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                        markupPercent: number;
                         /** Format: date-time */
                         createdAt: string;
                     };
@@ -5983,6 +6353,13 @@ export interface operations {
                         /** @enum {unknown} */
                         status: "active" | "suspended";
                         rateLimit: number | null;
+                        /**
+                         * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                         * @enum {unknown}
+                         */
+                        walletMode: "own" | "parent";
+                        /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                        markupPercent: number;
                         /** Format: date-time */
                         createdAt: string;
                     };
@@ -6119,6 +6496,13 @@ export interface operations {
                         /** @enum {unknown} */
                         status: "active" | "suspended";
                         rateLimit: number | null;
+                        /**
+                         * @description own: it spends its own wallet; parent: its nearest ancestor's that has one
+                         * @enum {unknown}
+                         */
+                        walletMode: "own" | "parent";
+                        /** @description The markup its parent sets on the parent's prices (below a headquarters) */
+                        markupPercent: number;
                         /** Format: date-time */
                         createdAt: string;
                     };
@@ -6825,6 +7209,366 @@ export interface operations {
             };
         };
     };
+    listOrgPricing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        markupPercent: number;
+                        /** @enum {unknown} */
+                        walletMode: "own" | "parent";
+                        /** @description The wallet it spends (its own, or an ancestor's) */
+                        walletOrgId: string;
+                        prices: {
+                            /** @example 15.00 */
+                            alimtalk: string;
+                            /** @example 15.00 */
+                            sms: string;
+                            /** @example 15.00 */
+                            lms: string;
+                            /** @example 15.00 */
+                            mms: string;
+                            /** @example 15.00 */
+                            bot: string;
+                        };
+                        ownPrices: {
+                            /** @example 15.00 */
+                            alimtalk: string;
+                            /** @example 15.00 */
+                            sms: string;
+                            /** @example 15.00 */
+                            lms: string;
+                            /** @example 15.00 */
+                            mms: string;
+                        };
+                        /** @description From the headquarters (priced by its plan) down to the organization */
+                        chain: {
+                            orgId: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            kind: "platform" | "headquarters" | "distributor" | "agency" | "branch";
+                            markupPercent: number;
+                            plan: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            prices: {
+                                /** @example 15.00 */
+                                alimtalk: string;
+                                /** @example 15.00 */
+                                sms: string;
+                                /** @example 15.00 */
+                                lms: string;
+                                /** @example 15.00 */
+                                mms: string;
+                                /** @example 15.00 */
+                                bot: string;
+                            };
+                            ownPrices: {
+                                /** @example 15.00 */
+                                alimtalk: string;
+                                /** @example 15.00 */
+                                sms: string;
+                                /** @example 15.00 */
+                                lms: string;
+                                /** @example 15.00 */
+                                mms: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putOrgPricing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 0 to 1000, at most two decimals
+                     * @example 12.5
+                     */
+                    markupPercent: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgId: string;
+                        markupPercent: number;
+                        /** @enum {unknown} */
+                        walletMode: "own" | "parent";
+                        /** @description The wallet it spends (its own, or an ancestor's) */
+                        walletOrgId: string;
+                        prices: {
+                            /** @example 15.00 */
+                            alimtalk: string;
+                            /** @example 15.00 */
+                            sms: string;
+                            /** @example 15.00 */
+                            lms: string;
+                            /** @example 15.00 */
+                            mms: string;
+                            /** @example 15.00 */
+                            bot: string;
+                        };
+                        ownPrices: {
+                            /** @example 15.00 */
+                            alimtalk: string;
+                            /** @example 15.00 */
+                            sms: string;
+                            /** @example 15.00 */
+                            lms: string;
+                            /** @example 15.00 */
+                            mms: string;
+                        };
+                        /** @description From the headquarters (priced by its plan) down to the organization */
+                        chain: {
+                            orgId: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            kind: "platform" | "headquarters" | "distributor" | "agency" | "branch";
+                            markupPercent: number;
+                            plan: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            prices: {
+                                /** @example 15.00 */
+                                alimtalk: string;
+                                /** @example 15.00 */
+                                sms: string;
+                                /** @example 15.00 */
+                                lms: string;
+                                /** @example 15.00 */
+                                mms: string;
+                                /** @example 15.00 */
+                                bot: string;
+                            };
+                            ownPrices: {
+                                /** @example 15.00 */
+                                alimtalk: string;
+                                /** @example 15.00 */
+                                sms: string;
+                                /** @example 15.00 */
+                                lms: string;
+                                /** @example 15.00 */
+                                mms: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     listAuditEntries: {
         parameters: {
             query?: {
@@ -6849,8 +7593,10 @@ export interface operations {
                             id: string;
                             orgId: string;
                             actor: {
+                                /** @description The caller's own organization (with X-Alimi-Org too) */
                                 orgId: string;
                                 keyId: string | null;
+                                userId: string | null;
                             };
                             action: string;
                             target: {

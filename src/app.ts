@@ -20,10 +20,12 @@ import { apiKeyRoutes } from "./modules/api-keys/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { campaignRoutes } from "./modules/campaigns/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
+import { walletRoutes } from "./modules/credits/wallet-routes.ts";
 import { fileRoutes } from "./modules/files/routes.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
 import { findOrgInSubtree } from "./modules/orgs/index.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
+import { pricingRoutes } from "./modules/plans/pricing-routes.ts";
 import { planRoutes } from "./modules/plans/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
 import type { ParkingPolicy } from "./modules/reports/service.ts";
@@ -166,6 +168,7 @@ function createAuthenticator(db: Db, now: () => Date): Authenticate {
       orgId: target.id,
       orgKind: target.kind,
       orgPath: target.path,
+      callerOrgId: principal.orgId,
     };
   };
 }
@@ -241,11 +244,13 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         campaignRoutes(app, routeDeps);
         fileRoutes(app, routeDeps);
         creditRoutes(app, routeDeps);
+        walletRoutes(app, routeDeps);
         senderRoutes(app, routeDeps);
         kakaoChannelRoutes(app, routeDeps);
         templateRoutes(app, routeDeps);
         orgRoutes(app, routeDeps);
         planRoutes(app, routeDeps);
+        pricingRoutes(app, routeDeps);
         auditRoutes(app, routeDeps);
         vendorAccountRoutes(app, vendorDeps);
         routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });

@@ -79,6 +79,10 @@ const EXPECTED: Record<string, Access> = {
   "GET /v1/plans": "read",
   "PATCH /v1/plans/:id": "manage",
   "PUT /v1/orgs/:id/plan": "manage",
+  "GET /v1/orgs/:id/pricing": "read",
+  "PUT /v1/orgs/:id/pricing": "manage",
+  "PUT /v1/orgs/:id/wallet": "manage",
+  "GET /v1/reports/margins": "read",
 };
 
 /** Routes on the platform's own resources (plans): every tenant gets 403, whoever asks. */
@@ -92,6 +96,8 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "PATCH /v1/orgs/:id": { name: "renamed" },
   "PUT /v1/orgs/:id/routing": {},
   "PUT /v1/orgs/:id/plan": { planId: "pln_none" },
+  "PUT /v1/orgs/:id/pricing": { markupPercent: 0 },
+  "PUT /v1/orgs/:id/wallet": { mode: "own" },
   "PATCH /v1/plans/:id": { name: "renamed" },
   "PATCH /v1/vendor-accounts/:id": { version: 1, name: "renamed" },
 };
@@ -241,6 +247,49 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       const res = await app.inject({ method: r.method as "GET", url, headers: keys[r.scope]! });
       expect({ route: r.key, status: res.statusCode }).toEqual({ route: r.key, status: 403 });
     }
+  });
+
+  it("answers 403 to a signed-in user whose role lacks the route's scope", async () => {
+    const sessions: Record<string, Record<string, string>> = {};
+    for (const role of ["viewer", "operator"] as const) {
+      const email = `${role}-roles@isolation.example`;
+      const password = "long enough password";
+      await createUser(db, {
+        orgId: hq.orgId,
+        caller: null,
+        email,
+        name: role,
+        role,
+        password,
+        now: new Date(),
+      });
+      const login = await app.inject({
+        method: "POST",
+        url: "/v1/auth/login",
+        payload: { email, password },
+      });
+      const cookie = `alimi_session=${login.cookies.find((c) => c.name === "alimi_session")!.value}`;
+      const me = await app.inject({ method: "GET", url: "/v1/me", headers: { cookie } });
+      sessions[role] = { cookie, "x-alimi-csrf": me.json().csrfToken };
+    }
+    // API-2.md: viewer reads; operator also sends; admin and owner also manage.
+    const refused: Record<string, string[]> = { viewer: ["send", "manage"], operator: ["manage"] };
+    let checked = 0;
+    for (const r of routes) {
+      if (r.public || r.scope === null) continue;
+      for (const [role, scopes] of Object.entries(refused)) {
+        if (!scopes.includes(r.scope)) continue;
+        const url = r.url.replace(/:(id|code)/, "x_1");
+        const res = await app.inject({ method: r.method as "GET", url, headers: sessions[role]! });
+        expect({ route: r.key, role, status: res.statusCode }).toEqual({
+          route: r.key,
+          role,
+          status: 403,
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
   });
 
   const withId = routes.filter((r) => /:(id|code)/.test(r.url) && !r.public);

@@ -150,7 +150,12 @@ describe.each([
     });
     expect(
       (await app.inject({ method: "GET", url: "/v1/credits", headers: shop.auth })).json(),
-    ).toEqual({ balance: "961.00", held: "0.00", available: "961.00" });
+    ).toMatchObject({
+      balance: "961.00",
+      held: "0.00",
+      available: "961.00",
+      walletOrgId: shop.orgId,
+    });
 
     const ledger = await db.query<{ kind: string; total: bigint }>(
       `select kind, sum(amount)::bigint as total from ledger_entries

@@ -23,6 +23,10 @@ export const CHILD_KINDS: Record<OrgKind, readonly OrgKind[]> = {
 export const ORG_STATUSES = ["active", "suspended"] as const;
 export type OrgStatus = (typeof ORG_STATUSES)[number];
 
+/** `own`: the organization spends its own wallet; `parent`: its nearest ancestor's that has one. */
+export const WALLET_MODES = ["own", "parent"] as const;
+export type WalletMode = (typeof WALLET_MODES)[number];
+
 export const ROUTING_CHANNELS = ["alimtalk", "sms"] as const;
 export type RoutingChannel = (typeof ROUTING_CHANNELS)[number];
 
@@ -44,3 +48,17 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export const USER_STATUSES = ["invited", "active", "disabled"] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** The kinds of wallet movement (ledger_entries.kind). */
+export const LEDGER_KINDS = [
+  "grant",
+  "purchase",
+  "hold",
+  "capture",
+  "release",
+  "refund",
+  "adjustment",
+  "transfer",
+  "margin",
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];

@@ -22,6 +22,17 @@ export interface Principal {
   orgId: string;
   orgKind: OrgKind;
   orgPath: string;
+  /** Acting for a descendant (X-Alimi-Org): the caller's own organization. */
+  callerOrgId?: string;
+}
+
+/** Who the audit log names for a change: the caller's own organization, key and user. */
+export function auditActor(p: Principal): {
+  orgId: string;
+  keyId: string | null;
+  userId: string | null;
+} {
+  return { orgId: p.callerOrgId ?? p.orgId, keyId: p.keyId, userId: p.userId };
 }
 
 /** Resolves the request's credentials to a principal, or throws UNAUTHORIZED. */

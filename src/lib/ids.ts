@@ -12,6 +12,7 @@ export type IdPrefix =
   | "key"
   | "pln"
   | "led"
+  | "mgn"
   | "snd"
   | "tpl"
   | "cmp"

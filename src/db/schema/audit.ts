@@ -10,8 +10,11 @@ export const auditEntries = pgTable(
     id: text("id").primaryKey(),
     /** The organization whose data changed (scopes who may read the entry). */
     orgId: text("org_id").notNull(),
+    /** The caller's own organization: with X-Alimi-Org, not the one it acted for. */
     actorOrgId: text("actor_org_id").notNull(),
     actorKeyId: text("actor_key_id"),
+    /** The signed-in user, when a user (not an API key) made the change. */
+    actorUserId: text("actor_user_id"),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
     targetId: text("target_id").notNull(),

@@ -10,6 +10,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import type { StoredLevel } from "../../domain/pricing.ts";
 import type { TemplateInfo } from "../../domain/send-plan.ts";
 import type { TemplateButton } from "../../domain/template.ts";
 import { CAMPAIGN_STATUSES, type CampaignStatus } from "../../domain/vocabulary.ts";
@@ -53,6 +54,19 @@ export const campaigns = pgTable(
       .notNull()
       .references(() => orgs.id),
     status: text("status").$type<CampaignStatus>().notNull(),
+    /**
+     * The wallet its holds and charges move, fixed at acceptance: its own
+     * organization's, or with wallet mode `parent` the nearest ancestor's.
+     */
+    walletOrgId: text("wallet_org_id")
+      .notNull()
+      .references(() => orgs.id),
+    /**
+     * Its organization's prices and those of each ancestor down to the
+     * headquarters, sender first, frozen at acceptance: every part of a draft
+     * is priced by it, and settlement books the ancestors' margins from it.
+     */
+    priceChain: jsonb("price_chain").$type<StoredLevel[]>(),
     type: text("type").notNull(),
     strategy: text("strategy").notNull(),
     fromNumber: text("from_number"),

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { LEDGER_KINDS, type LedgerKind } from "../../domain/vocabulary.ts";
 import { orgs } from "./orgs.ts";
 
 /**
@@ -23,17 +33,7 @@ export const wallets = pgTable(
   ],
 );
 
-export const LEDGER_KINDS = [
-  "grant",
-  "purchase",
-  "hold",
-  "capture",
-  "release",
-  "refund",
-  "adjustment",
-  "transfer",
-] as const;
-export type LedgerKind = (typeof LEDGER_KINDS)[number];
+export { LEDGER_KINDS, type LedgerKind };
 
 /**
  * Append-only movements. `balance_delta` sums to the wallet's balance and
@@ -44,9 +44,16 @@ export const ledgerEntries = pgTable(
   "ledger_entries",
   {
     id: text("id").primaryKey(),
+    /** The wallet that moved. */
     orgId: text("org_id")
       .notNull()
       .references(() => orgs.id),
+    /**
+     * The organization the movement was for, when it is not the wallet's own:
+     * one spending its parent's wallet, or an ancestor earning a margin into
+     * the wallet it spends.
+     */
+    forOrgId: text("for_org_id").references(() => orgs.id),
     kind: text("kind").$type<LedgerKind>().notNull(),
     amount: bigint("amount", { mode: "bigint" }).notNull(),
     balanceDelta: bigint("balance_delta", { mode: "bigint" }).notNull(),
@@ -62,10 +69,43 @@ export const ledgerEntries = pgTable(
     uniqueIndex("ledger_entries_idempotency_key").on(t.idempotencyKey),
     index("ledger_entries_org_idx").on(t.orgId, t.id),
     index("ledger_entries_campaign_idx").on(t.campaignId),
+    index("ledger_entries_for_org_idx").on(t.forOrgId, t.id).where(sql`for_org_id is not null`),
     check(
       "ledger_entries_kind_check",
-      sql`${t.kind} in ('grant', 'purchase', 'hold', 'capture', 'release', 'refund', 'adjustment', 'transfer')`,
+      sql`${t.kind} in ('grant', 'purchase', 'hold', 'capture', 'release', 'refund', 'adjustment', 'transfer', 'margin')`,
     ),
     check("ledger_entries_amount_check", sql`${t.amount} >= 0`),
+  ],
+);
+
+/**
+ * What an ancestor earned on one settlement batch of one campaign sent below
+ * it: the messages its child's subtree bought, what it sold them at, and the
+ * margin (also a `margin` ledger entry when above 0). One row per ancestor,
+ * campaign and batch, for the margin report.
+ */
+export const marginBookings = pgTable(
+  "margin_bookings",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => orgs.id),
+    childId: text("child_id")
+      .notNull()
+      .references(() => orgs.id),
+    senderOrgId: text("sender_org_id")
+      .notNull()
+      .references(() => orgs.id),
+    campaignId: text("campaign_id").notNull(),
+    messages: integer("messages").notNull(),
+    charged: bigint("charged", { mode: "bigint" }).notNull(),
+    margin: bigint("margin", { mode: "bigint" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("margin_bookings_org_idx").on(t.orgId, t.createdAt),
+    index("margin_bookings_campaign_idx").on(t.campaignId),
+    check("margin_bookings_margin_check", sql`${t.margin} >= 0`),
   ],
 );

@@ -9,7 +9,12 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { ORG_KINDS, type OrgKind, type OrgStatus } from "../../domain/vocabulary.ts";
+import {
+  ORG_KINDS,
+  type OrgKind,
+  type OrgStatus,
+  type WalletMode,
+} from "../../domain/vocabulary.ts";
 import { plans } from "./plans.ts";
 
 export { ORG_KINDS, type OrgKind };
@@ -32,6 +37,15 @@ export const orgs = pgTable(
     status: text("status").$type<OrgStatus>().notNull().default("active"),
     /** Requests a second each of its keys and users may make; null: ALIMI_RATE_LIMIT. */
     rateLimit: integer("rate_limit"),
+    /** Whose wallet it spends: its own, or its nearest ancestor's with `own` (the platform always has its own). */
+    walletMode: text("wallet_mode").$type<WalletMode>().notNull().default("own"),
+    /**
+     * The markup its parent sets on the parent's own prices, in hundredths of
+     * a percent (0–1000 %). Only below a headquarters: a headquarters is
+     * priced by its plan.
+     */
+    markupBp: integer("markup_bp").notNull().default(0),
+    /** A headquarters' plan prices its subtree; its descendants carry the same plan. */
     planId: text("plan_id")
       .notNull()
       .references(() => plans.id),
@@ -50,6 +64,9 @@ export const orgs = pgTable(
       "orgs_rate_limit_check",
       sql`${t.rateLimit} is null or ${t.rateLimit} between 1 and 100000`,
     ),
+    check("orgs_wallet_mode_check", sql`${t.walletMode} in ('own', 'parent')`),
+    check("orgs_platform_wallet_check", sql`${t.kind} <> 'platform' or ${t.walletMode} = 'own'`),
+    check("orgs_markup_check", sql`${t.markupBp} between 0 and 100000`),
     check("orgs_root_check", sql`(${t.parentId} is null) = (${t.kind} = 'platform')`),
   ],
 );

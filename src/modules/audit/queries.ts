@@ -6,6 +6,7 @@ export interface AuditEntry {
   orgId: string;
   actorOrgId: string;
   actorKeyId: string | null;
+  actorUserId: string | null;
   action: string;
   targetType: string;
   targetId: string;
@@ -14,8 +15,10 @@ export interface AuditEntry {
 }
 
 export interface Actor {
+  /** The caller's own organization (not the one it acts for with X-Alimi-Org). */
   orgId: string;
   keyId: string | null;
+  userId?: string | null;
 }
 
 /** Appends an entry; callers pass details without secret values. */
@@ -32,8 +35,8 @@ export async function insertAudit(
 ): Promise<void> {
   await q.query(
     `insert into audit_entries (id, org_id, actor_org_id, actor_key_id, action, target_type,
-       target_id, details)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       target_id, details, actor_user_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       newId("aud"),
       entry.orgId,
@@ -43,6 +46,7 @@ export async function insertAudit(
       entry.targetType,
       entry.targetId,
       JSON.stringify(entry.details ?? {}),
+      entry.actor.userId ?? null,
     ],
   );
 }
@@ -54,7 +58,7 @@ export async function listAudit(
 ): Promise<AuditEntry[]> {
   const r = await q.query<AuditEntry>(
     `select id, org_id as "orgId", actor_org_id as "actorOrgId", actor_key_id as "actorKeyId",
-       action, target_type as "targetType", target_id as "targetId", details,
+       actor_user_id as "actorUserId", action, target_type as "targetType", target_id as "targetId", details,
        created_at as "createdAt"
      from audit_entries
      where org_id in (select id from orgs where path like $1 || '%')

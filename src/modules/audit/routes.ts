@@ -9,7 +9,11 @@ import { listAudit } from "./queries.ts";
 const Entry = Type.Object({
   id: Type.String(),
   orgId: Type.String(),
-  actor: Type.Object({ orgId: Type.String(), keyId: Nullable(Type.String()) }),
+  actor: Type.Object({
+    orgId: Type.String({ description: "The caller's own organization (with X-Alimi-Org too)" }),
+    keyId: Nullable(Type.String()),
+    userId: Nullable(Type.String()),
+  }),
   action: Type.String(),
   target: Type.Object({ type: Type.String(), id: Type.String() }),
   details: Type.Record(Type.String(), Type.Unknown()),
@@ -50,7 +54,7 @@ export function auditRoutes(app: App, deps: { db: Db }) {
         (e) => ({
           id: e.id,
           orgId: e.orgId,
-          actor: { orgId: e.actorOrgId, keyId: e.actorKeyId },
+          actor: { orgId: e.actorOrgId, keyId: e.actorKeyId, userId: e.actorUserId },
           action: e.action,
           target: { type: e.targetType, id: e.targetId },
           details: e.details,

@@ -1,9 +1,13 @@
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignDraft, CampaignStatus } from "../../db/schema/campaigns.ts";
+import { loadChain, type PriceLevel, type StoredLevel } from "../../domain/pricing.ts";
 
 export interface DraftRow {
   id: string;
   orgId: string;
+  walletOrgId: string;
+  /** Null on campaigns from before price chains: priced as the organization is now. */
+  priceChain: PriceLevel[] | null;
   status: CampaignStatus;
   draft: CampaignDraft | null;
   sendAt: Date | null;
@@ -21,15 +25,17 @@ export async function lockDraft(
   id: string,
   scopePath: string,
 ): Promise<DraftRow | null> {
-  const r = await q.query<DraftRow>(
-    `select id, org_id as "orgId", status, draft, send_at as "sendAt",
+  const r = await q.query<DraftRow & { priceChain: StoredLevel[] | null }>(
+    `select id, org_id as "orgId", wallet_org_id as "walletOrgId", price_chain as "priceChain",
+       status, draft, send_at as "sendAt",
        total_count as "totalCount", held_total as "heldTotal", launched_at as "launchedAt"
      from campaigns
      where id = $1 and org_id in (select id from orgs where path like $2 || '%')
      for update`,
     [id, scopePath],
   );
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  return row ? { ...row, priceChain: row.priceChain && loadChain(row.priceChain) } : null;
 }
 
 /**

@@ -66,7 +66,13 @@ export async function createDraft(
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
     const content = { ...input, recipients: [] };
     const first = { template: null, first: true };
-    const { plan, template, kakaoChannel } = await planForOrg(q, orgId, content, now, first);
+    const { plan, template, prices, walletOrgId, kakaoChannel } = await planForOrg(
+      q,
+      orgId,
+      content,
+      now,
+      first,
+    );
     const id = newId("cmp");
     const draft: CampaignDraft = {
       request: input as Record<string, unknown>,
@@ -83,6 +89,8 @@ export async function createDraft(
     await insertCampaign(q, {
       id,
       orgId,
+      walletOrgId,
+      priceChain: prices.chain,
       status: "draft",
       type: plan.type,
       strategy: plan.strategy,
@@ -113,8 +121,8 @@ function notADraft(draft: DraftRow, what: string): AppError {
 }
 
 /**
- * Adds a part to a draft: planned against the draft's frozen content and the
- * organization's prices now, stored as `draft` messages and held, in one
+ * Adds a part to a draft: planned against the draft's frozen content and
+ * prices, stored as `draft` messages and held, in one
  * transaction. Rejected recipients are reported by their index in this part.
  */
 export async function addDraftRecipients(
@@ -158,6 +166,7 @@ export async function addDraftRecipients(
       const { plan, prices } = await planForOrg(q, draft.orgId, input, now, {
         template: draft.draft.template,
         first: false,
+        chain: draft.priceChain,
       });
       const offset = draft.draft.given;
       // A number an earlier part holds is refused like a repeat within one request.
@@ -202,13 +211,14 @@ export async function addDraftRecipients(
       });
       const held = messages.reduce((sum, m) => sum + m.held, 0n);
       const hold = await holdForCampaign(q, {
+        walletOrgId: draft.walletOrgId,
         orgId: draft.orgId,
         campaignId: id,
         amount: held,
         part: { offset, messages: messages.length },
       });
       if (!hold) {
-        const wallet = await findWallet(q, draft.orgId);
+        const wallet = await findWallet(q, draft.walletOrgId);
         throw insufficient(held, wallet ? wallet.balance - wallet.held : 0n);
       }
       const given = options.recipients.length;
@@ -286,6 +296,7 @@ export async function discardDraft(
     // Deleted first, released last: the wallet row is locked only for the end of the transaction.
     const gone = await deleteDraftMessages(q, id);
     await releaseDiscarded(q, {
+      walletOrgId: draft.walletOrgId,
       orgId: draft.orgId,
       campaignId: id,
       amount: gone.held,

@@ -183,6 +183,7 @@ export async function cancelCampaign(
     const [settled] = await settleFinalMessages(q, { now, canceledOf: id });
     if (settled) {
       await releaseCanceled(q, {
+        walletOrgId: settled.walletOrgId,
         orgId: campaign.orgId,
         campaignId: id,
         amount: settled.released,

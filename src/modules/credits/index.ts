@@ -1,4 +1,5 @@
 // The credits module as other modules see it: import it from here, never from its files.
+export { walletOrder } from "./margins.ts";
 export {
   grantOpeningCredits,
   holdForCampaign,
@@ -8,4 +9,4 @@ export {
   settleBatch,
   transferCredits,
 } from "./movements.ts";
-export { findWallet, lockWallet } from "./queries.ts";
+export { campaignWallets, findWallet, lockWallet } from "./queries.ts";

@@ -25,12 +25,18 @@ describe(`named credit movements on ${engine}`, async () => {
   it("releases a canceled campaign's holds once, however often it is asked", async () => {
     const { org } = await createOrg(db, { name: "Cancel twice", credits: 100n * C });
     const hold = await db.tx((q) =>
-      holdForCampaign(q, { orgId: org.id, campaignId: "cmp_twice", amount: 30n * C }),
+      holdForCampaign(q, {
+        walletOrgId: org.id,
+        orgId: org.id,
+        campaignId: "cmp_twice",
+        amount: 30n * C,
+      }),
     );
     expect(hold).toMatchObject({ kind: "hold", heldAfter: 30n * C });
     const release = () =>
       db.tx((q) =>
         releaseCanceled(q, {
+          walletOrgId: org.id,
           orgId: org.id,
           campaignId: "cmp_twice",
           amount: 30n * C,
@@ -83,7 +89,12 @@ describe(`named credit movements on ${engine}`, async () => {
     // Once, a grant keyed "hold:cmp_x" would have made that campaign's hold fail.
     await grantCredits(db, { orgId: org.id, amount: 5n * C, idempotencyKey: "hold:cmp_keys" });
     const hold = await db.tx((q) =>
-      holdForCampaign(q, { orgId: org.id, campaignId: "cmp_keys", amount: 3n * C }),
+      holdForCampaign(q, {
+        walletOrgId: org.id,
+        orgId: org.id,
+        campaignId: "cmp_keys",
+        amount: 3n * C,
+      }),
     );
     expect(hold).toMatchObject({ kind: "hold", heldAfter: 3n * C });
     expect(await findWallet(db, org.id)).toMatchObject({ balance: 15n * C, held: 3n * C });

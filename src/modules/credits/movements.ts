@@ -18,12 +18,16 @@
 //                                    `offset`: parts only grow the draft, so each is held once
 //   release:discard:{campaignId}     the holds of a discarded draft, once
 //   transfer:{transferId}:out|in     both sides of one transfer, in one transaction
+//   margin:{campaignId}:{settlement batch}:{ancestor}
+//                                    an ancestor's margin on a settlement batch, booked with it
 import type { Db, Queryable } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { formatCredits } from "../../domain/money.ts";
+import type { Captured, PriceLevel } from "../../domain/pricing.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/ids.ts";
-import { applyMovement, findLedgerEntryByKey, type LedgerRow } from "./queries.ts";
+import { planMargins, walletOrder } from "./margins.ts";
+import { applyMovement, findLedgerEntryByKey, type LedgerRow, type Movement } from "./queries.ts";
 
 /**
  * Holds a campaign's worst-case price, or that of one part of a campaign
@@ -33,6 +37,7 @@ import { applyMovement, findLedgerEntryByKey, type LedgerRow } from "./queries.t
 export function holdForCampaign(
   q: Queryable,
   hold: {
+    walletOrgId: string;
     orgId: string;
     campaignId: string;
     amount: bigint;
@@ -42,7 +47,8 @@ export function holdForCampaign(
   const { part } = hold;
   return applyMovement(q, {
     id: newId("led"),
-    orgId: hold.orgId,
+    orgId: hold.walletOrgId,
+    forOrgId: hold.orgId,
     kind: "hold",
     balanceDelta: 0n,
     heldDelta: hold.amount,
@@ -57,12 +63,19 @@ export function holdForCampaign(
 /** Releases every hold of a discarded draft; the caller deleted its messages. */
 export async function releaseDiscarded(
   q: Queryable,
-  release: { orgId: string; campaignId: string; amount: bigint; messages: number },
+  release: {
+    walletOrgId: string;
+    orgId: string;
+    campaignId: string;
+    amount: bigint;
+    messages: number;
+  },
 ): Promise<LedgerRow | null> {
   if (release.amount === 0n) return null;
   const entry = await applyMovement(q, {
     id: newId("led"),
-    orgId: release.orgId,
+    orgId: release.walletOrgId,
+    forOrgId: release.orgId,
     kind: "release",
     balanceDelta: 0n,
     heldDelta: -release.amount,
@@ -70,7 +83,7 @@ export async function releaseDiscarded(
     campaignId: release.campaignId,
     memo: `discarded draft of ${release.messages} messages`,
   });
-  if (!entry) throw new Error(`wallet of ${release.orgId} cannot release ${release.amount}`);
+  if (!entry) throw new Error(`wallet of ${release.walletOrgId} cannot release ${release.amount}`);
   return entry;
 }
 
@@ -82,11 +95,18 @@ export async function releaseDiscarded(
  */
 export async function holdForFallbacks(
   q: Queryable,
-  hold: { orgId: string; campaignId: string; amount: bigint; messages: number },
+  hold: {
+    walletOrgId: string;
+    orgId: string;
+    campaignId: string;
+    amount: bigint;
+    messages: number;
+  },
 ): Promise<LedgerRow> {
   const entry = await applyMovement(q, {
     id: newId("led"),
-    orgId: hold.orgId,
+    orgId: hold.walletOrgId,
+    forOrgId: hold.orgId,
     kind: "hold",
     balanceDelta: 0n,
     heldDelta: hold.amount,
@@ -94,40 +114,52 @@ export async function holdForFallbacks(
     campaignId: hold.campaignId,
     memo: `${hold.messages} fallback messages`,
   });
-  if (!entry) throw new Error(`wallet of ${hold.orgId} cannot hold ${hold.amount}`);
+  if (!entry) throw new Error(`wallet of ${hold.walletOrgId} cannot hold ${hold.amount}`);
   return entry;
 }
 
 /** What one settlement batch settled for one campaign. */
 export interface CampaignSettlement {
   orgId: string;
+  /** The wallet the campaign's holds are on. */
+  walletOrgId: string;
   campaignId: string;
   messages: number;
   charged: bigint;
   released: bigint;
+  captured: Captured[];
+  /** Its price chain when it has ancestors to pay margins to. */
+  priceChain: PriceLevel[] | null;
 }
 
 /**
  * Books a settlement batch: per campaign one capture (the delivered prices)
- * and one release (the rest of the holds). Runs in the transaction that
- * marked the messages settled, which is what makes it exactly once; the
- * batch id only keeps the keys of successive batches apart.
+ * and one release (the rest of the holds) on the campaign's wallet, and a
+ * `margin` for each ancestor that sold above its own price (margins.ts).
+ * Runs in the transaction that marked the messages settled, which is what
+ * makes it exactly once; the batch id only keeps the keys of successive
+ * batches apart. The wallets are moved in one order — down the tree, then by
+ * id — as transfers lock them, so two settlers, or a settler and a transfer,
+ * never wait on each other in a cycle.
  */
 export async function settleBatch(
   q: Queryable,
   groups: readonly CampaignSettlement[],
 ): Promise<void> {
   const batch = newId("led");
+  const planned: Movement[] = [];
   for (const g of groups) {
+    const forOrgId = g.walletOrgId === g.orgId ? null : g.orgId;
     const movements = [
       { kind: "capture" as const, amount: g.charged, balanceDelta: -g.charged },
       { kind: "release" as const, amount: g.released, balanceDelta: 0n },
     ];
     for (const m of movements) {
       if (m.amount === 0n) continue;
-      const entry = await applyMovement(q, {
+      planned.push({
         id: newId("led"),
-        orgId: g.orgId,
+        orgId: g.walletOrgId,
+        forOrgId,
         kind: m.kind,
         balanceDelta: m.balanceDelta,
         heldDelta: -m.amount,
@@ -135,9 +167,19 @@ export async function settleBatch(
         campaignId: g.campaignId,
         memo: `${g.messages} messages`,
       });
-      // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
-      if (!entry) throw new Error(`wallet ${g.orgId} cannot ${m.kind} ${m.amount}`);
     }
+  }
+  const margins = await planMargins(q, groups, batch);
+  const order = await walletOrder(
+    q,
+    [...planned, ...margins].map((m) => m.orgId),
+  );
+  const all = [...planned, ...margins].sort((a, b) => order(a.orgId) - order(b.orgId));
+  for (const m of all) {
+    const entry = await applyMovement(q, m);
+    // The hold was taken at acceptance; a wallet that cannot give it back is a bug.
+    if (!entry)
+      throw new Error(`wallet ${m.orgId} cannot ${m.kind} ${m.heldDelta || m.balanceDelta}`);
   }
 }
 
@@ -149,7 +191,13 @@ export async function settleBatch(
  */
 export async function releaseCanceled(
   q: Queryable,
-  release: { orgId: string; campaignId: string; amount: bigint; messages: number },
+  release: {
+    walletOrgId: string;
+    orgId: string;
+    campaignId: string;
+    amount: bigint;
+    messages: number;
+  },
 ): Promise<LedgerRow | null> {
   const key = `release:cancel:${release.campaignId}`;
   const first = await findLedgerEntryByKey(q, key);
@@ -157,7 +205,8 @@ export async function releaseCanceled(
   if (release.amount === 0n) return null;
   const entry = await applyMovement(q, {
     id: newId("led"),
-    orgId: release.orgId,
+    orgId: release.walletOrgId,
+    forOrgId: release.orgId,
     kind: "release",
     balanceDelta: 0n,
     heldDelta: -release.amount,
@@ -165,7 +214,7 @@ export async function releaseCanceled(
     campaignId: release.campaignId,
     memo: `canceled ${release.messages} messages`,
   });
-  if (!entry) throw new Error(`wallet of ${release.orgId} cannot release ${release.amount}`);
+  if (!entry) throw new Error(`wallet of ${release.walletOrgId} cannot release ${release.amount}`);
   return entry;
 }
 

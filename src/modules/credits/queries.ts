@@ -9,7 +9,10 @@ export interface WalletRow {
 
 export interface LedgerRow {
   id: string;
+  /** The wallet that moved. */
   orgId: string;
+  /** The organization it moved for, when not the wallet's own. */
+  forOrgId: string | null;
   kind: LedgerKind;
   amount: bigint;
   balanceDelta: bigint;
@@ -21,13 +24,16 @@ export interface LedgerRow {
   createdAt: Date;
 }
 
-const LEDGER_COLUMNS = `id, org_id as "orgId", kind, amount, balance_delta as "balanceDelta",
+const LEDGER_COLUMNS = `id, org_id as "orgId", for_org_id as "forOrgId", kind, amount, balance_delta as "balanceDelta",
   held_delta as "heldDelta", balance_after as "balanceAfter", held_after as "heldAfter",
   campaign_id as "campaignId", memo, created_at as "createdAt"`;
 
 export interface Movement {
   id: string;
+  /** The wallet that moves. */
   orgId: string;
+  /** The organization it moves for, when not the wallet's own. */
+  forOrgId?: string | null;
   kind: LedgerKind;
   /** Change of the balance (grant +, capture −). */
   balanceDelta: bigint;
@@ -64,8 +70,8 @@ export async function applyMovement(q: Queryable, m: Movement): Promise<LedgerRo
        returning balance, held
      )
      insert into ledger_entries (id, org_id, kind, amount, balance_delta, held_delta,
-       balance_after, held_after, campaign_id, idempotency_key, memo)
-     select $1, $2, $5, $6, $3, $4, w.balance, w.held, $7, $8, $9 from w
+       balance_after, held_after, campaign_id, idempotency_key, memo, for_org_id)
+     select $1, $2, $5, $6, $3, $4, w.balance, w.held, $7, $8, $9, $10 from w
      returning ${LEDGER_COLUMNS}`,
     [
       m.id,
@@ -77,6 +83,7 @@ export async function applyMovement(q: Queryable, m: Movement): Promise<LedgerRo
       m.campaignId ?? null,
       m.idempotencyKey,
       m.memo ?? null,
+      m.forOrgId && m.forOrgId !== m.orgId ? m.forOrgId : null,
     ],
   );
   return r.rows[0] ?? null;
@@ -117,16 +124,59 @@ export async function lockWallet(q: Queryable, orgId: string): Promise<WalletRow
   return r.rows[0] ?? null;
 }
 
-/** A page of ledger entries, newest first; `before` is the last id of the previous page. */
+/**
+ * A page of an organization's ledger, newest first: the movements of its
+ * wallet (those for its descendants spending it included) and those made
+ * for it on another wallet (spending its parent's, or a margin). `before`
+ * is the last id of the previous page. Two index scans (ledger_entries_org_idx,
+ * ledger_entries_for_org_idx) merged.
+ */
 export async function listLedger(
   q: Queryable,
   options: { orgId: string; before: string | null; limit: number },
 ): Promise<LedgerRow[]> {
   const r = await q.query<LedgerRow>(
-    `select ${LEDGER_COLUMNS} from ledger_entries
-     where org_id = $1 and ($2::text is null or id < $2)
+    `select ${LEDGER_COLUMNS} from (
+       (select * from ledger_entries
+        where org_id = $1 and ($2::text is null or id < $2) order by id desc limit $3)
+       union all
+       (select * from ledger_entries
+        where for_org_id = $1 and ($2::text is null or id < $2) order by id desc limit $3)
+     ) l
      order by id desc limit $3`,
     [options.orgId, options.before, options.limit],
   );
   return r.rows;
+}
+
+/** The wallet each campaign's holds are on. */
+export async function campaignWallets(
+  q: Queryable,
+  campaignIds: string[],
+): Promise<Map<string, string>> {
+  const r = await q.query<{ id: string; walletOrgId: string }>(
+    `select id, wallet_org_id as "walletOrgId" from campaigns where id = any($1::text[])`,
+    [campaignIds],
+  );
+  return new Map(r.rows.map((row) => [row.id, row.walletOrgId]));
+}
+
+/** The wallet each organization spends now: its own, or its nearest ancestor's with its own. */
+export async function spendingWallets(
+  q: Queryable,
+  orgIds: string[],
+): Promise<Map<string, string>> {
+  if (orgIds.length === 0) return new Map();
+  const r = await q.query<{ id: string; walletOrgId: string }>(
+    `select o.id, w.id as "walletOrgId"
+     from orgs o
+     cross join lateral (
+       select a.id from orgs a
+       where a.id = any(string_to_array(rtrim(o.path, '/'), '/')) and a.wallet_mode = 'own'
+       order by a.depth desc limit 1
+     ) w
+     where o.id = any($1::text[])`,
+    [orgIds],
+  );
+  return new Map(r.rows.map((row) => [row.id, row.walletOrgId]));
 }

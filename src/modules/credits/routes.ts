@@ -1,6 +1,7 @@
 import Type from "typebox";
 import type { Queryable } from "../../db/client.ts";
 import { formatCredits, parseCredits } from "../../domain/money.ts";
+import { LEDGER_KINDS, WALLET_MODES } from "../../domain/vocabulary.ts";
 import { principalOf } from "../../http/auth.ts";
 import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { Credits, ErrorResponse, errorResponses, IsoTime } from "../../http/schemas.ts";
@@ -26,11 +27,21 @@ const LedgerQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Wallet = Type.Object({ balance: Credits, held: Credits, available: Credits });
+const Wallet = Type.Object({
+  balance: Credits,
+  held: Credits,
+  available: Credits,
+  walletMode: Type.Enum([...WALLET_MODES]),
+  walletOrgId: Type.String({
+    description: "The wallet the organization spends: its own, or with mode parent an ancestor's",
+  }),
+});
 
 const LedgerEntry = Type.Object({
   id: Type.String(),
-  kind: Type.String(),
+  orgId: Type.String({ description: "The organization the movement was for" }),
+  walletOrgId: Type.String({ description: "The wallet that moved" }),
+  kind: Type.Enum([...LEDGER_KINDS]),
   amount: Credits,
   balanceAfter: Credits,
   heldAfter: Credits,
@@ -88,6 +99,13 @@ export function creditRoutes(app: App, deps: RouteDeps) {
       }
       const to = await findOrgInSubtree(deps.db, toOrgId, p.orgPath);
       if (!to) throw new AppError("NOT_FOUND", "organization not found");
+      if (to.walletMode === "parent") {
+        throw new AppError(
+          "CONFLICT",
+          `${to.name} spends its parent's wallet: set its wallet mode to own before moving credits to it`,
+          { details: [{ path: "/toOrgId", code: "WALLET_MODE_PARENT", message: to.id }] },
+        );
+      }
       if (to.id === p.orgId) {
         throw new AppError(
           "VALIDATION_FAILED",
@@ -145,6 +163,8 @@ export function creditRoutes(app: App, deps: RouteDeps) {
         balance: formatCredits(w.balance),
         held: formatCredits(w.held),
         available: formatCredits(w.available),
+        walletMode: w.walletOrgId === orgId ? ("own" as const) : ("parent" as const),
+        walletOrgId: w.walletOrgId,
       };
     },
   );
@@ -175,6 +195,8 @@ export function creditRoutes(app: App, deps: RouteDeps) {
         (e) => e.id,
         (e) => ({
           id: e.id,
+          orgId: e.forOrgId ?? e.orgId,
+          walletOrgId: e.orgId,
           kind: e.kind,
           amount: formatCredits(e.amount),
           balanceAfter: formatCredits(e.balanceAfter),

@@ -10,7 +10,8 @@ export interface WalletAudit {
 }
 
 /**
- * Every wallet beside what its ledger and its messages say it should be.
+ * Every wallet beside what its ledger and its messages say it should be (a
+ * message's hold is on its campaign's wallet).
  * Read in one statement, so the figures come from one snapshot.
  */
 export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
@@ -25,8 +26,9 @@ export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
        from ledger_entries group by org_id
      ) l on l.org_id = w.org_id
      left join (
-       select org_id, sum(price_held) as held
-       from messages where settled_at is null group by org_id
+       select c.wallet_org_id as org_id, sum(m.price_held) as held
+       from messages m join campaigns c on c.id = m.campaign_id
+       where m.settled_at is null group by c.wallet_org_id
      ) m on m.org_id = w.org_id
      order by w.org_id`,
   );
@@ -132,6 +134,57 @@ export async function findMiscountedCampaigns(
        from kept k full join counted c on c.campaign_id = k.campaign_id and c.status = k.status
      )
      select * from compared where kept <> counted limit $1`,
+    [limit],
+  );
+  return r.rows;
+}
+
+export interface MarginAudit {
+  campaignId: string;
+  /** What the sender paid for the captured messages. */
+  charged: bigint;
+  /** What the headquarters' plan prices them at: the platform's share. */
+  platform: bigint;
+  /** The margins booked above the sender, and their ledger entries. */
+  booked: bigint;
+  ledger: bigint;
+}
+
+/**
+ * Campaigns whose captured messages were not paid for by exactly the
+ * platform's price plus the margins booked above the sender, or whose margin
+ * bookings differ from their `margin` ledger entries. The platform's price is
+ * the last level of the campaign's frozen price chain, by type and kind of
+ * account. One statement, one snapshot.
+ */
+export async function findMisbookedMargins(q: Queryable, limit: number): Promise<MarginAudit[]> {
+  const r = await q.query<MarginAudit>(
+    `with captured as (
+       select campaign_id, type, capture_on_accept as own, count(*) as n,
+         sum(price_charged) as charged
+       from messages where price_charged > 0 group by campaign_id, type, capture_on_accept
+     ),
+     per_campaign as (
+       select k.campaign_id, sum(k.charged) as charged,
+         sum(k.n * ((c.price_chain -> -1 -> (case when k.own then 'own' else 'platform' end)
+           ->> k.type)::bigint)) as platform
+       from captured k join campaigns c on c.id = k.campaign_id
+       where c.price_chain is not null
+       group by k.campaign_id
+     ),
+     booked as (select campaign_id, sum(margin) as margin from margin_bookings group by campaign_id),
+     ledger as (
+       select campaign_id, sum(amount) as margin from ledger_entries
+       where kind = 'margin' group by campaign_id
+     )
+     select p.campaign_id as "campaignId", p.charged::bigint, p.platform::bigint,
+       coalesce(b.margin, 0)::bigint as booked, coalesce(l.margin, 0)::bigint as ledger
+     from per_campaign p
+     left join booked b on b.campaign_id = p.campaign_id
+     left join ledger l on l.campaign_id = p.campaign_id
+     where p.charged <> p.platform + coalesce(b.margin, 0)
+        or coalesce(b.margin, 0) <> coalesce(l.margin, 0)
+     limit $1`,
     [limit],
   );
   return r.rows;

@@ -4,6 +4,7 @@ import {
   auditReportParking,
   auditWallets,
   findInconsistentMessages,
+  findMisbookedMargins,
   findMiscountedCampaigns,
   type WalletAudit,
 } from "./queries.ts";
@@ -59,6 +60,13 @@ export async function runDoctor(q: Queryable): Promise<DoctorReport> {
     violations.push({
       campaignId: c.campaignId,
       problem: `kept counts of ${c.status} messages (messages fallbacks in-flight unsettled held charged released: ${c.kept}) differ from their count (${c.counted})`,
+    });
+  }
+  for (const m of await findMisbookedMargins(q, 100)) {
+    const c = formatCredits;
+    violations.push({
+      campaignId: m.campaignId,
+      problem: `captured messages were paid ${c(m.charged)}, not the platform's ${c(m.platform)} + margins booked ${c(m.booked)} (ledger: ${c(m.ledger)})`,
     });
   }
   const parking = await auditReportParking(q);

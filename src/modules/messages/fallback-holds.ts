@@ -8,7 +8,7 @@
 // the Alimtalk is captured once at its own price, the fallback holds, then
 // captures or releases, its own.
 import type { Queryable } from "../../db/client.ts";
-import { holdForFallbacks, lockWallet } from "../credits/index.ts";
+import { campaignWallets, holdForFallbacks, lockWallet, walletOrder } from "../credits/index.ts";
 import {
   type FailedMessages,
   type Failure,
@@ -18,7 +18,8 @@ import {
 } from "./transitions.ts";
 
 /**
- * Funds the fallbacks markFailed created `accepted`: per organization, in id
+ * Funds the fallbacks markFailed created `accepted`: per wallet (their
+ * campaigns'), in id
  * order, while the wallet's available credits cover them, with one hold per
  * campaign; the rest are refused. The wallet is locked first, so what was
  * available is still available when the hold is booked.
@@ -29,30 +30,33 @@ export async function fundFallbacks(
   now: Date,
 ): Promise<{ funded: number; refused: number }> {
   if (unfunded.length === 0) return { funded: 0, refused: 0 };
-  const byOrg = new Map<string, UnfundedFallback[]>();
+  const walletOf = await campaignWallets(q, [...new Set(unfunded.map((f) => f.campaignId))]);
+  const byWallet = new Map<string, UnfundedFallback[]>();
   for (const f of [...unfunded].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const list = byOrg.get(f.orgId);
+    const walletOrgId = walletOf.get(f.campaignId) ?? f.orgId;
+    const list = byWallet.get(walletOrgId);
     if (list) list.push(f);
-    else byOrg.set(f.orgId, [f]);
+    else byWallet.set(walletOrgId, [f]);
   }
   const answers: { id: string; funded: boolean }[] = [];
-  // Sorted organizations: concurrent transactions lock wallets in one order.
-  for (const orgId of [...byOrg.keys()].sort()) {
-    const wallet = await lockWallet(q, orgId);
+  const order = await walletOrder(q, [...byWallet.keys()]);
+  // Wallets in one order (down the tree, then by id): concurrent transactions never wait in a cycle.
+  for (const walletOrgId of [...byWallet.keys()].sort((a, b) => order(a) - order(b))) {
+    const wallet = await lockWallet(q, walletOrgId);
     let available = wallet ? wallet.balance - wallet.held : 0n;
-    const perCampaign = new Map<string, { amount: bigint; messages: number }>();
-    for (const f of byOrg.get(orgId)!) {
+    const perCampaign = new Map<string, { orgId: string; amount: bigint; messages: number }>();
+    for (const f of byWallet.get(walletOrgId)!) {
       const funded = f.held <= available;
       answers.push({ id: f.id, funded });
       if (!funded) continue;
       available -= f.held;
-      const c = perCampaign.get(f.campaignId) ?? { amount: 0n, messages: 0 };
+      const c = perCampaign.get(f.campaignId) ?? { orgId: f.orgId, amount: 0n, messages: 0 };
       c.amount += f.held;
       c.messages += 1;
       perCampaign.set(f.campaignId, c);
     }
     for (const [campaignId, c] of perCampaign) {
-      if (c.amount > 0n) await holdForFallbacks(q, { orgId, campaignId, ...c });
+      if (c.amount > 0n) await holdForFallbacks(q, { walletOrgId, campaignId, ...c });
     }
   }
   await startFallbacks(q, answers, now);

@@ -4,6 +4,7 @@
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignContent } from "../../db/schema/campaigns.ts";
 import { formatCredits } from "../../domain/money.ts";
+import type { PriceLevel } from "../../domain/pricing.ts";
 import {
   planSend,
   type Rejection,
@@ -15,7 +16,7 @@ import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { checkFreeformJson } from "../../lib/json-safety.ts";
 import { findOrgImages } from "../files/index.ts";
 import { findOrg, isSuspended } from "../orgs/index.ts";
-import { findOrgPrices } from "../plans/index.ts";
+import { findOrgPrices, pricesOfChain } from "../plans/index.ts";
 import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
 import { findTemplateByCode } from "../templates/index.ts";
 
@@ -88,7 +89,7 @@ export async function planForOrg(
   orgId: string,
   input: SendRequest,
   now: Date,
-  draft?: { template: TemplateInfo | null; first: boolean },
+  draft?: { template: TemplateInfo | null; first: boolean; chain?: PriceLevel[] | null },
 ) {
   checkMetadata(input.metadata);
   if (await isSuspended(q, orgId)) {
@@ -96,14 +97,16 @@ export async function planForOrg(
   }
   const code = input.template?.code;
   // One after another: inside a transaction they share one connection.
-  const prices = await findOrgPrices(q, orgId);
+  const pricing = await findOrgPrices(q, orgId);
   const senders = await listSenders(q, orgId);
   // A draft's later parts are planned against its template as it was when the draft was made.
   let template: TemplateInfo | null = null;
   if (draft && !draft.first) template = draft.template;
   else if (code) template = await findTemplateByCode(q, orgId, code);
   const images = await findOrgImages(q, orgId, input.imageIds ?? []);
-  if (!prices) throw new AppError("NOT_FOUND", "organization not found");
+  if (!pricing) throw new AppError("NOT_FOUND", "organization not found");
+  // A draft's later parts are priced as its first was.
+  const prices = draft?.chain ? pricesOfChain(draft.chain) : pricing;
   // Held at the dearer of the platform's and the own-account price: which kind
   // of account sends each message is known only at dispatch.
   const plan = planSend(input, {
@@ -120,7 +123,7 @@ export async function planForOrg(
     });
   }
   const kakaoChannel = await resolveKakaoChannel(q, orgId, plan, input.kakaoChannel);
-  return { plan, template, prices, kakaoChannel };
+  return { plan, template, prices, walletOrgId: pricing.walletOrgId, kakaoChannel };
 }
 
 function describeErrors(errors: number, rejected: Rejection[]): string {

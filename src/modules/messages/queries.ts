@@ -2,12 +2,16 @@ import type { Queryable } from "../../db/client.ts";
 import { copyLine, escapeCopyText } from "../../db/copy-text.ts";
 import type { CampaignContent, CampaignDraft, CampaignStatus } from "../../db/schema/campaigns.ts";
 import type { MessageStatus } from "../../db/schema/messages.ts";
+import { type PriceLevel, storeChain } from "../../domain/pricing.ts";
 import type { PlannedMessage, Prices } from "../../domain/send-plan.ts";
 import { newIds } from "../../lib/ids.ts";
 
 export interface NewCampaign {
   id: string;
   orgId: string;
+  /** The wallet its holds and charges move (wallet mode `parent`: an ancestor's). */
+  walletOrgId: string;
+  priceChain: PriceLevel[];
   status: CampaignStatus;
   type: string;
   strategy: string;
@@ -24,8 +28,8 @@ export interface NewCampaign {
 export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<{ createdAt: Date }> {
   const r = await q.query<{ createdAt: Date }>(
     `insert into campaigns (id, org_id, status, type, strategy, from_number, content, advertising,
-       metadata, send_at, total_count, held_total, draft)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       metadata, send_at, total_count, held_total, draft, wallet_org_id, price_chain)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      returning created_at as "createdAt"`,
     [
       c.id,
@@ -41,6 +45,8 @@ export async function insertCampaign(q: Queryable, c: NewCampaign): Promise<{ cr
       c.totalCount,
       c.heldTotal,
       c.draft ? JSON.stringify(c.draft) : null,
+      c.walletOrgId,
+      JSON.stringify(storeChain(c.priceChain)),
     ],
   );
   return r.rows[0]!;

@@ -119,6 +119,8 @@ describe(`sending on ${engine}`, async () => {
       balance: "1000.00",
       held: "30.00",
       available: "970.00",
+      walletMode: "own",
+      walletOrgId: shop.orgId,
     });
     const ledger = (await get("/v1/credits/ledger")).json();
     expect(ledger.data[0]).toMatchObject({

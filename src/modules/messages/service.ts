@@ -43,8 +43,8 @@ export async function estimateSend(
   db: Db,
   options: { orgId: string; input: SendRequest; now: Date },
 ): Promise<EstimateResponse> {
-  const { plan } = await planForOrg(db, options.orgId, options.input, options.now);
-  const wallet = await findWallet(db, options.orgId);
+  const { plan, walletOrgId } = await planForOrg(db, options.orgId, options.input, options.now);
+  const wallet = await findWallet(db, walletOrgId);
   const { cost } = plan;
   const worstCase = byTypeView(cost.byType);
   return {
@@ -84,8 +84,13 @@ export async function acceptSend(
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
-    const { plan, template, prices, kakaoChannel } = await planForOrg(q, orgId, input, now);
-    const wallet = await findWallet(q, orgId);
+    const { plan, template, prices, walletOrgId, kakaoChannel } = await planForOrg(
+      q,
+      orgId,
+      input,
+      now,
+    );
+    const wallet = await findWallet(q, walletOrgId);
     const available = wallet ? wallet.balance - wallet.held : 0n;
     if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
 
@@ -94,6 +99,8 @@ export async function acceptSend(
     await insertCampaign(q, {
       id: campaignId,
       orgId,
+      walletOrgId,
+      priceChain: prices.chain,
       status: scheduled ? "scheduled" : "queued",
       type: plan.type,
       strategy: plan.strategy,
@@ -116,10 +123,15 @@ export async function acceptSend(
       priority: plan.messages.length === 1 ? 0 : 1,
       variablesOf: (m) => input.recipients[m.index]?.variables,
     });
-    const hold = await holdForCampaign(q, { orgId, campaignId, amount: plan.cost.held });
+    const hold = await holdForCampaign(q, {
+      walletOrgId,
+      orgId,
+      campaignId,
+      amount: plan.cost.held,
+    });
     if (!hold) {
       // Another send took the credits between the check and the hold.
-      const latest = await findWallet(q, orgId);
+      const latest = await findWallet(q, walletOrgId);
       throw insufficient(plan.cost.held, latest ? latest.balance - latest.held : 0n);
     }
     return {

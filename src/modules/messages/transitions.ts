@@ -42,6 +42,7 @@ import type { Queryable } from "../../db/client.ts";
 import { messagesInTurn } from "../../db/in-turn.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { predecessorsOf } from "../../domain/message-status.ts";
+import type { Captured, PriceLevel } from "../../domain/pricing.ts";
 import { newIds } from "../../lib/ids.ts";
 
 const SENT_FROM = predecessorsOf("sent");
@@ -449,10 +450,16 @@ export interface Progress {
 /** What a batch of deliveries settled, per campaign, for the ledger. */
 export interface Settled {
   orgId: string;
+  /** The wallet the campaign's holds are on. */
+  walletOrgId: string;
   campaignId: string;
   messages: number;
   charged: bigint;
   released: bigint;
+  /** The messages captured, by type and kind of account: what margins are booked on. */
+  captured: Captured[];
+  /** The campaign's price chain when it has ancestors to pay margins to; else null. */
+  priceChain: PriceLevel[] | null;
 }
 
 /** Applies `sent` and `delivered` reports, each only from the statuses it may follow. */

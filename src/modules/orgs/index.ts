@@ -1,3 +1,11 @@
 // The orgs module as other modules see it: import it from here, never from its files.
-export { findOrg, findOrgInSubtree, findPlatformOrg, isSuspended, type OrgRow } from "./queries.ts";
+export {
+  findOrg,
+  findOrgInSubtree,
+  findPlatformOrg,
+  isSuspended,
+  type OrgRow,
+  setMarkup,
+  setWalletMode,
+} from "./queries.ts";
 export { Org, orgView } from "./view.ts";

@@ -1,5 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
-import type { OrgKind, OrgStatus } from "../../domain/vocabulary.ts";
+import type { OrgKind, OrgStatus, WalletMode } from "../../domain/vocabulary.ts";
 
 export interface OrgRow {
   id: string;
@@ -12,12 +12,15 @@ export interface OrgRow {
   status: OrgStatus;
   /** Requests a second per key and user; null: the server's default. */
   rateLimit: number | null;
+  walletMode: WalletMode;
+  /** The markup its parent set, in hundredths of a percent. */
+  markupBp: number;
   planId: string;
   createdAt: Date;
 }
 
 const ORG_COLUMNS = `id, parent_id as "parentId", kind, name, path, depth, timezone, status,
-  rate_limit as "rateLimit",
+  rate_limit as "rateLimit", wallet_mode as "walletMode", markup_bp as "markupBp",
   plan_id as "planId", created_at as "createdAt"`;
 
 /** Inserts an organization under `parent` (or as the root) and its empty wallet. */
@@ -123,4 +126,22 @@ export async function isSuspended(q: Queryable, orgId: string): Promise<boolean>
     [orgId],
   );
   return r.rows[0]?.suspended ?? false;
+}
+
+/** Sets the wallet an organization spends: its own, or its nearest ancestor's. */
+export async function setWalletMode(q: Queryable, id: string, mode: WalletMode): Promise<OrgRow> {
+  const r = await q.query<OrgRow>(
+    `update orgs set wallet_mode = $2 where id = $1 returning ${ORG_COLUMNS}`,
+    [id, mode],
+  );
+  return r.rows[0]!;
+}
+
+/** Sets the markup on an organization's parent's prices, in hundredths of a percent. */
+export async function setMarkup(q: Queryable, id: string, markupBp: number): Promise<OrgRow> {
+  const r = await q.query<OrgRow>(
+    `update orgs set markup_bp = $2 where id = $1 returning ${ORG_COLUMNS}`,
+    [id, markupBp],
+  );
+  return r.rows[0]!;
 }

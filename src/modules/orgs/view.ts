@@ -1,5 +1,6 @@
 import Type from "typebox";
-import { ORG_KINDS, ORG_STATUSES } from "../../domain/vocabulary.ts";
+import { markupPercent } from "../../domain/pricing.ts";
+import { ORG_KINDS, ORG_STATUSES, WALLET_MODES } from "../../domain/vocabulary.ts";
 import { IsoTime, Nullable } from "../../http/schemas.ts";
 import type { OrgRow } from "./queries.ts";
 
@@ -14,6 +15,12 @@ export const Org = Type.Object({
   rateLimit: Nullable(
     Type.Integer({ description: "Requests a second per key and user; null: the server's default" }),
   ),
+  walletMode: Type.Enum([...WALLET_MODES], {
+    description: "own: it spends its own wallet; parent: its nearest ancestor's that has one",
+  }),
+  markupPercent: Type.Number({
+    description: "The markup its parent sets on the parent's prices (below a headquarters)",
+  }),
   createdAt: IsoTime,
 });
 
@@ -26,5 +33,7 @@ export const orgView = (o: OrgRow) => ({
   timezone: o.timezone,
   status: o.status,
   rateLimit: o.rateLimit,
+  walletMode: o.walletMode,
+  markupPercent: markupPercent(o.markupBp),
   createdAt: o.createdAt.toISOString(),
 });

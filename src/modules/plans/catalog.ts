@@ -89,6 +89,18 @@ export async function updatePlan(
   return r.rows[0] ? toRow(r.rows[0]) : null;
 }
 
-export async function setOrgPlan(q: Queryable, orgId: string, planId: string): Promise<void> {
-  await q.query("update orgs set plan_id = $2 where id = $1", [orgId, planId]);
+/**
+ * Puts a headquarters (or the platform itself) on a plan. A headquarters'
+ * descendants carry the same plan, since its prices are theirs marked up.
+ */
+export async function setOrgPlan(
+  q: Queryable,
+  org: { id: string; path: string; depth: number },
+  planId: string,
+): Promise<void> {
+  if (org.depth === 0) {
+    await q.query("update orgs set plan_id = $2 where id = $1", [org.id, planId]);
+    return;
+  }
+  await q.query("update orgs set plan_id = $2 where path like $1 || '%'", [org.path, planId]);
 }

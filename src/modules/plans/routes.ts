@@ -185,7 +185,7 @@ export function planRoutes(app: App, deps: RouteDeps) {
       config: { scope: "manage" },
       schema: {
         tags: ["plans"],
-        summary: "Put an organization on a plan (the platform operator)",
+        summary: "Put a headquarters and its subtree on a plan (the platform operator)",
         params: IdParams,
         body: Type.Object(
           { planId: Type.String({ maxLength: 100 }) },
@@ -199,13 +199,20 @@ export function planRoutes(app: App, deps: RouteDeps) {
       const org = await findOrgInSubtree(deps.db, request.params.id, p.orgPath);
       if (!org) throw new AppError("NOT_FOUND", "organization not found");
       requirePlatform(p);
+      if (org.depth >= 2) {
+        throw new AppError(
+          "VALIDATION_FAILED",
+          "below a headquarters, prices come from the parent's markup (PUT /v1/orgs/{id}/pricing)",
+          { details: [{ path: "/planId", code: "PRICED_BY_MARKUP", message: org.kind }] },
+        );
+      }
       const plan = await findPlan(deps.db, request.body.planId);
       if (!plan) {
         throw new AppError("VALIDATION_FAILED", "no such plan", {
           details: [{ path: "/planId", code: "NOT_FOUND", message: request.body.planId }],
         });
       }
-      await setOrgPlan(deps.db, org.id, plan.id);
+      await setOrgPlan(deps.db, org, plan.id);
       return view(plan);
     },
   );

@@ -1,6 +1,6 @@
 import Type from "typebox";
 import type { Db, Queryable } from "../../db/client.ts";
-import { principalOf } from "../../http/auth.ts";
+import { auditActor, principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, Nullable } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -95,7 +95,7 @@ export function routingRoutes(
       const routing = await setRouting(deps.db, {
         org,
         input: request.body,
-        actor: { orgId: principal.orgId, keyId: principal.keyId },
+        actor: auditActor(principal),
         onChanged: deps.onChanged,
         sandbox: deps.sandbox,
       });

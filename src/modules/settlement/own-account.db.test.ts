@@ -114,8 +114,14 @@ describe(`charging by who owns the vendor account on ${engine}`, async () => {
         [campaignId],
       )
     ).rows;
-  const credits = async (org: TestOrg) =>
-    (await app.inject({ method: "GET", url: "/v1/credits", headers: org.auth })).json();
+  /** The wallet's figures (its own: these organizations spend their own wallets). */
+  const credits = async (org: TestOrg) => {
+    const { balance, held, available, walletOrgId } = (
+      await app.inject({ method: "GET", url: "/v1/credits", headers: org.auth })
+    ).json();
+    expect(walletOrgId).toBe(org.orgId);
+    return { balance, held, available };
+  };
   const doctorIsClean = async () => expect((await runDoctor(db)).violations).toEqual([]);
 
   it("captures a message sent through the organization's own account when the vendor accepts it; a forged failure refunds nothing", async () => {

@@ -1,6 +1,8 @@
 import type { Queryable } from "../../db/client.ts";
 import { messagesInTurn } from "../../db/in-turn.ts";
+import type { MessageType } from "../../domain/message-content.ts";
 import { FINAL_STATUSES, IN_FLIGHT_STATUSES, sqlList } from "../../domain/message-status.ts";
+import { loadChain, type StoredLevel } from "../../domain/pricing.ts";
 import type { Settled } from "../messages/index.ts";
 
 // Spelled out in the SQL (not a parameter) so the planner can use the partial
@@ -25,14 +27,14 @@ const IN_FLIGHT_LIST = sqlList(IN_FLIGHT_STATUSES);
  * null: no message is settled twice, whichever of the two ways it comes.
  * Either up to `limit` of any campaign (the settler), or every canceled
  * message of one campaign (a cancel, in its own transaction). Returns the sums
- * per campaign for the ledger.
+ * per campaign for the ledger, with what was captured by type for the margins.
  */
 export async function settleFinalMessages(
   q: Queryable,
   options: { now: Date; limit: number } | { now: Date; canceledOf: string },
 ): Promise<Settled[]> {
   const canceledOf = "canceledOf" in options;
-  const r = await q.query<Settled>(
+  const r = await q.query<SettledRow>(
     `with recursive ${canceledOf ? CANCELED_OF_CAMPAIGN : IN_TURN}
      priced as (
        select m.id,
@@ -46,14 +48,57 @@ export async function settleFinalMessages(
          price_charged = priced.charge,
          price_released = m.price_held - priced.charge
        from priced where m.id = priced.id
-       returning m.org_id, m.campaign_id, m.price_charged, m.price_released
+       returning m.org_id, m.campaign_id, m.type, m.capture_on_accept, m.price_charged, m.price_released
      )
-     select org_id as "orgId", campaign_id as "campaignId", count(*)::int as messages,
-       sum(price_charged)::bigint as charged, sum(price_released)::bigint as released
-     from u group by org_id, campaign_id`,
+     select u.org_id as "orgId", c.wallet_org_id as "walletOrgId", u.campaign_id as "campaignId",
+       u.type, u.capture_on_accept as own, count(*)::int as messages,
+       (count(*) filter (where u.price_charged > 0))::int as captured,
+       sum(u.price_charged)::bigint as charged, sum(u.price_released)::bigint as released,
+       case when jsonb_array_length(c.price_chain) > 1 then c.price_chain end as "priceChain"
+     from u join campaigns c on c.id = u.campaign_id
+     group by u.org_id, c.wallet_org_id, u.campaign_id, u.type, u.capture_on_accept, c.price_chain`,
     [options.now, "canceledOf" in options ? options.canceledOf : options.limit],
   );
-  return r.rows;
+  return perCampaign(r.rows);
+}
+
+/** One row of a settlement: one campaign's messages of one type and kind of account. */
+interface SettledRow {
+  orgId: string;
+  walletOrgId: string;
+  campaignId: string;
+  type: MessageType;
+  own: boolean;
+  messages: number;
+  captured: number;
+  charged: bigint;
+  released: bigint;
+  priceChain: StoredLevel[] | null;
+}
+
+function perCampaign(rows: readonly SettledRow[]): Settled[] {
+  const byCampaign = new Map<string, Settled>();
+  for (const row of rows) {
+    let g = byCampaign.get(row.campaignId);
+    if (!g) {
+      g = {
+        orgId: row.orgId,
+        walletOrgId: row.walletOrgId,
+        campaignId: row.campaignId,
+        messages: 0,
+        charged: 0n,
+        released: 0n,
+        captured: [],
+        priceChain: row.priceChain && loadChain(row.priceChain),
+      };
+      byCampaign.set(row.campaignId, g);
+    }
+    g.messages += row.messages;
+    g.charged += row.charged;
+    g.released += row.released;
+    if (row.captured > 0) g.captured.push({ type: row.type, own: row.own, count: row.captured });
+  }
+  return [...byCampaign.values()];
 }
 
 /** What the settler may settle: final, or sent and charged on acceptance (messages_settle_idx). */

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { type Principal, principalOf } from "../../http/auth.ts";
+import { auditActor, type Principal, principalOf } from "../../http/auth.ts";
 import { errorResponses, IdParams, IsoTime, Nullable } from "../../http/schemas.ts";
 import type { App } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -51,11 +51,7 @@ const ConnectionTest = Type.Object({
 });
 
 export function actorOf(principal: Principal): ManagingActor {
-  return {
-    orgId: principal.orgId,
-    keyId: principal.keyId,
-    isOperator: principal.orgKind === "platform",
-  };
+  return { ...auditActor(principal), isOperator: principal.orgKind === "platform" };
 }
 
 export function vendorAccountRoutes(app: App, deps: VendorAccountDeps) {
