@@ -157,7 +157,11 @@ function printBanner(
   const lines: string[] = [""];
   if (url) {
     const shown = url.replace("127.0.0.1", "localhost");
-    lines.push(`  Alimi is running: ${shown}`, `  API docs:         ${shown}/docs`);
+    lines.push(
+      `  Alimi is running: ${shown}`,
+      `  API docs:         ${shown}/docs`,
+      `  Console:          ${shown}/console`,
+    );
   } else {
     lines.push("  Alimi workers are running.");
   }

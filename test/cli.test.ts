@@ -151,10 +151,11 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
     const credits = await fetch(`${url}/v1/credits`, {
       headers: { authorization: `Bearer ${key}` },
     });
-    expect(await credits.json()).toEqual({
+    expect(await credits.json()).toMatchObject({
       balance: "100000.00",
       held: "0.00",
       available: "100000.00",
+      walletMode: "own",
     });
 
     expect(JSON.parse(readFileSync(lockFile(), "utf8"))).toMatchObject({
@@ -250,7 +251,13 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
       headers: { authorization: `Bearer ${acme.apiKey}` },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ balance: "350.00", held: "0.00", available: "350.00" });
+    expect(await res.json()).toEqual({
+      balance: "350.00",
+      held: "0.00",
+      available: "350.00",
+      walletMode: "own",
+      walletOrgId: acme.orgId,
+    });
   });
 
   it("(f) SIGTERM drains and exits 0 within seconds, and releases the lock", async () => {

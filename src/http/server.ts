@@ -22,6 +22,7 @@ import { findJsonProblem } from "../lib/json-safety.ts";
 import { REDACTION } from "../lib/log-redaction.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { type Authenticate, requireScope } from "./auth.ts";
+import { consoleRoutes } from "./console.ts";
 import { answerClientError, sendError } from "./errors.ts";
 import { createIpLimit, registerRateLimits } from "./ip-limit.ts";
 import { operationIdOf } from "./operation-id.ts";
@@ -164,7 +165,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     reply.header("x-request-id", request.id);
   });
   options.metrics.instrument(app);
-  // An API's headers (the console will bring its own policy): nothing may
+  // An API's headers (the console brings its own policy): nothing may
   // frame, embed or sniff what it answers. The docs page sets its own CSP.
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -246,6 +247,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+  await app.register(consoleRoutes);
 
   app.get("/health", { schema: { hide: true } }, async (_request, reply) => {
     const ready = options.isReady();

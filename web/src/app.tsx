@@ -1,0 +1,77 @@
+// The console: the session decides between signing in and the screens; the
+// path decides the screen.
+import type { ReactNode } from "react";
+import { SessionProvider, useSession, useSessionState } from "./api/session.tsx";
+import { Shell } from "./components/shell.tsx";
+import { I18nProvider, useI18n } from "./i18n.tsx";
+import { matchPath, usePath } from "./router.tsx";
+import { ApiKeysScreen } from "./screens/api-keys.tsx";
+import { AuditScreen } from "./screens/audit.tsx";
+import { CampaignDetailScreen } from "./screens/campaign-detail.tsx";
+import { CampaignsScreen } from "./screens/campaigns.tsx";
+import { CreditsScreen } from "./screens/credits.tsx";
+import { DashboardScreen } from "./screens/dashboard.tsx";
+import { LoginScreen } from "./screens/login.tsx";
+import { OrgsScreen } from "./screens/orgs.tsx";
+import { RoutingScreen } from "./screens/routing.tsx";
+import { SendScreen } from "./screens/send.tsx";
+import { UsersScreen } from "./screens/users.tsx";
+import { VendorsScreen } from "./screens/vendors.tsx";
+
+const ROUTES: [string, (params: Record<string, string>) => ReactNode][] = [
+  ["/", () => <DashboardScreen />],
+  ["/send", () => <SendScreen />],
+  ["/campaigns", () => <CampaignsScreen />],
+  ["/campaigns/:id", ({ id = "" }) => <CampaignDetailScreen id={id} />],
+  ["/credits", () => <CreditsScreen />],
+  ["/orgs", () => <OrgsScreen />],
+  ["/users", () => <UsersScreen />],
+  ["/api-keys", () => <ApiKeysScreen />],
+  ["/vendors", () => <VendorsScreen />],
+  ["/routing", () => <RoutingScreen />],
+  ["/audit", () => <AuditScreen />],
+];
+
+function NotFound() {
+  const { t } = useI18n();
+  return <p className="empty">{t("common.notFound")}</p>;
+}
+
+function Screens() {
+  const path = usePath();
+  const { acting } = useSession();
+  let screen: ReactNode = <NotFound />;
+  for (const [pattern, render] of ROUTES) {
+    const params = matchPath(pattern, path);
+    if (params) {
+      screen = render(params);
+      break;
+    }
+  }
+  // A change of the organization acted as starts every screen afresh.
+  return (
+    <Shell path={path}>
+      <div key={acting.id} className="screen">
+        {screen}
+      </div>
+    </Shell>
+  );
+}
+
+function Gate() {
+  const { state } = useSessionState();
+  const { t } = useI18n();
+  if (state.kind === "loading") return <p className="loading">{t("common.loading")}</p>;
+  if (state.kind === "signed-out") return <LoginScreen expired={state.expired} />;
+  return <Screens />;
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,218 @@
+// One campaign: its status and counts as they change (read again every
+// couple of seconds until it is final), its money, and each message.
+import { useEffect, useState } from "react";
+import { unwrap } from "../api/errors.ts";
+import { useSession } from "../api/session.tsx";
+import { FINAL_CAMPAIGN, type MessageStatus } from "../api/types.ts";
+import { Button, ErrorBanner } from "../components/form.tsx";
+import { Pager, usePaged } from "../components/pager.tsx";
+import { Empty, PageHeader, Panel, Stat } from "../components/panel.tsx";
+import { StatusBadge } from "../components/status.tsx";
+import { formatCredits, formatPhone, formatTime } from "../format.ts";
+import { type MessageKey, useI18n } from "../i18n.tsx";
+import { Link } from "../router.tsx";
+import { useLoad } from "../use-load.ts";
+
+const REFRESH_MS = 1500;
+const COUNTS = [
+  "total",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "failed",
+  "canceled",
+  "expired",
+  "fallback",
+] as const;
+const MESSAGE_STATUSES: MessageStatus[] = [
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "failed",
+  "canceled",
+  "expired",
+];
+
+export function CampaignDetailScreen({ id }: { id: string }) {
+  const { t, locale } = useI18n();
+  const { api, acting } = useSession();
+  const campaign = useLoad(id, () =>
+    unwrap(api.GET("/v1/campaigns/{id}", { params: { path: { id } } })),
+  );
+  const [status, setStatus] = useState<MessageStatus | "">("");
+  const messages = usePaged(`${id}:${status}`, (cursor) =>
+    unwrap(
+      api.GET("/v1/campaigns/{id}/messages", {
+        params: { path: { id }, query: { limit: 50, cursor, ...(status ? { status } : {}) } },
+      }),
+    ),
+  );
+  const final = campaign.data ? FINAL_CAMPAIGN.includes(campaign.data.status) : false;
+  const { reload: reloadCampaign } = campaign;
+  const { reload: reloadMessages } = messages;
+  useEffect(() => {
+    if (final) return;
+    const timer = setInterval(() => {
+      reloadCampaign();
+      reloadMessages();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [final, reloadCampaign, reloadMessages]);
+  // The last change to final: the messages as they ended.
+  useEffect(() => {
+    if (final) reloadMessages();
+  }, [final, reloadMessages]);
+
+  const [canceling, setCanceling] = useState(false);
+  const [cancelError, setCancelError] = useState<unknown>(null);
+  const cancel = async () => {
+    if (!window.confirm(t("campaign.cancelConfirm"))) return;
+    setCanceling(true);
+    setCancelError(null);
+    try {
+      await unwrap(api.POST("/v1/campaigns/{id}/cancel", { params: { path: { id } } }));
+      reloadCampaign();
+      reloadMessages();
+    } catch (err) {
+      setCancelError(err);
+    } finally {
+      setCanceling(false);
+    }
+  };
+
+  const c = campaign.data;
+  const cancellable = c && ["scheduled", "queued", "sending"].includes(c.status);
+  return (
+    <>
+      <PageHeader
+        title={t("campaign.title")}
+        actions={
+          cancellable ? (
+            <Button kind="danger" busy={canceling} onClick={cancel}>
+              {t("campaign.cancel")}
+            </Button>
+          ) : null
+        }
+      />
+      <p className="crumbs">
+        <Link to="/campaigns">{t("campaigns.title")}</Link> / <code>{id}</code>
+      </p>
+      <ErrorBanner error={campaign.error ?? cancelError} />
+      {c ? (
+        <>
+          <Panel>
+            <div className="campaign-head">
+              <StatusBadge status={c.status} testId="campaign-status" />
+              <span>{t(`type.${c.type}` as MessageKey)}</span>
+              <span className="muted">{t(`strategy.${c.strategy}` as MessageKey)}</span>
+              <span className="muted">
+                {t("campaign.createdAt")} {formatTime(c.createdAt, locale, acting.timezone)}
+              </span>
+              {c.sendAt ? (
+                <span className="muted">
+                  {t("campaign.sendAt")} {formatTime(c.sendAt, locale, acting.timezone)}
+                </span>
+              ) : null}
+              {c.completedAt ? (
+                <span className="muted">
+                  {t("campaign.completedAt")} {formatTime(c.completedAt, locale, acting.timezone)}
+                </span>
+              ) : null}
+            </div>
+            <div className="stats counts">
+              {COUNTS.map((key) => (
+                <Stat
+                  key={key}
+                  id={`count-${key}`}
+                  label={t(`count.${key}` as MessageKey)}
+                  value={c.counts[key].toLocaleString(locale)}
+                />
+              ))}
+            </div>
+            <div className="stats">
+              <Stat id="cost-held" label={t("campaign.held")} value={formatCredits(c.cost.held)} />
+              <Stat
+                id="cost-charged"
+                label={t("campaign.charged")}
+                value={formatCredits(c.cost.charged)}
+              />
+              <Stat
+                id="cost-refunded"
+                label={t("campaign.refunded")}
+                value={formatCredits(c.cost.refunded)}
+              />
+            </div>
+          </Panel>
+          <Panel
+            title={t("campaign.messages")}
+            actions={
+              <label className="inline">
+                <span>{t("campaign.status")}</span>
+                <select
+                  value={status}
+                  onChange={(e) => setStatus(e.target.value as MessageStatus | "")}
+                >
+                  <option value="">{t("campaigns.all")}</option>
+                  {MESSAGE_STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`status.${s}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            }
+          >
+            <ErrorBanner error={messages.error} />
+            {messages.data && messages.data.data.length === 0 ? (
+              <Empty>{t("campaign.noMessages")}</Empty>
+            ) : (
+              <div className="table-wrap">
+                <table className="table" data-testid="messages">
+                  <thead>
+                    <tr>
+                      <th>{t("message.to")}</th>
+                      <th>{t("message.type")}</th>
+                      <th>{t("message.status")}</th>
+                      <th className="num hide-sm">{t("message.charged")}</th>
+                      <th className="hide-sm">{t("message.result")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {(messages.data?.data ?? []).map((m) => (
+                      <tr key={m.id} data-message={m.id}>
+                        <td>
+                          <div>{formatPhone(m.to)}</div>
+                          {m.name ? <div className="muted small">{m.name}</div> : null}
+                        </td>
+                        <td>
+                          {t(`type.${m.type}` as MessageKey)}
+                          {m.fallbackOf ? (
+                            <div className="muted small">{t("message.fallback")}</div>
+                          ) : null}
+                        </td>
+                        <td>
+                          <StatusBadge status={m.status} />
+                        </td>
+                        <td className="num hide-sm">{formatCredits(m.price.charged)}</td>
+                        <td className="hide-sm small">
+                          {m.error ? (
+                            <span className="text-bad">{m.error.message}</span>
+                          ) : (
+                            formatTime(m.deliveredAt ?? m.sentAt, locale, acting.timezone)
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <Pager paged={messages} />
+          </Panel>
+        </>
+      ) : null}
+    </>
+  );
+}
