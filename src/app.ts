@@ -19,6 +19,9 @@ import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
 import { apiKeyRoutes } from "./modules/api-keys/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
 import { campaignRoutes } from "./modules/campaigns/routes.ts";
+import { groupRoutes } from "./modules/contacts/group-routes.ts";
+import { optOutRoutes } from "./modules/contacts/opt-outs.ts";
+import { contactRoutes } from "./modules/contacts/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
 import { walletRoutes } from "./modules/credits/wallet-routes.ts";
 import { fileRoutes } from "./modules/files/routes.ts";
@@ -252,6 +255,9 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         planRoutes(app, routeDeps);
         pricingRoutes(app, routeDeps);
         auditRoutes(app, routeDeps);
+        contactRoutes(app, routeDeps);
+        groupRoutes(app, routeDeps);
+        optOutRoutes(app, routeDeps);
         vendorAccountRoutes(app, vendorDeps);
         routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });
         await reportRoutes(app, {

@@ -83,6 +83,24 @@ const EXPECTED: Record<string, Access> = {
   "PUT /v1/orgs/:id/pricing": "manage",
   "PUT /v1/orgs/:id/wallet": "manage",
   "GET /v1/reports/margins": "read",
+  "POST /v1/contacts": "send",
+  "GET /v1/contacts": "read",
+  "GET /v1/contacts/export": "read",
+  "GET /v1/contacts/:id": "read",
+  "PATCH /v1/contacts/:id": "send",
+  "DELETE /v1/contacts/:id": "send",
+  "POST /v1/groups": "send",
+  "GET /v1/groups": "read",
+  "GET /v1/groups/:id": "read",
+  "PATCH /v1/groups/:id": "send",
+  "DELETE /v1/groups/:id": "send",
+  "POST /v1/groups/:id/members": "send",
+  "POST /v1/groups/:id/members/remove": "send",
+  "POST /v1/groups/:id/members/copy": "send",
+  "POST /v1/groups/:id/members/move": "send",
+  "POST /v1/opt-outs": "send",
+  "GET /v1/opt-outs": "read",
+  "DELETE /v1/opt-outs/:phone": "send",
 };
 
 /** Routes on the platform's own resources (plans): every tenant gets 403, whoever asks. */
@@ -98,6 +116,12 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "PUT /v1/orgs/:id/plan": { planId: "pln_none" },
   "PUT /v1/orgs/:id/pricing": { markupPercent: 0 },
   "PUT /v1/orgs/:id/wallet": { mode: "own" },
+  "PATCH /v1/contacts/:id": { name: "renamed" },
+  "PATCH /v1/groups/:id": { name: "renamed" },
+  "POST /v1/groups/:id/members": { contactIds: ["ct_x"] },
+  "POST /v1/groups/:id/members/remove": { contactIds: ["ct_x"] },
+  "POST /v1/groups/:id/members/copy": { all: true, toGroupId: "grp_x" },
+  "POST /v1/groups/:id/members/move": { all: true, toGroupId: "grp_x" },
   "PATCH /v1/plans/:id": { name: "renamed" },
   "PATCH /v1/vendor-accounts/:id": { version: 1, name: "renamed" },
 };
@@ -172,6 +196,25 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       password: "long enough password",
       now: new Date(),
     });
+    const phone = tag === "HQ" ? "010-8111-0001" : "010-8111-0002";
+    const contact = await app.inject({
+      method: "POST",
+      url: "/v1/contacts",
+      headers: org.auth,
+      payload: { phone },
+    });
+    const group = await app.inject({
+      method: "POST",
+      url: "/v1/groups",
+      headers: org.auth,
+      payload: { name: `그룹 ${tag}` },
+    });
+    await app.inject({
+      method: "POST",
+      url: "/v1/opt-outs",
+      headers: org.auth,
+      payload: { phone },
+    });
     const plan = await db.query<{ id: string }>("select id from plans where is_default");
     const key = await app.inject({
       method: "POST",
@@ -192,6 +235,9 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       users: user.id,
       "api-keys": key.json().id as string,
       plans: plan.rows[0]!.id,
+      contacts: contact.json().id as string,
+      groups: group.json().id as string,
+      "opt-outs": phone,
     };
   }
   const owned = { hq: await resourcesOf(hq, "HQ"), child: await resourcesOf(child, "CHILD") };
@@ -202,7 +248,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
     const id =
       kind === "campaigns" && /\/(cancel|messages)$/.test(url) ? ids.campaignSent : ids[kind];
     if (!id) throw new Error(`no resource of kind "${kind}" for ${url}: add one to resourcesOf`);
-    return url.replace(/:(id|code)/, id);
+    return url.replace(/:(id|code|phone)/, id);
   }
   const call = (
     route: { method: string; url: string; key: string },
@@ -243,7 +289,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
     }
     for (const r of routes) {
       if (r.public || r.scope === null) continue;
-      const url = r.url.replace(/:(id|code)/, "x_1");
+      const url = r.url.replace(/:(id|code|phone)/, "x_1");
       const res = await app.inject({ method: r.method as "GET", url, headers: keys[r.scope]! });
       expect({ route: r.key, status: res.statusCode }).toEqual({ route: r.key, status: 403 });
     }
@@ -279,7 +325,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       if (r.public || r.scope === null) continue;
       for (const [role, scopes] of Object.entries(refused)) {
         if (!scopes.includes(r.scope)) continue;
-        const url = r.url.replace(/:(id|code)/, "x_1");
+        const url = r.url.replace(/:(id|code|phone)/, "x_1");
         const res = await app.inject({ method: r.method as "GET", url, headers: sessions[role]! });
         expect({ route: r.key, role, status: res.statusCode }).toEqual({
           route: r.key,
@@ -292,7 +338,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  const withId = routes.filter((r) => /:(id|code)/.test(r.url) && !r.public);
+  const withId = routes.filter((r) => /:(id|code|phone)/.test(r.url) && !r.public);
 
   it("hides an organization's resources from its siblings and its descendants: 404", async () => {
     for (const r of withId) {

@@ -22,6 +22,9 @@ export type IdPrefix =
   | "wrk"
   | "aud"
   | "kch"
+  | "ct"
+  | "grp"
+  | "imp"
   | "fil";
 
 function encodeTime(ms: number): string {

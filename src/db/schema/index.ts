@@ -2,6 +2,7 @@ export * from "./api-keys.ts";
 export * from "./audit.ts";
 export * from "./campaign-counts.ts";
 export * from "./campaigns.ts";
+export * from "./contacts.ts";
 export * from "./credits.ts";
 export * from "./files.ts";
 export * from "./idempotency.ts";

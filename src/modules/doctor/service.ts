@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/client.ts";
 import { formatCredits } from "../../domain/money.ts";
+import { findUngroupedContacts } from "../contacts/index.ts";
 import {
   auditReportParking,
   auditWallets,
@@ -13,6 +14,7 @@ export interface Violation {
   orgId?: string;
   messageId?: string;
   campaignId?: string;
+  contactId?: string;
   problem: string;
 }
 
@@ -68,6 +70,9 @@ export async function runDoctor(q: Queryable): Promise<DoctorReport> {
       campaignId: m.campaignId,
       problem: `captured messages were paid ${c(m.charged)}, not the platform's ${c(m.platform)} + margins booked ${c(m.booked)} (ledger: ${c(m.ledger)})`,
     });
+  }
+  for (const id of await findUngroupedContacts(q, 100)) {
+    violations.push({ contactId: id, problem: "the contact is in no group (not even 미지정)" });
   }
   const parking = await auditReportParking(q);
   return {
