@@ -2531,13 +2531,22 @@ export interface operations {
                     };
                     /** @description MMS images uploaded with POST /v1/files: up to 3 JPEG of at most 300 KB */
                     imageIds?: string[];
-                    recipients: {
+                    recipients?: {
                         to: string;
                         name?: string;
                         variables?: {
                             [key: string]: string;
                         };
                     }[];
+                    /** @description Contact groups whose members are sent to as well, once per number (an explicit recipient wins); numbered after recipients */
+                    groupIds?: string[];
+                    /** @description advertising: the sender vouches for the consent of numbers that are not contacts */
+                    consentConfirmed?: boolean;
+                    /**
+                     * @description advertising between 21:00 and 08:00 to contacts without night consent: wait for 08:00 (default) or refuse
+                     * @enum {unknown}
+                     */
+                    nightPolicy?: "defer" | "reject";
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;
@@ -2565,6 +2574,12 @@ export interface operations {
                             code: string;
                             message: string;
                         }[];
+                        /** @description Advertising that waits for 08:00 in the organization's time zone */
+                        deferred: {
+                            index: number;
+                            to: string;
+                        }[];
+                        deferredUntil: string | null;
                         cost: {
                             /** @example 15.00 */
                             held: string;
@@ -2734,13 +2749,22 @@ export interface operations {
                     };
                     /** @description MMS images uploaded with POST /v1/files: up to 3 JPEG of at most 300 KB */
                     imageIds?: string[];
-                    recipients: {
+                    recipients?: {
                         to: string;
                         name?: string;
                         variables?: {
                             [key: string]: string;
                         };
                     }[];
+                    /** @description Contact groups whose members are sent to as well, once per number (an explicit recipient wins); numbered after recipients */
+                    groupIds?: string[];
+                    /** @description advertising: the sender vouches for the consent of numbers that are not contacts */
+                    consentConfirmed?: boolean;
+                    /**
+                     * @description advertising between 21:00 and 08:00 to contacts without night consent: wait for 08:00 (default) or refuse
+                     * @enum {unknown}
+                     */
+                    nightPolicy?: "defer" | "reject";
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;
@@ -2765,6 +2789,12 @@ export interface operations {
                             code: string;
                             message: string;
                         }[];
+                        /** @description Advertising that waits for 08:00 in the organization's time zone */
+                        deferred: {
+                            index: number;
+                            to: string;
+                        }[];
+                        deferredUntil: string | null;
                         cost: {
                             /** @example 15.00 */
                             held: string;
@@ -3278,6 +3308,13 @@ export interface operations {
                     };
                     /** @description MMS images uploaded with POST /v1/files: up to 3 JPEG of at most 300 KB */
                     imageIds?: string[];
+                    /** @description advertising: the sender vouches for the consent of numbers that are not contacts */
+                    consentConfirmed?: boolean;
+                    /**
+                     * @description advertising between 21:00 and 08:00 to contacts without night consent: wait for 08:00 (default) or refuse
+                     * @enum {unknown}
+                     */
+                    nightPolicy?: "defer" | "reject";
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;

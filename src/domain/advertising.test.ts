@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkAdvertisingText, isNightTimeKst, nextMorningKst } from "./advertising.ts";
+import {
+  checkAdvertisingText,
+  isNightTime,
+  isNightTimeKst,
+  nextMorning,
+  nextMorningKst,
+} from "./advertising.ts";
 
 const PREFIX_MISSING = {
   path: "/text",
@@ -90,5 +96,44 @@ describe("nextMorningKst", () => {
     ["1969-12-31T22:00:00Z", "1969-12-31T23:00:00.000Z"],
   ])("%s → %s", (iso, expected) => {
     expect(nextMorningKst(new Date(iso)).toISOString()).toBe(expected);
+  });
+});
+
+describe("the night in an organization's time zone", () => {
+  it.each([
+    ["2026-12-02T20:59:59+09:00", "Asia/Seoul", false],
+    ["2026-12-02T21:00:00+09:00", "Asia/Seoul", true],
+    ["2026-12-03T07:59:59+09:00", "Asia/Seoul", true],
+    ["2026-12-03T08:00:00+09:00", "Asia/Seoul", false],
+    // 21:30 in Seoul is 13:30 in Berlin: daytime there.
+    ["2026-12-02T21:30:00+09:00", "Europe/Berlin", false],
+    ["2026-12-02T21:30:00+01:00", "Europe/Berlin", true],
+    // New York in summer time (UTC−4) and in winter (UTC−5).
+    ["2026-07-01T07:30:00-04:00", "America/New_York", true],
+    ["2026-07-01T08:00:00-04:00", "America/New_York", false],
+  ])("%s in %s is night: %s", (at, zone, night) => {
+    expect(isNightTime(new Date(at), zone)).toBe(night);
+  });
+
+  it.each([
+    ["2026-12-02T22:00:00+09:00", "Asia/Seoul", "2026-12-02T23:00:00.000Z"],
+    ["2026-12-03T03:00:00+09:00", "Asia/Seoul", "2026-12-02T23:00:00.000Z"],
+    ["2026-12-03T08:00:00+09:00", "Asia/Seoul", "2026-12-02T23:00:00.000Z"],
+    // The last day of a month rolls into the next.
+    ["2026-12-31T23:00:00+09:00", "Asia/Seoul", "2026-12-31T23:00:00.000Z"],
+    // Across New York's spring change (2026-03-08): 08:00 EDT is 12:00 UTC.
+    ["2026-03-07T23:00:00-05:00", "America/New_York", "2026-03-08T12:00:00.000Z"],
+    // And its autumn one (2026-11-01): 08:00 EST is 13:00 UTC.
+    ["2026-10-31T23:00:00-04:00", "America/New_York", "2026-11-01T13:00:00.000Z"],
+  ])("after %s in %s the morning is %s", (at, zone, morning) => {
+    expect(nextMorning(new Date(at), zone).toISOString()).toBe(morning);
+  });
+
+  it("agrees with the Asia/Seoul functions", () => {
+    for (let h = 0; h < 48; h++) {
+      const at = new Date(Date.UTC(2026, 11, 1, h, 17));
+      expect(isNightTime(at, "Asia/Seoul")).toBe(isNightTimeKst(at));
+      expect(nextMorning(at, "Asia/Seoul")).toEqual(nextMorningKst(at));
+    }
   });
 });

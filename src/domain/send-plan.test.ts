@@ -393,7 +393,7 @@ describe("planSend: request errors", () => {
         {
           path: "/recipients",
           code: "RECIPIENTS_REQUIRED",
-          message: "Give at least one recipient.",
+          message: "Give at least one recipient, or groupIds with members.",
         },
       ],
     ],
@@ -487,7 +487,7 @@ describe("planSend: request errors", () => {
         {
           path: "/recipients",
           code: "RECIPIENTS_REQUIRED",
-          message: "Give at least one recipient.",
+          message: "Give at least one recipient, or groupIds with members.",
         },
       ],
     ],

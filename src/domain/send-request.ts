@@ -200,7 +200,7 @@ export function checkRecipientCount(options: {
     errors.push({
       path: "/recipients",
       code: "RECIPIENTS_REQUIRED",
-      message: "Give at least one recipient.",
+      message: "Give at least one recipient, or groupIds with members.",
     });
   } else if (count > max) {
     errors.push({

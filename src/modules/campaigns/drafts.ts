@@ -163,7 +163,7 @@ export async function addDraftRecipients(
       }
       const { sendAt: _sendAt, ...request } = draft.draft.request as DraftRequest;
       const input: SendRequest = { ...request, recipients: options.recipients };
-      const { plan, prices } = await planForOrg(q, draft.orgId, input, now, {
+      const { plan, prices, ownVariables } = await planForOrg(q, draft.orgId, input, now, {
         template: draft.draft.template,
         first: false,
         chain: draft.priceChain,
@@ -206,7 +206,7 @@ export async function addDraftRecipients(
         prices: prices.platform,
         ownPrices: prices.own,
         priority: 1,
-        variablesOf: (m) => options.recipients[m.index]?.variables,
+        variablesOf: ownVariables,
         indexOffset: offset,
       });
       const held = messages.reduce((sum, m) => sum + m.held, 0n);

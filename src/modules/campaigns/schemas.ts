@@ -2,7 +2,7 @@ import Type from "typebox";
 import { MESSAGE_STATUSES } from "../../domain/message-status.ts";
 import { CAMPAIGN_STATUSES } from "../../domain/vocabulary.ts";
 import { Credits, IsoTime, Nullable } from "../../http/schemas.ts";
-import { SendBody } from "../messages/index.ts";
+import { Recipients, SendBody } from "../messages/index.ts";
 
 const count = Type.Integer({ minimum: 0 });
 
@@ -105,14 +105,14 @@ export const CampaignListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const DraftBody = Type.Omit(SendBody, ["recipients"], {
+export const DraftBody = Type.Omit(SendBody, ["recipients", "groupIds"], {
   additionalProperties: false,
   description:
     "A send without its recipients: they are added in parts with POST /v1/campaigns/{id}/recipients",
 });
 
 export const DraftRecipientsBody = Type.Object(
-  { recipients: SendBody.properties.recipients },
+  { recipients: Recipients },
   { additionalProperties: false },
 );
 

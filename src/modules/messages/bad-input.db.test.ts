@@ -123,7 +123,11 @@ describe(`bad send input on ${engine}`, async () => {
       sms({ recipients: [{ to: "01012345678", email: "a@b.c" }] }),
       { path: "/recipients/0/email", code: "UNKNOWN_FIELD" },
     ],
-    ["no recipients field", { type: "sms", text: "x" }, { path: "/recipients", code: "REQUIRED" }],
+    [
+      "no recipients field, no groups",
+      { type: "sms", text: "x" },
+      { path: "/recipients", code: "RECIPIENTS_REQUIRED" },
+    ],
     [
       "empty recipients",
       sms({ recipients: [] }),

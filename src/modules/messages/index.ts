@@ -14,7 +14,7 @@ export {
   insertCampaign,
   releaseQueuedMessages,
 } from "./queries.ts";
-export { SendBody } from "./schemas.ts";
+export { Recipients, SendBody } from "./schemas.ts";
 export {
   type Accepted,
   type ClaimedMessage,

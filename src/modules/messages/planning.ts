@@ -3,9 +3,11 @@
 // campaign draft plan here, so they accept and refuse alike.
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignContent } from "../../db/schema/campaigns.ts";
+import type { Audience } from "../../domain/audience.ts";
 import { formatCredits } from "../../domain/money.ts";
 import type { PriceLevel } from "../../domain/pricing.ts";
 import {
+  type PlannedMessage,
   planSend,
   type Rejection,
   type SendInput,
@@ -19,9 +21,16 @@ import { findOrg, isSuspended } from "../orgs/index.ts";
 import { findOrgPrices, pricesOfChain } from "../plans/index.ts";
 import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
 import { findTemplateByCode } from "../templates/index.ts";
+import { findAudience } from "./audience.ts";
 
 export interface SendRequest extends SendInput {
   metadata?: Record<string, unknown>;
+  /** Contact groups whose members are sent to as well (after the recipients). */
+  groupIds?: string[];
+  /** Advertising to numbers that are not contacts: the sender vouches for their consent. */
+  consentConfirmed?: boolean;
+  /** Advertising at night to contacts without night consent: wait for 08:00, or refuse. */
+  nightPolicy?: "defer" | "reject";
   /** A KakaoTalk channel of the organization (or an ancestor); default: the nearest default. */
   kakaoChannel?: string;
 }
@@ -104,26 +113,77 @@ export async function planForOrg(
   if (draft && !draft.first) template = draft.template;
   else if (code) template = await findTemplateByCode(q, orgId, code);
   const images = await findOrgImages(q, orgId, input.imageIds ?? []);
-  if (!pricing) throw new AppError("NOT_FOUND", "organization not found");
+  const org = await findOrg(q, orgId);
+  if (!pricing || !org) throw new AppError("NOT_FOUND", "organization not found");
   // A draft's later parts are priced as its first was.
   const prices = draft?.chain ? pricesOfChain(draft.chain) : pricing;
   // Held at the dearer of the platform's and the own-account price: which kind
   // of account sends each message is known only at dispatch.
-  const plan = planSend(input, {
+  const audience = await findAudience(q, org, input, now);
+  const context = {
     now,
     prices: prices.hold,
     senders,
     template,
     images,
     draft: draft?.first === true,
-  });
+  };
+  if (audience.recipients.length === 0 && audience.rejected.length > 0) {
+    // Nobody is left to send to; what is wrong with the request itself is said first.
+    const asGiven = planSend(input, context);
+    if (!asGiven.ok && asGiven.errors.some((e) => e.code !== "NO_VALID_RECIPIENTS")) {
+      throw new AppError("VALIDATION_FAILED", "the request is not valid", {
+        details: asGiven.errors,
+      });
+    }
+    throw new AppError("VALIDATION_FAILED", "no recipient could be accepted", {
+      details: [
+        { path: "/recipients", code: "NO_VALID_RECIPIENTS", message: "see the other details" },
+        ...audience.rejected.map(rejectionDetail),
+      ],
+    });
+  }
+  const planned = planSend({ ...input, recipients: audience.recipients }, context);
+  const plan = inRequestOrder(planned, audience);
   if (!plan.ok) {
     throw new AppError("VALIDATION_FAILED", describeErrors(plan.errors.length, plan.rejected), {
       details: [...plan.errors, ...plan.rejected.map(rejectionDetail)],
     });
   }
   const kakaoChannel = await resolveKakaoChannel(q, orgId, plan, input.kakaoChannel);
-  return { plan, template, prices, walletOrgId: pricing.walletOrgId, kakaoChannel };
+  const own = new Map(audience.origin.map((index, i) => [index, audience.recipients[i]]));
+  const deferred = new Set([...audience.deferred.indexes].map((i) => audience.origin[i]!));
+  return {
+    plan,
+    template,
+    prices,
+    walletOrgId: pricing.walletOrgId,
+    kakaoChannel,
+    /** What a message keeps of its variables: its recipient's own (a contact's filled in). */
+    ownVariables: (m: PlannedMessage) => own.get(m.index)?.variables,
+    /** Advertising that waits for the morning: by recipient index, and until when. */
+    deferred: { indexes: deferred, until: audience.deferred.until },
+  };
+}
+
+/**
+ * A plan of the audience's recipients told in the request's numbering: a
+ * message's and a rejection's index is its recipient's in the request (group
+ * members after the request's own recipients), with the audience's own
+ * rejections (opt-outs, consent, the night) among the plan's.
+ */
+function inRequestOrder(plan: SendPlan, audience: Audience): SendPlan {
+  const origin = (i: number) => audience.origin[i] ?? i;
+  const rejected = [
+    ...plan.rejected.map((r) => ({ ...r, index: origin(r.index) })),
+    ...audience.rejected,
+  ].sort((a, b) => a.index - b.index);
+  if (!plan.ok) return { ...plan, rejected };
+  const identity = audience.origin.every((index, i) => index === i);
+  const messages = identity
+    ? plan.messages
+    : plan.messages.map((m) => ({ ...m, index: origin(m.index) }));
+  return { ...plan, messages, rejected };
 }
 
 function describeErrors(errors: number, rejected: Rejection[]): string {

@@ -27,7 +27,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
       const principal = principalOf(request);
       const result = await acceptSend(deps.db, {
         orgId: principal.orgId,
-        input: request.body,
+        input: { ...request.body, recipients: request.body.recipients ?? [] },
         now: deps.now(),
         idempotency: idempotencyOf(request, "POST /v1/messages"),
       });
@@ -51,7 +51,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
     async (request) =>
       estimateSend(deps.db, {
         orgId: principalOf(request).orgId,
-        input: request.body,
+        input: { ...request.body, recipients: request.body.recipients ?? [] },
         now: deps.now(),
       }),
   );

@@ -9,6 +9,18 @@ const strict = { additionalProperties: false } as const;
 
 export const MAX_RECIPIENTS = 100_000;
 
+export const Recipients = Type.Array(
+  Type.Object(
+    {
+      to: Type.String({ maxLength: 40 }),
+      name: Type.Optional(Type.String({ maxLength: 100 })),
+      variables: Type.Optional(Variables),
+    },
+    strict,
+  ),
+  { maxItems: MAX_RECIPIENTS },
+);
+
 export const SendBody = Type.Object(
   {
     type: Type.Optional(Type.Enum(["alimtalk", "sms", "lms", "mms", "auto"])),
@@ -48,16 +60,25 @@ export const SendBody = Type.Object(
         description: "MMS images uploaded with POST /v1/files: up to 3 JPEG of at most 300 KB",
       }),
     ),
-    recipients: Type.Array(
-      Type.Object(
-        {
-          to: Type.String({ maxLength: 40 }),
-          name: Type.Optional(Type.String({ maxLength: 100 })),
-          variables: Type.Optional(Variables),
-        },
-        strict,
-      ),
-      { maxItems: MAX_RECIPIENTS },
+    recipients: Type.Optional(Recipients),
+    groupIds: Type.Optional(
+      Type.Array(Type.String({ maxLength: 100 }), {
+        maxItems: 50,
+        description:
+          "Contact groups whose members are sent to as well, once per number (an explicit recipient wins); numbered after recipients",
+      }),
+    ),
+    consentConfirmed: Type.Optional(
+      Type.Boolean({
+        description:
+          "advertising: the sender vouches for the consent of numbers that are not contacts",
+      }),
+    ),
+    nightPolicy: Type.Optional(
+      Type.Enum(["defer", "reject"], {
+        description:
+          "advertising between 21:00 and 08:00 to contacts without night consent: wait for 08:00 (default) or refuse",
+      }),
     ),
     sendAt: Type.Optional(Type.String({ maxLength: 40 })),
     kakaoChannel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -76,11 +97,19 @@ const Rejected = Type.Array(
   }),
 );
 
+const Deferred = {
+  deferred: Type.Array(Type.Object({ index: Type.Integer(), to: Type.String() }), {
+    description: "Advertising that waits for 08:00 in the organization's time zone",
+  }),
+  deferredUntil: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+};
+
 export const SendResponse = Type.Object({
   campaignId: Type.String(),
   status: Type.Enum(["queued", "scheduled"]),
   accepted: Type.Integer(),
   rejected: Rejected,
+  ...Deferred,
   cost: Type.Object({ held: Credits }),
 });
 
@@ -89,6 +118,7 @@ const ByType = Type.Object({ alimtalk: Credits, sms: Credits, lms: Credits, mms:
 export const EstimateResponse = Type.Object({
   accepted: Type.Integer(),
   rejected: Rejected,
+  ...Deferred,
   cost: Type.Object({
     held: Credits,
     byType: Type.Object(ByType.properties, {

@@ -34,6 +34,8 @@ describe(`sending on ${engine}`, async () => {
     expect(res.json()).toEqual({
       accepted: 2,
       rejected: [],
+      deferred: [],
+      deferredUntil: null,
       cost: {
         held: "30.00",
         byType: { alimtalk: "0.00", sms: "30.00", lms: "0.00", mms: "0.00" },

@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client.ts";
 import type { MessageType } from "../../domain/message-content.ts";
 import { formatCredits } from "../../domain/money.ts";
+import type { PlannedMessage } from "../../domain/send-plan.ts";
 import { newId } from "../../lib/ids.ts";
 import { findWallet, holdForCampaign } from "../credits/index.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
@@ -21,6 +22,9 @@ export interface SendResponse {
   status: "queued" | "scheduled";
   accepted: number;
   rejected: RejectionView[];
+  /** Advertising that waits for 08:00 in the organization's time zone. */
+  deferred: { index: number; to: string }[];
+  deferredUntil: string | null;
   cost: { held: string };
 }
 
@@ -29,6 +33,8 @@ type ByTypeView = Record<MessageType, string>;
 export interface EstimateResponse {
   accepted: number;
   rejected: RejectionView[];
+  deferred: { index: number; to: string }[];
+  deferredUntil: string | null;
   cost: {
     held: string;
     byType: ByTypeView;
@@ -43,13 +49,19 @@ export async function estimateSend(
   db: Db,
   options: { orgId: string; input: SendRequest; now: Date },
 ): Promise<EstimateResponse> {
-  const { plan, walletOrgId } = await planForOrg(db, options.orgId, options.input, options.now);
+  const { plan, walletOrgId, deferred } = await planForOrg(
+    db,
+    options.orgId,
+    options.input,
+    options.now,
+  );
   const wallet = await findWallet(db, walletOrgId);
   const { cost } = plan;
   const worstCase = byTypeView(cost.byType);
   return {
     accepted: plan.messages.length,
     rejected: plan.rejected.map(rejectionView),
+    ...deferredView(plan.messages, deferred),
     cost: {
       held: formatCredits(cost.held),
       byType: worstCase,
@@ -84,12 +96,8 @@ export async function acceptSend(
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
-    const { plan, template, prices, walletOrgId, kakaoChannel } = await planForOrg(
-      q,
-      orgId,
-      input,
-      now,
-    );
+    const { plan, template, prices, walletOrgId, kakaoChannel, ownVariables, deferred } =
+      await planForOrg(q, orgId, input, now);
     const wallet = await findWallet(q, walletOrgId);
     const available = wallet ? wallet.balance - wallet.held : 0n;
     if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
@@ -112,17 +120,32 @@ export async function acceptSend(
       totalCount: plan.messages.length,
       heldTotal: plan.cost.held,
     });
-    await copyMessages(q, {
-      orgId,
-      campaignId,
-      status: "queued",
-      runAt: plan.sendAt ?? now,
-      messages: plan.messages,
-      prices: prices.platform,
-      ownPrices: prices.own,
-      priority: plan.messages.length === 1 ? 0 : 1,
-      variablesOf: (m) => input.recipients[m.index]?.variables,
-    });
+    // Advertising that must wait for the morning is queued for then; the rest as asked.
+    const waiting = plan.messages.filter((m) => deferred.indexes.has(m.index));
+    const batches = [
+      {
+        runAt: plan.sendAt ?? now,
+        messages:
+          waiting.length === 0
+            ? plan.messages
+            : plan.messages.filter((m) => !deferred.indexes.has(m.index)),
+      },
+      { runAt: deferred.until ?? now, messages: waiting },
+    ];
+    for (const batch of batches) {
+      if (batch.messages.length === 0) continue;
+      await copyMessages(q, {
+        orgId,
+        campaignId,
+        status: "queued",
+        runAt: batch.runAt,
+        messages: batch.messages,
+        prices: prices.platform,
+        ownPrices: prices.own,
+        priority: plan.messages.length === 1 ? 0 : 1,
+        variablesOf: ownVariables,
+      });
+    }
     const hold = await holdForCampaign(q, {
       walletOrgId,
       orgId,
@@ -141,8 +164,23 @@ export async function acceptSend(
         status: scheduled ? "scheduled" : "queued",
         accepted: plan.messages.length,
         rejected: plan.rejected.map(rejectionView),
+        ...deferredView(plan.messages, deferred),
         cost: { held: formatCredits(plan.cost.held) },
       },
     };
   });
+}
+
+/** Who waits for the morning, as the response tells it. */
+function deferredView(
+  messages: readonly PlannedMessage[],
+  deferred: { indexes: ReadonlySet<number>; until: Date | null },
+) {
+  if (deferred.indexes.size === 0) return { deferred: [], deferredUntil: null };
+  return {
+    deferred: messages
+      .filter((m) => deferred.indexes.has(m.index))
+      .map((m) => ({ index: m.index, to: m.to })),
+    deferredUntil: deferred.until?.toISOString() ?? null,
+  };
 }

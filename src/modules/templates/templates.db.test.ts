@@ -204,6 +204,8 @@ describe(`templates on ${engine}`, async () => {
     expect(res.json()).toEqual({
       accepted: 2,
       rejected: [],
+      deferred: [],
+      deferredUntil: null,
       cost: {
         held: "60.00",
         byType: { alimtalk: "0.00", sms: "15.00", lms: "45.00", mms: "0.00" },
