@@ -17,7 +17,7 @@ import {
 import { AppError, type ErrorDetail } from "../../lib/errors.ts";
 import { checkFreeformJson } from "../../lib/json-safety.ts";
 import { findOrgImages } from "../files/index.ts";
-import { findOrg, isSuspended } from "../orgs/index.ts";
+import { findOrg } from "../orgs/index.ts";
 import { findOrgPrices, pricesOfChain } from "../plans/index.ts";
 import { findUsableKakaoChannel, type KakaoChannelRow, listSenders } from "../senders/index.ts";
 import { findTemplateByCode } from "../templates/index.ts";
@@ -101,20 +101,22 @@ export async function planForOrg(
   draft?: { template: TemplateInfo | null; first: boolean; chain?: PriceLevel[] | null },
 ) {
   checkMetadata(input.metadata);
-  if (await isSuspended(q, orgId)) {
-    throw new AppError("ORG_SUSPENDED", "this organization is suspended: it cannot send");
-  }
   const code = input.template?.code;
   // One after another: inside a transaction they share one connection.
+  // The prices come with the organization and its ancestors: whether one is suspended, its zone.
   const pricing = await findOrgPrices(q, orgId);
+  if (!pricing) throw new AppError("NOT_FOUND", "organization not found");
+  if (pricing.levels.some((l) => l.status === "suspended")) {
+    throw new AppError("ORG_SUSPENDED", "this organization is suspended: it cannot send");
+  }
+  const org = pricing.levels[pricing.levels.length - 1]!;
   const senders = await listSenders(q, orgId);
   // A draft's later parts are planned against its template as it was when the draft was made.
   let template: TemplateInfo | null = null;
   if (draft && !draft.first) template = draft.template;
   else if (code) template = await findTemplateByCode(q, orgId, code);
   const images = await findOrgImages(q, orgId, input.imageIds ?? []);
-  const org = await findOrg(q, orgId);
-  if (!pricing || !org) throw new AppError("NOT_FOUND", "organization not found");
+
   // A draft's later parts are priced as its first was.
   const prices = draft?.chain ? pricesOfChain(draft.chain) : pricing;
   // Held at the dearer of the platform's and the own-account price: which kind

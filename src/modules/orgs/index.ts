@@ -3,7 +3,6 @@ export {
   findOrg,
   findOrgInSubtree,
   findPlatformOrg,
-  isSuspended,
   type OrgRow,
   setMarkup,
   setWalletMode,

@@ -116,18 +116,6 @@ export async function listOrgs(
   return r.rows;
 }
 
-/** Whether the organization, or one above it, is suspended. */
-export async function isSuspended(q: Queryable, orgId: string): Promise<boolean> {
-  const r = await q.query<{ suspended: boolean }>(
-    `select exists (
-       select 1 from orgs a, orgs o
-       where o.id = $1 and o.path like a.path || '%' and a.status = 'suspended'
-     ) as suspended`,
-    [orgId],
-  );
-  return r.rows[0]?.suspended ?? false;
-}
-
 /** Sets the wallet an organization spends: its own, or its nearest ancestor's. */
 export async function setWalletMode(q: Queryable, id: string, mode: WalletMode): Promise<OrgRow> {
   const r = await q.query<OrgRow>(

@@ -1,7 +1,7 @@
 import type { Queryable } from "../../db/client.ts";
 import { type PriceLevel, priceChain } from "../../domain/pricing.ts";
 import type { Prices } from "../../domain/send-plan.ts";
-import type { OrgKind, WalletMode } from "../../domain/vocabulary.ts";
+import type { OrgKind, OrgStatus, WalletMode } from "../../domain/vocabulary.ts";
 
 /** The seed's default prices, in micro-credits: alimtalk 8, sms 15, lms 45, mms 120. */
 export const DEFAULT_PRICES: Prices = {
@@ -69,6 +69,8 @@ export interface PricingLevel {
   depth: number;
   markupBp: number;
   walletMode: WalletMode;
+  status: OrgStatus;
+  timezone: string;
   planId: string;
   planName: string;
 }
@@ -103,7 +105,7 @@ export interface OrgPricing extends OrgPrices {
 export async function findOrgPrices(q: Queryable, orgId: string): Promise<OrgPricing | null> {
   const r = await q.query<LevelRow>(
     `select a.id, a.name, a.kind, a.depth, a.markup_bp as "markupBp", a.wallet_mode as "walletMode",
-       p.id as "planId", p.name as "planName",
+       a.status, a.timezone, p.id as "planId", p.name as "planName",
        p.price_alimtalk as alimtalk, p.price_sms as sms, p.price_lms as lms, p.price_mms as mms,
        p.price_bot as bot,
        coalesce(p.price_own_alimtalk, p.price_alimtalk) as "ownAlimtalk",
@@ -136,13 +138,15 @@ export async function findOrgPrices(q: Queryable, orgId: string): Promise<OrgPri
   return {
     ...pricesOfChain(chain),
     levels: rows.map(
-      ({ id, name, kind, depth, markupBp, walletMode, planId, planName }): PricingLevel => ({
+      ({ id, name, kind, depth, markupBp, walletMode, status, timezone, planId, planName }) => ({
         id,
         name,
         kind,
         depth,
         markupBp,
         walletMode,
+        status,
+        timezone,
         planId,
         planName,
       }),
