@@ -13,6 +13,7 @@ export * from "./reports.ts";
 export * from "./sandbox.ts";
 export * from "./senders.ts";
 export * from "./settings.ts";
+export * from "./stats.ts";
 export * from "./templates.ts";
 export * from "./users.ts";
 export * from "./vendors.ts";
