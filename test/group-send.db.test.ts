@@ -4,6 +4,7 @@
 // (21:00–08:00 in the organization's time zone) advertising waits for the
 // morning or is refused, unless the contact consented to night sends.
 import { describe, expect, it } from "vitest";
+import { releaseLaunchedDraft } from "../src/modules/campaigns/index.ts";
 import { createSendingOrg, createTestApp } from "./app.ts";
 import { engine } from "./db.ts";
 
@@ -177,5 +178,38 @@ describe(`sending to groups on ${engine}`, async () => {
       path: "/groupIds/1",
       code: "GROUP_NOT_FOUND",
     });
+  });
+
+  it("judges a draft's advertising night when it is released, not when its parts came", async () => {
+    const draftAt = async (launchAt: string) => {
+      clock.now = new Date("2026-12-02T22:00:00+09:00");
+      const draft = await call("POST", "/v1/campaigns", {
+        type: "lms",
+        text: AD,
+        advertising: true,
+        nightPolicy: "reject",
+      });
+      expect(draft.statusCode).toBe(201);
+      const id = draft.json().id as string;
+      // A part at night is not refused for the night: the draft goes out later.
+      const part = await call("POST", `/v1/campaigns/${id}/recipients`, {
+        recipients: [{ to: "010-5100-0001" }, { to: "010-5100-0002" }],
+      });
+      expect(part.json()).toMatchObject({ accepted: 2, rejected: [] });
+      clock.now = new Date(launchAt);
+      expect((await call("POST", `/v1/campaigns/${id}/launch`, {})).statusCode).toBe(200);
+      while (await releaseLaunchedDraft(db, { now: clock.now, limit: 1 })) {}
+      return (await messagesOf(id)).map((m) => [m.recipient, m.runAt.toISOString()]);
+    };
+    // Launched at night: only the contact with night consent goes now.
+    expect(await draftAt("2026-12-02T23:30:00+09:00")).toEqual([
+      ["+821051000001", "2026-12-02T14:30:00.000Z"],
+      ["+821051000002", "2026-12-02T23:00:00.000Z"],
+    ]);
+    // Launched in the morning: both go.
+    expect(await draftAt("2026-12-03T09:15:00+09:00")).toEqual([
+      ["+821051000001", "2026-12-03T00:15:00.000Z"],
+      ["+821051000002", "2026-12-03T00:15:00.000Z"],
+    ]);
   });
 });

@@ -20,8 +20,11 @@ export interface AudienceRules {
   /** A number that is not a contact may get advertising only when the request says so. */
   consentConfirmed: boolean;
   nightPolicy: "defer" | "reject";
-  /** When the send goes out (now, or its sendAt). */
-  sendsAt: Date;
+  /**
+   * When the send goes out (now, or its sendAt); null when that is decided
+   * later (a draft's part: the night is judged when the draft is released).
+   */
+  sendsAt: Date | null;
   timeZone: string;
 }
 
@@ -88,8 +91,9 @@ export function resolveAudience(input: {
     });
   }
 
-  const night = rules.advertising && isNightTime(rules.sendsAt, rules.timeZone);
-  const morning = night ? nextMorning(rules.sendsAt, rules.timeZone) : null;
+  const sendsAt = rules.sendsAt;
+  const night = rules.advertising && sendsAt !== null && isNightTime(sendsAt, rules.timeZone);
+  const morning = night && sendsAt !== null ? nextMorning(sendsAt, rules.timeZone) : null;
   const audience: Audience = {
     recipients: [],
     origin: [],

@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/client.ts";
 import type { CampaignDraft, CampaignStatus } from "../../db/schema/campaigns.ts";
+import { isNightTime, nextMorning } from "../../domain/advertising.ts";
 import { loadChain, type PriceLevel, type StoredLevel } from "../../domain/pricing.ts";
 
 export interface DraftRow {
@@ -112,20 +113,34 @@ export async function markDiscarded(q: Queryable, id: string, now: Date): Promis
  * none left in `draft`. One pass in id order from where the last batch
  * ended (`released_through`): over campaigns_releasing_idx, then a range of
  * messages_campaign_idx.
+ *
+ * The advertising night is judged here, when the draft goes out (its parts
+ * could not know when that would be): advertising due between 21:00 and
+ * 08:00 in the organization's time zone waits for 08:00, except to contacts
+ * with night consent (by contacts_org_phone_key).
  */
 export async function releaseLaunchedDraft(
   q: Queryable,
   options: { now: Date; limit: number },
 ): Promise<{ campaignId: string; queued: number } | null> {
-  const c = await q.query<{ id: string; runAt: Date; through: string | null }>(
-    `select id, greatest(coalesce(send_at, $1::timestamptz), $1::timestamptz) as "runAt",
-       released_through as through
-     from campaigns where launched_at is not null and released_at is null
-     order by launched_at limit 1 for update skip locked`,
+  const c = await q.query<{
+    id: string;
+    runAt: Date;
+    through: string | null;
+    advertising: boolean;
+    timezone: string;
+  }>(
+    `select c.id, greatest(coalesce(c.send_at, $1::timestamptz), $1::timestamptz) as "runAt",
+       c.released_through as through, c.advertising, o.timezone
+     from campaigns c join orgs o on o.id = c.org_id
+     where c.launched_at is not null and c.released_at is null
+     order by c.launched_at limit 1 for update of c skip locked`,
     [options.now],
   );
   const campaign = c.rows[0];
   if (!campaign) return null;
+  const night = campaign.advertising && isNightTime(campaign.runAt, campaign.timezone);
+  const morning = night ? nextMorning(campaign.runAt, campaign.timezone) : null;
   const r = await q.query<{ queued: number; last: string | null }>(
     `with picked as (
        select id from messages
@@ -133,12 +148,18 @@ export async function releaseLaunchedDraft(
        order by id limit $3
      ),
      moved as (
-       update messages m set status = 'queued', run_at = $2
+       update messages m set status = 'queued',
+         run_at = case
+           when $5::timestamptz is not null and not exists (
+             select 1 from contacts k
+             where k.org_id = m.org_id and k.phone = m.recipient and k.night_consent_at is not null
+           ) then $5::timestamptz
+           else $2::timestamptz end
        from picked where m.id = picked.id
        returning m.id
      )
      select count(*)::int as queued, max(id) as last from moved`,
-    [campaign.id, campaign.runAt, options.limit, campaign.through],
+    [campaign.id, campaign.runAt, options.limit, campaign.through, morning],
   );
   const { queued, last } = r.rows[0]!;
   await q.query(

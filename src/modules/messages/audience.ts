@@ -46,6 +46,8 @@ export async function findAudience(
   org: { id: string; timezone: string },
   input: AudienceRequest,
   now: Date,
+  /** A draft's part: the advertising night is judged when the draft is released, not now. */
+  options: { nightAtRelease?: boolean } = {},
 ): Promise<Audience> {
   const groupIds = [...new Set(input.groupIds ?? [])];
   // Advertising always needs each number: a raw one is refused without consentConfirmed.
@@ -98,7 +100,11 @@ export async function findAudience(
       advertising: input.advertising === true,
       consentConfirmed: input.consentConfirmed === true,
       nightPolicy: input.nightPolicy ?? "defer",
-      sendsAt: sendAt && !Number.isNaN(sendAt.getTime()) && sendAt > now ? sendAt : now,
+      sendsAt: options.nightAtRelease
+        ? null
+        : sendAt && !Number.isNaN(sendAt.getTime()) && sendAt > now
+          ? sendAt
+          : now,
       timeZone: org.timezone,
     },
   });

@@ -121,7 +121,7 @@ export async function planForOrg(
   const prices = draft?.chain ? pricesOfChain(draft.chain) : pricing;
   // Held at the dearer of the platform's and the own-account price: which kind
   // of account sends each message is known only at dispatch.
-  const audience = await findAudience(q, org, input, now);
+  const audience = await findAudience(q, org, input, now, { nightAtRelease: draft !== undefined });
   const context = {
     now,
     prices: prices.hold,
