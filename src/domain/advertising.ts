@@ -1,4 +1,5 @@
 import type { FieldError } from "./template.ts";
+import { instantOf, wallClock } from "./time-zone.ts";
 
 // The Network Act (Art. 50(4)) wants "(광고)" at the very start; vendors and regulators
 // reject variants such as "(광 고)" or "[광고]", so the match is exact.
@@ -68,52 +69,6 @@ function toKstMs(at: Date): number {
 
 const NIGHT_START_HOUR = 21;
 const MORNING_HOUR = 8;
-
-/** The wall-clock date and hour of an instant in a time zone. */
-function wallClock(at: Date, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return {
-    year: get("year"),
-    month: get("month"),
-    day: get("day"),
-    hour: get("hour"),
-    minute: get("minute"),
-    second: get("second"),
-  };
-}
-
-/** The instant a wall-clock time has in a time zone (the later one in a DST fold). */
-function instantOf(
-  wall: { year: number; month: number; day: number; hour: number },
-  timeZone: string,
-): Date {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour);
-  // Two rounds find the offset in force at that wall time, across a DST change too.
-  let guess = asUtc;
-  for (let i = 0; i < 2; i++) {
-    const seen = wallClock(new Date(guess), timeZone);
-    const seenUtc = Date.UTC(
-      seen.year,
-      seen.month - 1,
-      seen.day,
-      seen.hour,
-      seen.minute,
-      seen.second,
-    );
-    guess += asUtc - seenUtc;
-  }
-  return new Date(guess);
-}
 
 /** Whether an instant falls in the advertising night, 21:00 ≤ time < 08:00, in a time zone. */
 export function isNightTime(at: Date, timeZone: string): boolean {
