@@ -9,9 +9,13 @@ import { ApiKeysScreen } from "./screens/api-keys.tsx";
 import { AuditScreen } from "./screens/audit.tsx";
 import { CampaignDetailScreen } from "./screens/campaign-detail.tsx";
 import { CampaignsScreen } from "./screens/campaigns.tsx";
+import { ContactDetailScreen } from "./screens/contact-detail.tsx";
+import { ContactsScreen } from "./screens/contacts.tsx";
 import { CreditsScreen } from "./screens/credits.tsx";
 import { DashboardScreen } from "./screens/dashboard.tsx";
+import { GroupsScreen } from "./screens/groups.tsx";
 import { LoginScreen } from "./screens/login.tsx";
+import { OptOutsScreen } from "./screens/opt-outs.tsx";
 import { OrgsScreen } from "./screens/orgs.tsx";
 import { RoutingScreen } from "./screens/routing.tsx";
 import { SendScreen } from "./screens/send.tsx";
@@ -23,6 +27,11 @@ const ROUTES: [string, (params: Record<string, string>) => ReactNode][] = [
   ["/send", () => <SendScreen />],
   ["/campaigns", () => <CampaignsScreen />],
   ["/campaigns/:id", ({ id = "" }) => <CampaignDetailScreen id={id} />],
+  ["/contacts", () => <ContactsScreen />],
+  ["/contacts/:id", ({ id = "" }) => <ContactDetailScreen id={id} />],
+  ["/groups", () => <GroupsScreen />],
+  ["/groups/:id", ({ id = "" }) => <GroupsScreen id={id} />],
+  ["/opt-outs", () => <OptOutsScreen />],
   ["/credits", () => <CreditsScreen />],
   ["/orgs", () => <OrgsScreen />],
   ["/users", () => <UsersScreen />],

@@ -12,10 +12,16 @@ function currentPath(): string {
 
 const listeners = new Set<() => void>();
 
-export function navigate(to: string, options: { replace?: boolean } = {}) {
+/**
+ * Goes to a path inside the console. `state` rides along in the history entry
+ * (it is there again after a reload or going back): what a screen was handed
+ * by the one before, such as the answer to a send.
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}) {
   const url = BASE + to;
-  if (options.replace) window.history.replaceState(null, "", url);
-  else window.history.pushState(null, "", url);
+  const state = options.state ?? null;
+  if (options.replace) window.history.replaceState(state, "", url);
+  else window.history.pushState(state, "", url);
   window.scrollTo(0, 0);
   for (const listener of listeners) listener();
 }
@@ -33,6 +39,11 @@ export function usePath(): string {
     };
   }, []);
   return path;
+}
+
+/** What the history entry shown now was handed (see `navigate`), or null. */
+export function historyState(): unknown {
+  return window.history.state ?? null;
 }
 
 /** Matches "/campaigns/:id" against a path; the named parts, or null. */

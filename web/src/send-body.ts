@@ -14,6 +14,13 @@ export interface SendForm {
   recipients: string;
   when: "now" | "later";
   sendAt: string;
+  /** Contact groups sent to besides the recipients. */
+  groupIds: string[];
+  advertising: boolean;
+  /** Advertising: the sender vouches for the consent of numbers that are not contacts. */
+  consentConfirmed: boolean;
+  /** Advertising at night to those without night consent: wait for 08:00, or leave them out. */
+  nightPolicy: "defer" | "reject";
 }
 
 export interface Recipient {
@@ -45,10 +52,11 @@ export function buildSendBody(form: SendForm, recipients: Recipient[]): SendBody
   }));
   const common = {
     recipients: list,
+    ...(form.groupIds.length > 0 ? { groupIds: form.groupIds } : {}),
     ...(form.from ? { from: form.from } : {}),
     ...(sendAt ? { sendAt } : {}),
   };
-  if (form.mode === "template") {
+  if (form.mode === "template" && !form.advertising) {
     const variables = Object.fromEntries(
       Object.entries(form.variables).filter(([, value]) => value !== ""),
     );
@@ -63,6 +71,23 @@ export function buildSendBody(form: SendForm, recipients: Recipient[]): SendBody
     ...common,
     type: form.textType,
     text: form.text,
-    ...(form.subject ? { subject: form.subject } : {}),
+    ...(form.subject && form.textType !== "sms" ? { subject: form.subject } : {}),
+    ...(form.advertising
+      ? {
+          advertising: true,
+          nightPolicy: form.nightPolicy,
+          ...(form.consentConfirmed && recipients.length > 0 ? { consentConfirmed: true } : {}),
+        }
+      : {}),
   };
+}
+
+/** The marking an advertising text starts with (정보통신망법 제50조). */
+export const AD_PREFIX = "(광고)";
+
+/** The text with the advertising marking at its start (once). */
+export function withAdPrefix(text: string): string {
+  if (text.startsWith(AD_PREFIX)) return text;
+  const rest = text.trimStart();
+  return rest ? `${AD_PREFIX} ${rest}` : `${AD_PREFIX} `;
 }

@@ -38,6 +38,15 @@ export type AuditEntry = Json<"listAuditEntries", 200>["data"][number];
 export type OrgPricing = Json<"listOrgPricing", 200>;
 export type WalletMode = Org["walletMode"];
 export type Margins = Json<"listReportsMargins", 200>;
+export type Contact = Json<"getContact", 200>;
+export type ContactBody = Body<"createContact">;
+export type ContactChange = Body<"updateContact">;
+export type AttributeValue = Contact["attributes"][string];
+export type Group = Json<"getGroup", 200>;
+export type OptOut = Json<"listOptOuts", 200>["data"][number];
+export type OptOutScope = OptOut["scope"];
+export type SendResult = Json<"sendMessages", 202>;
+export type Rejection = Estimate["rejected"][number];
 
 /** The kinds of organization each kind may have directly below it. */
 export const CHILD_KINDS: Record<OrgKind, Exclude<OrgKind, "platform">[]> = {

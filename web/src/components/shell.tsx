@@ -7,17 +7,47 @@ import { type Lang, type MessageKey, useI18n } from "../i18n.tsx";
 import { Link, navigate } from "../router.tsx";
 import { Button } from "./form.tsx";
 
-const NAV: { to: string; label: MessageKey; match: string }[] = [
-  { to: "/", label: "nav.dashboard", match: "/" },
-  { to: "/send", label: "nav.send", match: "/send" },
-  { to: "/campaigns", label: "nav.campaigns", match: "/campaigns" },
-  { to: "/credits", label: "nav.credits", match: "/credits" },
-  { to: "/orgs", label: "nav.orgs", match: "/orgs" },
-  { to: "/users", label: "nav.users", match: "/users" },
-  { to: "/api-keys", label: "nav.apiKeys", match: "/api-keys" },
-  { to: "/vendors", label: "nav.vendors", match: "/vendors" },
-  { to: "/routing", label: "nav.routing", match: "/routing" },
-  { to: "/audit", label: "nav.audit", match: "/audit" },
+interface NavItem {
+  to: string;
+  label: MessageKey;
+  match: string;
+}
+
+/** The navigation, in sections: what a section is about, then its screens. */
+const NAV: { title?: MessageKey; items: NavItem[] }[] = [
+  { items: [{ to: "/", label: "nav.dashboard", match: "/" }] },
+  {
+    title: "nav.sectionSending",
+    items: [
+      { to: "/send", label: "nav.send", match: "/send" },
+      { to: "/campaigns", label: "nav.campaigns", match: "/campaigns" },
+    ],
+  },
+  {
+    title: "nav.sectionAudience",
+    items: [
+      { to: "/contacts", label: "nav.contacts", match: "/contacts" },
+      { to: "/groups", label: "nav.groups", match: "/groups" },
+      { to: "/opt-outs", label: "nav.optOuts", match: "/opt-outs" },
+    ],
+  },
+  {
+    title: "nav.sectionAccount",
+    items: [
+      { to: "/credits", label: "nav.credits", match: "/credits" },
+      { to: "/orgs", label: "nav.orgs", match: "/orgs" },
+      { to: "/users", label: "nav.users", match: "/users" },
+      { to: "/api-keys", label: "nav.apiKeys", match: "/api-keys" },
+    ],
+  },
+  {
+    title: "nav.sectionDelivery",
+    items: [
+      { to: "/vendors", label: "nav.vendors", match: "/vendors" },
+      { to: "/routing", label: "nav.routing", match: "/routing" },
+      { to: "/audit", label: "nav.audit", match: "/audit" },
+    ],
+  },
 ];
 
 function isCurrent(match: string, path: string) {
@@ -82,19 +112,30 @@ export function Shell({ path, children }: { path: string; children: ReactNode })
         </div>
       </header>
       <nav id="nav" className="sidebar" aria-label={t("nav.label")}>
-        <ul>
-          {NAV.map((item) => (
-            <li key={item.to}>
-              <Link
-                to={item.to}
-                className={isCurrent(item.match, path) ? "current" : undefined}
-                aria-current={isCurrent(item.match, path) ? "page" : undefined}
-              >
-                {t(item.label)}
-              </Link>
-            </li>
+        <div className="nav-sections">
+          {NAV.map((section) => (
+            <div key={section.items[0]?.to} className="nav-section">
+              {section.title ? (
+                <div className="nav-title" id={`nav-${section.title}`}>
+                  {t(section.title)}
+                </div>
+              ) : null}
+              <ul aria-labelledby={section.title ? `nav-${section.title}` : undefined}>
+                {section.items.map((item) => (
+                  <li key={item.to}>
+                    <Link
+                      to={item.to}
+                      className={isCurrent(item.match, path) ? "current" : undefined}
+                      aria-current={isCurrent(item.match, path) ? "page" : undefined}
+                    >
+                      {t(item.label)}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ))}
-        </ul>
+        </div>
         <div className="sidebar-foot">
           <div className="muted small">{session.user.name}</div>
           <div className="muted small">{t(`role.${session.role}` as MessageKey)}</div>

@@ -1,17 +1,64 @@
 // One campaign: its status and counts as they change (read again every
-// couple of seconds until it is final), its money, and each message.
+// couple of seconds until it is final), its money, and each message; right
+// after a send from the console, also what the send's answer said: who was
+// left out and why, and who waits for the morning.
 import { useEffect, useState } from "react";
 import { unwrap } from "../api/errors.ts";
 import { useSession } from "../api/session.tsx";
-import { FINAL_CAMPAIGN, type MessageStatus } from "../api/types.ts";
+import { FINAL_CAMPAIGN, type MessageStatus, type SendResult } from "../api/types.ts";
+import { whereFrom } from "../components/estimate-panel.tsx";
+import { Exclusions } from "../components/exclusions.tsx";
 import { Button, ErrorBanner } from "../components/form.tsx";
 import { Pager, usePaged } from "../components/pager.tsx";
 import { Empty, PageHeader, Panel, Stat } from "../components/panel.tsx";
 import { StatusBadge } from "../components/status.tsx";
 import { formatCredits, formatPhone, formatTime } from "../format.ts";
 import { type MessageKey, useI18n } from "../i18n.tsx";
-import { Link } from "../router.tsx";
+import { historyState, Link } from "../router.tsx";
 import { useLoad } from "../use-load.ts";
+
+/** What the send screen hands this screen: the send's answer and the line of each recipient. */
+export interface SentState {
+  sent: { result: SendResult; lines: number[] };
+}
+
+function sentOf(state: unknown, campaignId: string): SentState["sent"] | null {
+  const sent = (state as Partial<SentState> | null)?.sent;
+  return sent?.result?.campaignId === campaignId ? sent : null;
+}
+
+function SendAnswer({ sent, timeZone }: { sent: SentState["sent"]; timeZone: string }) {
+  const { t, locale } = useI18n();
+  const { result } = sent;
+  return (
+    <Panel title={t("sent.title")} id="send-answer">
+      <dl className="kv" data-testid="send-answer">
+        <dt>{t("sent.acceptedLabel")}</dt>
+        <dd data-testid="sent-accepted">
+          {t("sent.accepted", { n: result.accepted.toLocaleString(locale) })}
+        </dd>
+        <dt>{t("campaign.held")}</dt>
+        <dd>{formatCredits(result.cost.held)}</dd>
+        {result.deferred.length > 0 ? (
+          <>
+            <dt>{t("send.deferred")}</dt>
+            <dd data-testid="sent-deferred">
+              {t("send.deferredUntil", {
+                n: result.deferred.length.toLocaleString(locale),
+                at: formatTime(result.deferredUntil, locale, timeZone),
+              })}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <Exclusions
+        rejected={result.rejected}
+        where={whereFrom(t, sent.lines)}
+        testId="sent-excluded"
+      />
+    </Panel>
+  );
+}
 
 const REFRESH_MS = 1500;
 const COUNTS = [
@@ -38,6 +85,7 @@ const MESSAGE_STATUSES: MessageStatus[] = [
 export function CampaignDetailScreen({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const { api, acting } = useSession();
+  const [sent] = useState(() => sentOf(historyState(), id));
   const campaign = useLoad(id, () =>
     unwrap(api.GET("/v1/campaigns/{id}", { params: { path: { id } } })),
   );
@@ -100,6 +148,7 @@ export function CampaignDetailScreen({ id }: { id: string }) {
         <Link to="/campaigns">{t("campaigns.title")}</Link> / <code>{id}</code>
       </p>
       <ErrorBanner error={campaign.error ?? cancelError} />
+      {sent ? <SendAnswer sent={sent} timeZone={acting.timezone} /> : null}
       {c ? (
         <>
           <Panel>

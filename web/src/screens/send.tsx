@@ -1,20 +1,41 @@
-// Sending: an Alimtalk template or a text, to numbers pasted one a line,
-// now or at a time; the estimate is asked for as the form changes, and the
-// send goes out with an Idempotency-Key so a retried click sends once.
+// Sending: an Alimtalk template or a text, to numbers pasted one a line and
+// to contact groups, now or at a time, as advertising within its rules
+// (consent, the night) or not; the estimate is asked for as the form
+// changes, and the send goes out with an Idempotency-Key so a retried click
+// sends once. The answer (who was left out, who waits for the morning) goes
+// along to the campaign's screen.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
-import { type ErrorDetail, unwrap } from "../api/errors.ts";
+import { ApiError, type ErrorDetail, unwrap } from "../api/errors.ts";
 import { useSession } from "../api/session.tsx";
-import type { Estimate, SendBody } from "../api/types.ts";
+import type { Estimate, Group, SendBody } from "../api/types.ts";
 import { EstimatePanel } from "../components/estimate-panel.tsx";
-import { Button, ErrorBanner, Field } from "../components/form.tsx";
+import { Button, ErrorBanner, Field, FieldErrors } from "../components/form.tsx";
 import { PageHeader, Panel } from "../components/panel.tsx";
 import { randomKey, smsBytes } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
-import { navigate } from "../router.tsx";
-import { buildSendBody, parseRecipients, type SendForm } from "../send-body.ts";
+import { historyState, Link, navigate } from "../router.tsx";
+import {
+  AD_PREFIX,
+  buildSendBody,
+  parseRecipients,
+  type SendForm,
+  withAdPrefix,
+} from "../send-body.ts";
 import { useLoad } from "../use-load.ts";
+import type { SentState } from "./campaign-detail.tsx";
 
-const FIELDS = ["recipients", "template", "text", "subject", "from", "sendAt", "type", "strategy"];
+const FIELDS = [
+  "recipients",
+  "groupIds",
+  "template",
+  "text",
+  "subject",
+  "from",
+  "sendAt",
+  "type",
+  "strategy",
+  "advertising",
+];
 const SMS_BYTES = 90;
 
 const EMPTY: SendForm = {
@@ -29,15 +50,103 @@ const EMPTY: SendForm = {
   recipients: "",
   when: "now",
   sendAt: "",
+  groupIds: [],
+  advertising: false,
+  consentConfirmed: false,
+  nightPolicy: "defer",
 };
+
+/**
+ * The error as the form's fields show it: without the group members it
+ * refuses (the estimate lists those, however many), which are numbered after
+ * the pasted recipients.
+ */
+function pastedOnly(error: unknown, pasted: number): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const details = error.details.filter((d) => typeof d.index !== "number" || d.index < pasted);
+  return new ApiError({
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    details,
+    requestId: error.requestId,
+  });
+}
+
+function GroupPicker({
+  groups,
+  value,
+  onChange,
+}: {
+  groups: Group[] | undefined;
+  value: string[];
+  onChange(ids: string[]): void;
+}) {
+  const { t, locale } = useI18n();
+  const toggle = (id: string) =>
+    onChange(value.includes(id) ? value.filter((g) => g !== id) : [...value, id]);
+  const picked = (groups ?? []).filter((g) => value.includes(g.id));
+  const most = picked.reduce((sum, g) => sum + g.contactCount, 0);
+  return (
+    <fieldset className="field" data-testid="send-groups">
+      <legend>{t("send.groups")}</legend>
+      {groups === undefined ? <p className="muted small">{t("common.loading")}</p> : null}
+      {groups?.every((g) => g.contactCount === 0) ? (
+        <p className="muted small">
+          {t("send.groupsEmpty")} <Link to="/contacts">{t("nav.contacts")}</Link>
+        </p>
+      ) : null}
+      {groups && groups.length > 0 ? (
+        <ul className="pick-list">
+          {groups.map((g) => (
+            <li key={g.id}>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={value.includes(g.id)}
+                  onChange={() => toggle(g.id)}
+                  data-group={g.id}
+                />
+                <span>{g.name}</span>
+                <span className="muted small">
+                  {t("group.members", { n: g.contactCount.toLocaleString(locale) })}
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {picked.length > 0 ? (
+        <div className="hint" data-testid="send-groups-summary">
+          {t("send.groupsPicked", {
+            groups: picked.length.toLocaleString(locale),
+            n: most.toLocaleString(locale),
+          })}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** What another screen hands the send screen: groups to send to (a group's "send to it"). */
+export interface SendState {
+  groupIds: string[];
+}
+
+function initialForm(): SendForm {
+  const handed = (historyState() as Partial<SendState> | null)?.groupIds;
+  const groupIds = Array.isArray(handed) ? handed.filter((id) => typeof id === "string") : [];
+  return { ...EMPTY, groupIds };
+}
 
 export function SendScreen() {
   const { t } = useI18n();
   const { api, acting } = useSession();
-  const [form, setForm] = useState<SendForm>(EMPTY);
+  const [form, setForm] = useState<SendForm>(initialForm);
   const set = <K extends keyof SendForm>(key: K, value: SendForm[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
 
+  const groups = useLoad(acting.id, () => unwrap(api.GET("/v1/groups")));
   const templates = useLoad(acting.id, () =>
     unwrap(api.GET("/v1/templates", { params: { query: { limit: 100 } } })),
   );
@@ -56,7 +165,7 @@ export function SendScreen() {
   const body = useMemo(() => buildSendBody(form, recipients), [form, recipients]);
   const bodyJson = JSON.stringify(body);
   const ready =
-    recipients.length > 0 &&
+    (recipients.length > 0 || form.groupIds.length > 0) &&
     (form.mode === "template" ? Boolean(form.templateCode) : Boolean(form.text));
 
   const [estimate, setEstimate] = useState<{
@@ -69,6 +178,17 @@ export function SendScreen() {
     error: null,
   });
   const [estimating, setEstimating] = useState(false);
+  // Asked again on request, and on coming back to the page: an opt-out or a
+  // consent recorded meanwhile changes who is sent to.
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    const again = () => {
+      if (document.visibilityState === "visible") setRound((r) => r + 1);
+    };
+    document.addEventListener("visibilitychange", again);
+    return () => document.removeEventListener("visibilitychange", again);
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round asks the same body again
   useEffect(() => {
     if (!ready) {
       setEstimate({ json: "", value: null, error: null });
@@ -91,7 +211,19 @@ export function SendScreen() {
       live = false;
       clearTimeout(timer);
     };
-  }, [api, bodyJson, ready]);
+  }, [api, bodyJson, ready, round]);
+
+  // Groups deleted meanwhile (or of another organization) are let go.
+  const groupList = groups.data?.data;
+  useEffect(() => {
+    if (!groupList) return;
+    const known = new Set(groupList.map((g) => g.id));
+    setForm((f) =>
+      f.groupIds.every((id) => known.has(id))
+        ? f
+        : { ...f, groupIds: f.groupIds.filter((id) => known.has(id)) },
+    );
+  }, [groupList]);
 
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -109,19 +241,22 @@ export function SendScreen() {
           headers: { "idempotency-key": idempotency.current.key },
         }),
       );
-      navigate(`/campaigns/${sent.campaignId}`);
+      const state: SentState = { sent: { result: sent, lines: recipients.map((r) => r.line) } };
+      navigate(`/campaigns/${sent.campaignId}`, { state });
     } catch (err) {
       setError(err);
       setSending(false);
     }
   };
 
-  const shownError = error ?? estimate.error;
+  const shownError = pastedOnly(error ?? estimate.error, recipients.length);
   const describeRecipient = (d: ErrorDetail) => {
     const line = d.index === undefined ? undefined : recipients[d.index]?.line;
     return line === undefined ? undefined : t("send.line", { n: line });
   };
   const bytes = smsBytes(form.text);
+  const setAdvertising = (on: boolean) =>
+    setForm((f) => ({ ...f, advertising: on, ...(on ? { mode: "text" as const } : {}) }));
 
   return (
     <>
@@ -137,12 +272,14 @@ export function SendScreen() {
                     name="mode"
                     value={mode}
                     checked={form.mode === mode}
+                    disabled={mode === "template" && form.advertising}
                     onChange={() => set("mode", mode)}
                   />
                   {t(mode === "template" ? "send.modeTemplate" : "send.modeText")}
                 </label>
               ))}
             </div>
+            {form.advertising ? <p className="hint">{t("send.adTextOnly")}</p> : null}
             {form.mode === "template" ? (
               <>
                 <Field
@@ -244,6 +381,16 @@ export function SendScreen() {
                     onChange={(e) => set("text", e.target.value)}
                   />
                 </Field>
+                {form.advertising ? (
+                  <div className="banner info small stack tight" data-testid="ad-rules">
+                    <span>{t("send.adRules")}</span>
+                    {form.text.startsWith(AD_PREFIX) ? null : (
+                      <Button small onClick={() => set("text", withAdPrefix(form.text))}>
+                        {t("send.adPrefix")}
+                      </Button>
+                    )}
+                  </div>
+                ) : null}
               </>
             )}
             <Field id="send-from" label={t("send.from")} name="from" error={shownError}>
@@ -262,7 +409,60 @@ export function SendScreen() {
               </select>
             </Field>
           </Panel>
+          <Panel title={t("send.advertising")} id="send-advertising">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={form.advertising}
+                onChange={(e) => setAdvertising(e.target.checked)}
+              />
+              {t("send.isAdvertising")}
+            </label>
+            <FieldErrors name="advertising" error={shownError} />
+            {form.advertising ? (
+              <>
+                <p className="hint">{t("send.adConsentHint")}</p>
+                <fieldset className="field">
+                  <legend>{t("send.nightPolicy")}</legend>
+                  <div className="segmented" role="radiogroup" aria-label={t("send.nightPolicy")}>
+                    {(["defer", "reject"] as const).map((policy) => (
+                      <label
+                        key={policy}
+                        className={form.nightPolicy === policy ? "on" : undefined}
+                      >
+                        <input
+                          type="radio"
+                          name="nightPolicy"
+                          value={policy}
+                          checked={form.nightPolicy === policy}
+                          onChange={() => set("nightPolicy", policy)}
+                        />
+                        {t(policy === "defer" ? "send.nightDefer" : "send.nightReject")}
+                      </label>
+                    ))}
+                  </div>
+                  <div className="hint">{t("send.nightHint")}</div>
+                </fieldset>
+                {recipients.length > 0 ? (
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={form.consentConfirmed}
+                      onChange={(e) => set("consentConfirmed", e.target.checked)}
+                    />
+                    {t("send.consentConfirmed")}
+                  </label>
+                ) : null}
+              </>
+            ) : null}
+          </Panel>
           <Panel title={t("send.recipients")}>
+            <GroupPicker
+              groups={groups.data?.data}
+              value={form.groupIds}
+              onChange={(ids) => set("groupIds", ids)}
+            />
+            <FieldErrors name="groupIds" error={shownError} />
             <Field
               id="send-recipients"
               label={t("send.recipientsLabel", { n: recipients.length })}
@@ -318,14 +518,25 @@ export function SendScreen() {
           </Panel>
         </div>
         <aside className="send-side">
-          <Panel title={t("send.estimate")}>
+          <Panel
+            title={t("send.estimate")}
+            actions={
+              ready ? (
+                <Button small kind="ghost" onClick={() => setRound((r) => r + 1)}>
+                  {t("send.estimateAgain")}
+                </Button>
+              ) : null
+            }
+          >
             <EstimatePanel
               estimate={estimate.json === bodyJson ? estimate.value : null}
               error={estimate.json === bodyJson ? estimate.error : null}
               loading={estimating}
               recipients={recipients}
+              groups={form.groupIds.length}
+              timeZone={acting.timezone}
             />
-            <ErrorBanner error={error} fields={FIELDS} />
+            <ErrorBanner error={pastedOnly(error, recipients.length)} fields={FIELDS} />
             <Button
               type="submit"
               kind="primary"
