@@ -13,7 +13,7 @@ import { createSecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
+import { createApprovedTemplate } from "../src/modules/templates/service.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { TEST_VENDOR_CALLS } from "../test/support/vendor-calls.ts";
 
@@ -76,7 +76,7 @@ export async function postgresBenchDb(url: string): Promise<BenchDb> {
 export async function benchOrg(db: Db, credits: bigint) {
   const { org, apiKey } = await createOrg(db, { name: "Bench", credits });
   await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
-  await createTemplate(db, org.id, DEMO_TEMPLATE);
+  await createApprovedTemplate(db, org.id, DEMO_TEMPLATE);
   return { orgId: org.id, apiKey };
 }
 

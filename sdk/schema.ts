@@ -163,7 +163,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The organization's messages across its campaigns, newest first
+         * @description Search by the recipient's number (`to`), status, campaign and the time they were created (`from`, `until`). The contract names both the number and the end of the range `to`: here `to` is the number, and a `to` that is a date-time is read as the end of the range (`until`). With a number or a campaign, newest first by message; with neither, newest campaign first, then newest message.
+         */
+        get: operations["listMessages"];
         put?: never;
         /** Send a message or a campaign */
         post: operations["sendMessages"];
@@ -272,6 +276,46 @@ export interface paths {
         post?: never;
         /** Discard a draft that was not launched, releasing what its parts hold */
         delete: operations["deleteCampaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How each contact group the campaign was sent to fared
+         * @description One entry per group of the send's groupIds, in their order (empty for a send without groups). A member of several groups counts in the first of them; a recipient the request named itself counts in none.
+         */
+        get: operations["listCampaignGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{id}/messages.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's messages as CSV (UTF-8 with BOM: Excel opens it in Korean)
+         * @description Columns 수신번호, 이름, 유형, 상태, 발송시각, 결과시각, 오류, 금액; one line per message (a fallback on its own line, 유형 marked 대체발송), in the order they were created; times in the organization's time zone as "YYYY-MM-DD HH:mm:ss"; 금액 is what was charged. Streamed: any size.
+         */
+        get: operations["exportCampaignMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -513,8 +557,25 @@ export interface paths {
         /** The organization's templates, by code */
         get: operations["listTemplates"];
         put?: never;
-        /** Register an Alimtalk template */
+        /** Register an Alimtalk template (a draft: request its review to send it) */
         post: operations["createTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/template-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The templates awaiting the platform operator's decision, in every organization (platform operator only) */
+        get: operations["listTemplateReviews"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -528,8 +589,95 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One template */
+        /** One template (a vendor's review is asked again when its last answer is stale) */
         get: operations["getTemplate"];
+        put?: never;
+        post?: never;
+        /** Delete a draft or a rejected template (409 TEMPLATE_LOCKED otherwise) */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        /** Change a draft or a rejected template (409 TEMPLATE_LOCKED once approved or under review) */
+        patch: operations["updateTemplate"];
+        trace?: never;
+    };
+    "/v1/templates/{code}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The template as one recipient would get it: texts and links filled in, its fallback and its price */
+        post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{code}/request-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft or a rejected template for review: to the Alimtalk vendor's template API, or to the platform operator */
+        post: operations["requestReviewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{code}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a template under the operator's review (platform operator only) */
+        post: operations["approveTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{code}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a template under the operator's review, saying why (platform operator only) */
+        post: operations["rejectTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{code}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reviewers' comments: the vendor's inspection, or the operator's reason */
+        get: operations["listTemplateComments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -855,6 +1003,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages, results, rates and credits of a range
+         * @description Results (delivered, failed, expired, sent, clicked) and credits (charged, refunded) count in the hour they happened; total and pending are the messages accepted in the range. Figures are kept per hour: `from` is taken to the start of its hour (of its local day for a day series), and an hour counts when it starts before `to`. Without from or to the range is unbounded on that side.
+         */
+        get: operations["getStatsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures per hour or per day of the organization's time zone
+         * @description Every bucket of the range, zeros included, oldest first, per message type; at most 1000 buckets. A day is a local day of the organization's time zone (an hour counts in the day it starts in). Figures are kept per hour: `from` is taken to the start of its hour (of its local day for a day series), and an hour counts when it starts before `to`.
+         */
+        get: operations["getStatsSeries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's imports, newest first */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Upload contacts from an .xlsx or CSV file, to be checked and then committed
+         * @description The file's type is told by its content. Its first non-blank row is the header; the import is then parsed in the background: poll GET /v1/imports/{id}.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: its status, progress, row counts and first 1,000 errors */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        /** Discard an import that is not committed: its staged rows are deleted */
+        delete: operations["deleteImport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's rows, by the sheet's row numbers, optionally of one status */
+        get: operations["listImportRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a ready import's valid rows as contacts in its group (in the background)
+         * @description Valid and existing rows are stored, less excludeRows, in one transaction. onExisting update (default): an existing contact gets the row's name and attributes and joins the group; skip: it is left as it is.
+         */
+        post: operations["commitImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/vendor-accounts": {
         parameters: {
             query?: never;
@@ -938,6 +1202,26 @@ export interface paths {
         put?: never;
         /** Upload an image (JPEG, PNG or GIF, at most 5 MB) */
         post: operations["createFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a tracked link: 302 to its address, counting the click
+         * @description Public, no credentials. HEAD requests, link-preview fetchers (KakaoTalk, Slack, Facebook, Twitter, Telegram, Discord…), crawlers and prefetches get the redirect without being counted. An unknown or altered code is 404.
+         */
+        get: operations["followLink"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2497,6 +2781,195 @@ export interface operations {
             };
         };
     };
+    listMessages: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The recipient's number, as recipients are given ("010-1234-5678", "+821012345678"). The contract also names the end of the time range `to`: a `to` that is a date-time with an offset ("2026-12-02T00:00:00+09:00") is read as that end (the same as `until`), so `?to=010…&to=2026-…` gives both.
+                 * @example 010-1234-5678
+                 */
+                to?: string | string[];
+                status?: "draft" | "accepted" | "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled" | "expired";
+                campaignId?: string;
+                /** @description Created at or after this time */
+                from?: string;
+                /** @description Created before this time (the end of the range; `to` when it is a date-time) */
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            campaignId: string;
+                            to: string;
+                            name: string | null;
+                            type: string;
+                            /** @enum {unknown} */
+                            status: "draft" | "accepted" | "queued" | "sending" | "sent" | "delivered" | "failed" | "canceled" | "expired";
+                            fallbackOf: string | null;
+                            vendor: string | null;
+                            vendorAccountId: string | null;
+                            route: string | null;
+                            attempts: number;
+                            price: {
+                                /** @example 15.00 */
+                                held: string;
+                                /** @example 15.00 */
+                                charged: string;
+                                /** @example 15.00 */
+                                released: string;
+                                heldBy: string | null;
+                                /** @description Sent through a vendor account the organization (or an ancestor) controls: charged when the vendor accepted it, whatever its reports say later; otherwise charged on delivery and released on failure */
+                                chargedOnAcceptance: boolean;
+                            };
+                            /** @description Its campaign was canceled while it was with the vendor or on its way there */
+                            inFlightAtCancel: boolean;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description in the organization's time zone, with its offset
+                             * @example 2026-12-01T21:05:00+09:00
+                             */
+                            createdAtLocal: string;
+                            sentAt: string | null;
+                            deliveredAt: string | null;
+                            failedAt: string | null;
+                            /** @description Clicks on the tracked links this message carried (an Alimtalk's buttons, an SMS's text); previews and prefetches are not counted */
+                            clicks: {
+                                total: number;
+                                firstAt: string | null;
+                            };
+                            groupId: string | null;
+                            content: {
+                                text: string | null;
+                                subject: string | null;
+                                templateCode: string | null;
+                                buttons: {
+                                    type: string;
+                                    name: string;
+                                    linkMobile?: string;
+                                    linkPc?: string;
+                                    schemeAndroid?: string;
+                                    schemeIos?: string;
+                                }[];
+                                /** @description MMS only: its images */
+                                imageIds: string[];
+                            } | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     sendMessages: {
         parameters: {
             query?: never;
@@ -2550,6 +3023,8 @@ export interface operations {
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;
+                    /** @description Default true: http(s) links in the text (an Alimtalk's fallback text too) and WL button links are sent as tracked links, {ALIMI_LINK_BASE_URL}/r/{code} (a code per message), and clicks are counted; bytes, type and price count the text as sent. Links with #{var} in them, and links variables bring, go as written. false: every link goes as written */
+                    trackLinks?: boolean;
                     metadata?: {
                         [key: string]: unknown;
                     };
@@ -2768,6 +3243,8 @@ export interface operations {
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;
+                    /** @description Default true: http(s) links in the text (an Alimtalk's fallback text too) and WL button links are sent as tracked links, {ALIMI_LINK_BASE_URL}/r/{code} (a code per message), and clicks are counted; bytes, type and price count the text as sent. Links with #{var} in them, and links variables bring, go as written. false: every link goes as written */
+                    trackLinks?: boolean;
                     metadata?: {
                         [key: string]: unknown;
                     };
@@ -3013,6 +3490,27 @@ export interface operations {
                         sentAt: string | null;
                         deliveredAt: string | null;
                         failedAt: string | null;
+                        /** @description Clicks on the tracked links this message carried (an Alimtalk's buttons, an SMS's text); previews and prefetches are not counted */
+                        clicks: {
+                            total: number;
+                            firstAt: string | null;
+                        };
+                        groupId: string | null;
+                        content: {
+                            text: string | null;
+                            subject: string | null;
+                            templateCode: string | null;
+                            buttons: {
+                                type: string;
+                                name: string;
+                                linkMobile?: string;
+                                linkPc?: string;
+                                schemeAndroid?: string;
+                                schemeIos?: string;
+                            }[];
+                            /** @description MMS only: its images */
+                            imageIds: string[];
+                        } | null;
                     };
                 };
             };
@@ -3112,8 +3610,12 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "draft" | "discarded" | "scheduled" | "queued" | "sending" | "completed" | "canceled";
+                /** @description Created at or after this time */
                 from?: string;
+                /** @description Created before this time */
                 to?: string;
+                /** @description Only campaigns sent to this contact group */
+                groupId?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -3164,6 +3666,8 @@ export interface operations {
                                 fallback: number;
                                 /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                                 inFlightAtCancel: number;
+                                /** @description Messages with at least one click on a tracked link */
+                                clicked: number;
                             };
                             cost: {
                                 /** @example 15.00 */
@@ -3176,6 +3680,14 @@ export interface operations {
                             metadata: {
                                 [key: string]: unknown;
                             } | null;
+                            /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                            links: {
+                                url: string;
+                                /** @description Every click */
+                                clicks: number;
+                                /** @description Recipients who clicked it */
+                                uniqueClicks: number;
+                            }[];
                         }[];
                         nextCursor: string | null;
                     };
@@ -3318,6 +3830,8 @@ export interface operations {
                     sendAt?: string;
                     kakaoChannel?: string;
                     advertising?: boolean;
+                    /** @description Default true: http(s) links in the text (an Alimtalk's fallback text too) and WL button links are sent as tracked links, {ALIMI_LINK_BASE_URL}/r/{code} (a code per message), and clicks are counted; bytes, type and price count the text as sent. Links with #{var} in them, and links variables bring, go as written. false: every link goes as written */
+                    trackLinks?: boolean;
                     metadata?: {
                         [key: string]: unknown;
                     };
@@ -3365,6 +3879,8 @@ export interface operations {
                             fallback: number;
                             /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                             inFlightAtCancel: number;
+                            /** @description Messages with at least one click on a tracked link */
+                            clicked: number;
                         };
                         cost: {
                             /** @example 15.00 */
@@ -3377,6 +3893,14 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                        links: {
+                            url: string;
+                            /** @description Every click */
+                            clicks: number;
+                            /** @description Recipients who clicked it */
+                            uniqueClicks: number;
+                        }[];
                     };
                 };
             };
@@ -3710,6 +4234,8 @@ export interface operations {
                             fallback: number;
                             /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                             inFlightAtCancel: number;
+                            /** @description Messages with at least one click on a tracked link */
+                            clicked: number;
                         };
                         cost: {
                             /** @example 15.00 */
@@ -3722,6 +4248,14 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                        links: {
+                            url: string;
+                            /** @description Every click */
+                            clicks: number;
+                            /** @description Recipients who clicked it */
+                            uniqueClicks: number;
+                        }[];
                     };
                 };
             };
@@ -3868,6 +4402,8 @@ export interface operations {
                             fallback: number;
                             /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                             inFlightAtCancel: number;
+                            /** @description Messages with at least one click on a tracked link */
+                            clicked: number;
                         };
                         cost: {
                             /** @example 15.00 */
@@ -3880,6 +4416,14 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                        links: {
+                            url: string;
+                            /** @description Every click */
+                            clicks: number;
+                            /** @description Recipients who clicked it */
+                            uniqueClicks: number;
+                        }[];
                     };
                 };
             };
@@ -4026,6 +4570,8 @@ export interface operations {
                             fallback: number;
                             /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                             inFlightAtCancel: number;
+                            /** @description Messages with at least one click on a tracked link */
+                            clicked: number;
                         };
                         cost: {
                             /** @example 15.00 */
@@ -4038,6 +4584,14 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                        links: {
+                            url: string;
+                            /** @description Every click */
+                            clicks: number;
+                            /** @description Recipients who clicked it */
+                            uniqueClicks: number;
+                        }[];
                     };
                 };
             };
@@ -4133,6 +4687,154 @@ export interface operations {
             };
         };
     };
+    listCampaignGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        groupId: string;
+                        /** @description The group's name when the campaign was accepted */
+                        name: string;
+                        /** @description Its members the campaign was sent to (recipients: an Alimtalk and its fallback are one) */
+                        total: number;
+                        delivered: number;
+                        /** @description Recipients whose last message failed (after its fallback, if any) */
+                        failed: number;
+                        /** @description Recipients without a final result yet */
+                        pending: number;
+                        /** @description Recipients who clicked a tracked link */
+                        clicked: number;
+                        /** @description Recipients whose result never came */
+                        expired: number;
+                        canceled: number;
+                    }[];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportCampaignMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listCampaignMessages: {
         parameters: {
             query?: {
@@ -4196,6 +4898,27 @@ export interface operations {
                             sentAt: string | null;
                             deliveredAt: string | null;
                             failedAt: string | null;
+                            /** @description Clicks on the tracked links this message carried (an Alimtalk's buttons, an SMS's text); previews and prefetches are not counted */
+                            clicks: {
+                                total: number;
+                                firstAt: string | null;
+                            };
+                            groupId: string | null;
+                            content: {
+                                text: string | null;
+                                subject: string | null;
+                                templateCode: string | null;
+                                buttons: {
+                                    type: string;
+                                    name: string;
+                                    linkMobile?: string;
+                                    linkPc?: string;
+                                    schemeAndroid?: string;
+                                    schemeIos?: string;
+                                }[];
+                                /** @description MMS only: its images */
+                                imageIds: string[];
+                            } | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -4344,6 +5067,8 @@ export interface operations {
                             fallback: number;
                             /** @description Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried) */
                             inFlightAtCancel: number;
+                            /** @description Messages with at least one click on a tracked link */
+                            clicked: number;
                         };
                         cost: {
                             /** @example 15.00 */
@@ -4356,6 +5081,14 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         } | null;
+                        /** @description Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second */
+                        links: {
+                            url: string;
+                            /** @description Every click */
+                            clicks: number;
+                            /** @description Recipients who clicked it */
+                            uniqueClicks: number;
+                        }[];
                     };
                 };
             };
@@ -5853,6 +6586,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                status?: "draft" | "requested" | "inspecting" | "approved" | "rejected";
             };
             header?: never;
             path?: never;
@@ -5869,24 +6603,43 @@ export interface operations {
                     "application/json": {
                         data: {
                             id: string;
+                            orgId: string;
                             code: string;
                             body: string;
                             buttons: {
                                 /** @enum {unknown} */
                                 type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
                                 name: string;
+                                /** @description May carry #{var}, filled in per message */
                                 linkMobile?: string;
                                 linkPc?: string;
                                 schemeAndroid?: string;
                                 schemeIos?: string;
                             }[];
+                            /** @description The body's variables in order, then those only the button links use */
                             variables: string[];
                             fallback: {
                                 text: string | null;
                                 subject: string | null;
                             } | null;
-                            /** @enum {unknown} */
-                            status: "requested" | "inspecting" | "approved" | "rejected";
+                            /**
+                             * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                             * @enum {unknown}
+                             */
+                            status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                            review: {
+                                /**
+                                 * @description Its Alimtalk vendor's template API, or the platform operator
+                                 * @enum {unknown}
+                                 */
+                                reviewer: "vendor" | "operator";
+                                vendorAccountId: string | null;
+                                vendorTemplateId: string | null;
+                                vendorStatus: string | null;
+                                requestedAt: string | null;
+                                reviewedAt: string | null;
+                                checkedAt: string | null;
+                            } | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -6004,6 +6757,7 @@ export interface operations {
                         /** @enum {unknown} */
                         type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
                         name: string;
+                        /** @description May carry #{var}, filled in per message */
                         linkMobile?: string;
                         linkPc?: string;
                         schemeAndroid?: string;
@@ -6025,28 +6779,206 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        orgId: string;
                         code: string;
                         body: string;
                         buttons: {
                             /** @enum {unknown} */
                             type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
                             name: string;
+                            /** @description May carry #{var}, filled in per message */
                             linkMobile?: string;
                             linkPc?: string;
                             schemeAndroid?: string;
                             schemeIos?: string;
                         }[];
+                        /** @description The body's variables in order, then those only the button links use */
                         variables: string[];
                         fallback: {
                             text: string | null;
                             subject: string | null;
                         } | null;
-                        /** @enum {unknown} */
-                        status: "requested" | "inspecting" | "approved" | "rejected";
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTemplateReviews: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            orgId: string;
+                            code: string;
+                            body: string;
+                            buttons: {
+                                /** @enum {unknown} */
+                                type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                                name: string;
+                                /** @description May carry #{var}, filled in per message */
+                                linkMobile?: string;
+                                linkPc?: string;
+                                schemeAndroid?: string;
+                                schemeIos?: string;
+                            }[];
+                            /** @description The body's variables in order, then those only the button links use */
+                            variables: string[];
+                            fallback: {
+                                text: string | null;
+                                subject: string | null;
+                            } | null;
+                            /**
+                             * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                             * @enum {unknown}
+                             */
+                            status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                            review: {
+                                /**
+                                 * @description Its Alimtalk vendor's template API, or the platform operator
+                                 * @enum {unknown}
+                                 */
+                                reviewer: "vendor" | "operator";
+                                vendorAccountId: string | null;
+                                vendorTemplateId: string | null;
+                                vendorStatus: string | null;
+                                requestedAt: string | null;
+                                reviewedAt: string | null;
+                                checkedAt: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -6161,28 +7093,1100 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        orgId: string;
                         code: string;
                         body: string;
                         buttons: {
                             /** @enum {unknown} */
                             type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
                             name: string;
+                            /** @description May carry #{var}, filled in per message */
                             linkMobile?: string;
                             linkPc?: string;
                             schemeAndroid?: string;
                             schemeIos?: string;
                         }[];
+                        /** @description The body's variables in order, then those only the button links use */
                         variables: string[];
                         fallback: {
                             text: string | null;
                             subject: string | null;
                         } | null;
-                        /** @enum {unknown} */
-                        status: "requested" | "inspecting" | "approved" | "rejected";
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string;
+                    buttons?: {
+                        /** @enum {unknown} */
+                        type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                        name: string;
+                        /** @description May carry #{var}, filled in per message */
+                        linkMobile?: string;
+                        linkPc?: string;
+                        schemeAndroid?: string;
+                        schemeIos?: string;
+                    }[];
+                    fallback?: {
+                        text?: string;
+                        subject?: string;
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        code: string;
+                        body: string;
+                        buttons: {
+                            /** @enum {unknown} */
+                            type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                            name: string;
+                            /** @description May carry #{var}, filled in per message */
+                            linkMobile?: string;
+                            linkPc?: string;
+                            schemeAndroid?: string;
+                            schemeIos?: string;
+                        }[];
+                        /** @description The body's variables in order, then those only the button links use */
+                        variables: string[];
+                        fallback: {
+                            text: string | null;
+                            subject: string | null;
+                        } | null;
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    previewTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Its #{name} and attributes */
+                    contactId?: string;
+                    /** @description Win over the contact's */
+                    variables?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        /** @description The Alimtalk text, variables filled in */
+                        body: string;
+                        /** @description The buttons, their links filled in */
+                        buttons: {
+                            /** @enum {unknown} */
+                            type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                            name: string;
+                            /** @description May carry #{var}, filled in per message */
+                            linkMobile?: string;
+                            linkPc?: string;
+                            schemeAndroid?: string;
+                            schemeIos?: string;
+                        }[];
+                        /** @description Of the body; Alimtalk allows 1,000 */
+                        characters: number;
+                        /** @description Variables without a value: they stay in the texts as #{name} */
+                        missing: string[];
+                        fallback: {
+                            text: string;
+                            subject: string | null;
+                            type: ("sms" | "lms") | null;
+                            /** @description EUC-KR bytes: SMS up to 90, LMS up to 2,000 */
+                            bytes: number;
+                        };
+                        price: {
+                            /** @example 15.00 */
+                            alimtalk: string;
+                            fallback: string | null;
+                            /** @example 15.00 */
+                            worstCase: string;
+                        };
+                        /** @description What a send of it would be refused for */
+                        problems: {
+                            path: string;
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    requestReviewTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        code: string;
+                        body: string;
+                        buttons: {
+                            /** @enum {unknown} */
+                            type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                            name: string;
+                            /** @description May carry #{var}, filled in per message */
+                            linkMobile?: string;
+                            linkPc?: string;
+                            schemeAndroid?: string;
+                            schemeIos?: string;
+                        }[];
+                        /** @description The body's variables in order, then those only the button links use */
+                        variables: string[];
+                        fallback: {
+                            text: string | null;
+                            subject: string | null;
+                        } | null;
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    approveTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        code: string;
+                        body: string;
+                        buttons: {
+                            /** @enum {unknown} */
+                            type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                            name: string;
+                            /** @description May carry #{var}, filled in per message */
+                            linkMobile?: string;
+                            linkPc?: string;
+                            schemeAndroid?: string;
+                            schemeIos?: string;
+                        }[];
+                        /** @description The body's variables in order, then those only the button links use */
+                        variables: string[];
+                        fallback: {
+                            text: string | null;
+                            subject: string | null;
+                        } | null;
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rejectTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        orgId: string;
+                        code: string;
+                        body: string;
+                        buttons: {
+                            /** @enum {unknown} */
+                            type: "WL" | "AL" | "DS" | "BK" | "MD" | "AC";
+                            name: string;
+                            /** @description May carry #{var}, filled in per message */
+                            linkMobile?: string;
+                            linkPc?: string;
+                            schemeAndroid?: string;
+                            schemeIos?: string;
+                        }[];
+                        /** @description The body's variables in order, then those only the button links use */
+                        variables: string[];
+                        fallback: {
+                            text: string | null;
+                            subject: string | null;
+                        } | null;
+                        /**
+                         * @description draft → requested → inspecting → approved | rejected; only approved templates are sent, and they are never changed
+                         * @enum {unknown}
+                         */
+                        status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+                        review: {
+                            /**
+                             * @description Its Alimtalk vendor's template API, or the platform operator
+                             * @enum {unknown}
+                             */
+                            reviewer: "vendor" | "operator";
+                            vendorAccountId: string | null;
+                            vendorTemplateId: string | null;
+                            vendorStatus: string | null;
+                            requestedAt: string | null;
+                            reviewedAt: string | null;
+                            checkedAt: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTemplateComments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /**
+                             * @description The platform operator's (a rejection's reason), or the vendor's inspection
+                             * @enum {unknown}
+                             */
+                            source: "operator" | "vendor";
+                            author: string | null;
+                            body: string;
+                            status: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -10126,6 +12130,1486 @@ export interface operations {
             };
         };
     };
+    getStatsSummary: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                /** @description Sum the organization's whole subtree (its descendants' figures too) */
+                includeChildren?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string | null;
+                        to: string | null;
+                        /** @description Contacts kept now */
+                        contacts: number;
+                        /** @description Contact groups kept now, 미지정 included */
+                        groups: number;
+                        messages: {
+                            /** @description Messages accepted in the range (fallbacks included) */
+                            total: number;
+                            delivered: number;
+                            failed: number;
+                            /** @description Of the messages accepted in the range, those without a final result yet */
+                            pending: number;
+                            /** @description Messages handed to a vendor in the range */
+                            sent: number;
+                            /** @description Messages that never got a final report */
+                            expired: number;
+                            /** @description Messages clicked for the first time in the range */
+                            clicked: number;
+                            /** @description Of the messages delivered, those that carried a tracked link */
+                            deliveredTracked: number;
+                        };
+                        successRate: number | null;
+                        clickRate: number | null;
+                        credits: {
+                            /** @example 15.00 */
+                            charged: string;
+                            /** @example 15.00 */
+                            refunded: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getStatsSeries: {
+        parameters: {
+            query?: {
+                granularity?: "hour" | "day";
+                /** @description Default: 24 hours (a day series: 30 days) before `to` */
+                from?: string;
+                /** @description Default: now */
+                to?: string;
+                /** @description One message type, or `all` (summed over types); without it, each type the range saw */
+                type?: "alimtalk" | "sms" | "lms" | "mms" | "all";
+                /** @description Sum the organization's whole subtree (its descendants' figures too) */
+                includeChildren?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        granularity: "hour" | "day";
+                        timeZone: string;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        data: {
+                            /**
+                             * Format: date-time
+                             * @description The bucket's start in the organization's time zone, with its offset
+                             * @example 2026-12-01T00:00:00+09:00
+                             */
+                            at: string;
+                            type: string;
+                            accepted: number;
+                            sent: number;
+                            delivered: number;
+                            /** @description Of the messages delivered, those that carried a tracked link */
+                            deliveredTracked: number;
+                            failed: number;
+                            expired: number;
+                            clicked: number;
+                            /** @example 15.00 */
+                            charged: string;
+                            /** @example 15.00 */
+                            refunded: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @example imp_01JD… */
+                            id: string;
+                            /** @enum {unknown} */
+                            status: "parsing" | "ready" | "committing" | "completed" | "failed" | "discarded";
+                            fileName: string;
+                            /** @enum {unknown} */
+                            fileType: "xlsx" | "csv";
+                            /** @description bytes */
+                            fileSize: number;
+                            encoding: ("utf-8" | "utf-16le" | "utf-16be" | "euc-kr") | null;
+                            groupId: string;
+                            progress: number;
+                            rows: {
+                                /** @description data rows (blank rows are skipped) */
+                                total: number;
+                                /** @description new contacts */
+                                valid: number;
+                                invalid: number;
+                                /** @description a number an earlier row already has */
+                                duplicateInFile: number;
+                                /** @description numbers that are already contacts */
+                                existing: number;
+                            };
+                            result?: {
+                                created: number;
+                                updated: number;
+                                /** @description valid and existing rows not stored: excluded, or existing with onExisting skip (invalid and duplicate rows are never stored) */
+                                skipped: number;
+                            };
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            completedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description an .xlsx workbook or a CSV (UTF-8, with or without BOM, or CP949), at most 20 MB
+                     */
+                    file: string;
+                    /** @description the group the contacts join (default: 미지정) */
+                    groupId?: string;
+                    /** @description JSON naming the columns by header: {"phone": "휴대폰", "name": "이름", "attributes": {"shop": "매장"}}; without it the header row is recognised, and with attributes only those are read */
+                    mapping?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example imp_01JD… */
+                        id: string;
+                        /** @enum {unknown} */
+                        status: "parsing" | "ready" | "committing" | "completed" | "failed" | "discarded";
+                        fileName: string;
+                        /** @enum {unknown} */
+                        fileType: "xlsx" | "csv";
+                        /** @description bytes */
+                        fileSize: number;
+                        encoding: ("utf-8" | "utf-16le" | "utf-16be" | "euc-kr") | null;
+                        groupId: string;
+                        progress: number;
+                        rows: {
+                            /** @description data rows (blank rows are skipped) */
+                            total: number;
+                            /** @description new contacts */
+                            valid: number;
+                            invalid: number;
+                            /** @description a number an earlier row already has */
+                            duplicateInFile: number;
+                            /** @description numbers that are already contacts */
+                            existing: number;
+                        };
+                        result?: {
+                            created: number;
+                            updated: number;
+                            /** @description valid and existing rows not stored: excluded, or existing with onExisting skip (invalid and duplicate rows are never stored) */
+                            skipped: number;
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        completedAt: string | null;
+                        /** @description the columns read, decided from the header row and the mapping */
+                        columns: {
+                            phone: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            };
+                            name: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            } | null;
+                            attributes: {
+                                key: string;
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            }[];
+                            ignored: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                                reason: string;
+                            }[];
+                        };
+                        /** @description the header's row number in the sheet */
+                        headerRow: number;
+                        onExisting: ("update" | "skip") | null;
+                        /** @description rows the commit was asked to leave out */
+                        excludedRows: number;
+                        /** @description the first 1,000 problems of invalid rows; row: the sheet's row number */
+                        errors: {
+                            row: number;
+                            /**
+                             * @description the column's header
+                             * @example 휴대폰
+                             */
+                            column: string;
+                            /** @example B7 */
+                            cell: string;
+                            /** @example INVALID_PHONE */
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example imp_01JD… */
+                        id: string;
+                        /** @enum {unknown} */
+                        status: "parsing" | "ready" | "committing" | "completed" | "failed" | "discarded";
+                        fileName: string;
+                        /** @enum {unknown} */
+                        fileType: "xlsx" | "csv";
+                        /** @description bytes */
+                        fileSize: number;
+                        encoding: ("utf-8" | "utf-16le" | "utf-16be" | "euc-kr") | null;
+                        groupId: string;
+                        progress: number;
+                        rows: {
+                            /** @description data rows (blank rows are skipped) */
+                            total: number;
+                            /** @description new contacts */
+                            valid: number;
+                            invalid: number;
+                            /** @description a number an earlier row already has */
+                            duplicateInFile: number;
+                            /** @description numbers that are already contacts */
+                            existing: number;
+                        };
+                        result?: {
+                            created: number;
+                            updated: number;
+                            /** @description valid and existing rows not stored: excluded, or existing with onExisting skip (invalid and duplicate rows are never stored) */
+                            skipped: number;
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        completedAt: string | null;
+                        /** @description the columns read, decided from the header row and the mapping */
+                        columns: {
+                            phone: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            };
+                            name: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            } | null;
+                            attributes: {
+                                key: string;
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            }[];
+                            ignored: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                                reason: string;
+                            }[];
+                        };
+                        /** @description the header's row number in the sheet */
+                        headerRow: number;
+                        onExisting: ("update" | "skip") | null;
+                        /** @description rows the commit was asked to leave out */
+                        excludedRows: number;
+                        /** @description the first 1,000 problems of invalid rows; row: the sheet's row number */
+                        errors: {
+                            row: number;
+                            /**
+                             * @description the column's header
+                             * @example 휴대폰
+                             */
+                            column: string;
+                            /** @example B7 */
+                            cell: string;
+                            /** @example INVALID_PHONE */
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example imp_01JD… */
+                        id: string;
+                        /** @enum {unknown} */
+                        status: "parsing" | "ready" | "committing" | "completed" | "failed" | "discarded";
+                        fileName: string;
+                        /** @enum {unknown} */
+                        fileType: "xlsx" | "csv";
+                        /** @description bytes */
+                        fileSize: number;
+                        encoding: ("utf-8" | "utf-16le" | "utf-16be" | "euc-kr") | null;
+                        groupId: string;
+                        progress: number;
+                        rows: {
+                            /** @description data rows (blank rows are skipped) */
+                            total: number;
+                            /** @description new contacts */
+                            valid: number;
+                            invalid: number;
+                            /** @description a number an earlier row already has */
+                            duplicateInFile: number;
+                            /** @description numbers that are already contacts */
+                            existing: number;
+                        };
+                        result?: {
+                            created: number;
+                            updated: number;
+                            /** @description valid and existing rows not stored: excluded, or existing with onExisting skip (invalid and duplicate rows are never stored) */
+                            skipped: number;
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        completedAt: string | null;
+                        /** @description the columns read, decided from the header row and the mapping */
+                        columns: {
+                            phone: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            };
+                            name: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            } | null;
+                            attributes: {
+                                key: string;
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            }[];
+                            ignored: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                                reason: string;
+                            }[];
+                        };
+                        /** @description the header's row number in the sheet */
+                        headerRow: number;
+                        onExisting: ("update" | "skip") | null;
+                        /** @description rows the commit was asked to leave out */
+                        excludedRows: number;
+                        /** @description the first 1,000 problems of invalid rows; row: the sheet's row number */
+                        errors: {
+                            row: number;
+                            /**
+                             * @description the column's header
+                             * @example 휴대폰
+                             */
+                            column: string;
+                            /** @example B7 */
+                            cell: string;
+                            /** @example INVALID_PHONE */
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listImportRows: {
+        parameters: {
+            query?: {
+                status?: "valid" | "invalid" | "duplicate" | "existing";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description the sheet's row number (the header is 1) */
+                            row: number;
+                            /** @enum {unknown} */
+                            status: "valid" | "invalid" | "duplicate" | "existing";
+                            phone: string | null;
+                            phoneInput: string | null;
+                            name: string | null;
+                            attributes: {
+                                [key: string]: string | number | boolean;
+                            };
+                            errors: {
+                                /**
+                                 * @description the column's header
+                                 * @example 휴대폰
+                                 */
+                                column: string;
+                                /** @example B7 */
+                                cell: string;
+                                /** @example INVALID_PHONE */
+                                code: string;
+                                message: string;
+                            }[];
+                            duplicateOf: number | null;
+                            contactId: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    commitImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description row numbers (the sheet's) to leave out */
+                    excludeRows?: number[];
+                    /**
+                     * @default update
+                     * @enum {unknown}
+                     */
+                    onExisting?: "update" | "skip";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example imp_01JD… */
+                        id: string;
+                        /** @enum {unknown} */
+                        status: "parsing" | "ready" | "committing" | "completed" | "failed" | "discarded";
+                        fileName: string;
+                        /** @enum {unknown} */
+                        fileType: "xlsx" | "csv";
+                        /** @description bytes */
+                        fileSize: number;
+                        encoding: ("utf-8" | "utf-16le" | "utf-16be" | "euc-kr") | null;
+                        groupId: string;
+                        progress: number;
+                        rows: {
+                            /** @description data rows (blank rows are skipped) */
+                            total: number;
+                            /** @description new contacts */
+                            valid: number;
+                            invalid: number;
+                            /** @description a number an earlier row already has */
+                            duplicateInFile: number;
+                            /** @description numbers that are already contacts */
+                            existing: number;
+                        };
+                        result?: {
+                            created: number;
+                            updated: number;
+                            /** @description valid and existing rows not stored: excluded, or existing with onExisting skip (invalid and duplicate rows are never stored) */
+                            skipped: number;
+                        };
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        completedAt: string | null;
+                        /** @description the columns read, decided from the header row and the mapping */
+                        columns: {
+                            phone: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            };
+                            name: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            } | null;
+                            attributes: {
+                                key: string;
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                            }[];
+                            ignored: {
+                                /**
+                                 * @description the spreadsheet's letter
+                                 * @example B
+                                 */
+                                column: string;
+                                /** @example 휴대폰 */
+                                header: string;
+                                reason: string;
+                            }[];
+                        };
+                        /** @description the header's row number in the sheet */
+                        headerRow: number;
+                        onExisting: ("update" | "skip") | null;
+                        /** @description rows the commit was asked to leave out */
+                        excludedRows: number;
+                        /** @description the first 1,000 problems of invalid rows; row: the sheet's row number */
+                        errors: {
+                            row: number;
+                            /**
+                             * @description the column's header
+                             * @example 휴대폰
+                             */
+                            column: string;
+                            /** @example B7 */
+                            cell: string;
+                            /** @example INVALID_PHONE */
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     listVendorAccounts: {
         parameters: {
             query?: never;
@@ -11268,6 +14752,45 @@ export interface operations {
             };
             /** @description Default Response */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            }[];
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    followLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's code; anything after its 15 characters is ignored (a phone may run a link on into the next word) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Location: the link's address */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,9 @@ import { contactRoutes } from "./modules/contacts/routes.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
 import { walletRoutes } from "./modules/credits/wallet-routes.ts";
 import { fileRoutes } from "./modules/files/routes.ts";
+import { startImportWorker } from "./modules/imports/index.ts";
+import { importRoutes } from "./modules/imports/routes.ts";
+import { createLinkTracking, linkRoutes } from "./modules/links/index.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
 import { findOrgInSubtree } from "./modules/orgs/index.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
@@ -34,6 +37,7 @@ import { reportRoutes } from "./modules/reports/routes.ts";
 import type { ParkingPolicy } from "./modules/reports/service.ts";
 import { routingRoutes } from "./modules/routing/routes.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
+import { statsRoutes } from "./modules/stats/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
 import { createSessionAuthenticator, SESSION_COOKIE } from "./modules/users/index.ts";
 import { userRoutes } from "./modules/users/routes.ts";
@@ -52,10 +56,12 @@ import {
   type SandboxOptions,
 } from "./vendors/sandbox/server.ts";
 import { databaseStore } from "./vendors/sandbox/store-db.ts";
+import { templateReviewers } from "./vendors/template-reviewers.ts";
 import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
 import { startCampaignUpkeep } from "./workers/campaign-upkeep.ts";
 import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
+import { startTemplateReviews } from "./workers/template-reviews.ts";
 import type { WakeBus } from "./workers/wake.ts";
 
 export interface AlimiDeps {
@@ -67,6 +73,8 @@ export interface AlimiDeps {
   bus: WakeBus;
   /** Where vendors and customers reach this server: webhook URLs and the sandbox's address. */
   publicUrl: () => string;
+  /** Where tracked links point, `{linkBaseUrl}/r/{code}` (ALIMI_LINK_BASE_URL); default: publicUrl. */
+  linkBaseUrl?: string | null;
   /** The vendor adapters (default: every vendor this build knows). */
   adapters?: Record<VendorName, VendorAdapter | undefined>;
   /** How vendor calls may leave this server (ALIMI_VENDOR_ALLOWED_HOSTS, ALIMI_VENDOR_TIMEOUT_MAX). */
@@ -203,6 +211,11 @@ export function createAlimi(deps: AlimiDeps): Alimi {
   });
   // Routing or an account changed (here or in another process): forget the caches.
   bus.on("config", () => directory.invalidate());
+  const linkBaseUrl = deps.linkBaseUrl;
+  const links = createLinkTracking({
+    db,
+    baseUrl: linkBaseUrl ? () => linkBaseUrl : publicUrl,
+  });
 
   async function buildHttp(options: HttpOptions = {}): Promise<App> {
     const metrics = options.metrics ?? createMetrics();
@@ -243,14 +256,14 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       async routes(app) {
         userRoutes(app, routeDeps);
         apiKeyRoutes(app, routeDeps);
-        messageRoutes(app, routeDeps);
-        campaignRoutes(app, routeDeps);
+        messageRoutes(app, { ...routeDeps, links });
+        campaignRoutes(app, { ...routeDeps, links });
         fileRoutes(app, routeDeps);
         creditRoutes(app, routeDeps);
         walletRoutes(app, routeDeps);
         senderRoutes(app, routeDeps);
         kakaoChannelRoutes(app, routeDeps);
-        templateRoutes(app, routeDeps);
+        templateRoutes(app, { ...routeDeps, directory, reviewers: templateReviewers });
         orgRoutes(app, routeDeps);
         planRoutes(app, routeDeps);
         pricingRoutes(app, routeDeps);
@@ -258,6 +271,8 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         contactRoutes(app, routeDeps);
         groupRoutes(app, routeDeps);
         optOutRoutes(app, routeDeps);
+        statsRoutes(app, routeDeps);
+        importRoutes(app, { db, now, onQueued: () => bus.wake("imports") });
         vendorAccountRoutes(app, vendorDeps);
         routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });
         await reportRoutes(app, {
@@ -271,6 +286,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
             if (r.finals > 0) bus.wake("settle");
           },
         });
+        await linkRoutes(app, { db, now, logger, tracking: links });
         if (options.sandbox && sandboxEnabled) registerSandboxRoutes(app, options.sandbox);
         if (options.adminToken) adminRoutes(app, db, options.adminToken);
       },
@@ -300,6 +316,8 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         ...options,
       }),
       startCampaignUpkeep({ db, bus, logger, now }),
+      startImportWorker({ db, logger, now, onWake: (listener) => bus.on("imports", listener) }),
+      startTemplateReviews({ db, directory, reviewers: templateReviewers, logger, now }),
     ],
   };
 }

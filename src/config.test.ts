@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       port: 3000,
       host: "127.0.0.1",
       publicUrl: null,
+      linkBaseUrl: null,
       secretKey: null,
       sandbox: true,
       sandboxDelayMs: 200,
@@ -48,6 +49,18 @@ describe("loadConfig", () => {
       },
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads ALIMI_LINK_BASE_URL as a base without a trailing slash, and refuses one with a query", () => {
+    expect(loadConfig({ ALIMI_LINK_BASE_URL: "https://a.kr/" }).linkBaseUrl).toBe("https://a.kr");
+    expect(loadConfig({ ALIMI_LINK_BASE_URL: "https://go.example/x/" }).linkBaseUrl).toBe(
+      "https://go.example/x",
+    );
+    for (const bad of ["ftp://a.kr", "https://a.kr/?x=1", "https://a.kr/#top", "a.kr"]) {
+      expect(configError({ ALIMI_LINK_BASE_URL: bad }).problems.join("\n")).toMatch(
+        /ALIMI_LINK_BASE_URL/,
+      );
+    }
   });
 
   it("treats empty variables as unset", () => {

@@ -16,6 +16,8 @@ const EnvSchema = Type.Object({
     Type.String({ pattern: "^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$" }),
   ),
   ALIMI_PUBLIC_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  // Where tracked links point ({base}/r/{code}); default: the public URL.
+  ALIMI_LINK_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   ALIMI_DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
   // The built-in sandbox vendor: served at /sandbox/v1 and the platform's
   // default vendor unless ALIMI_SANDBOX=false; its report delay.
@@ -68,6 +70,12 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: string | null;
+  /**
+   * Where tracked links point: `{linkBaseUrl}/r/{code}`, a short host of its
+   * own if there is one (every character of it is in every tracked SMS);
+   * null: the public URL.
+   */
+  readonly linkBaseUrl: string | null;
   /** 32-byte key for AES-256-GCM; null means "generate into the data directory" (embedded only). */
   readonly secretKey: Buffer | null;
   /** The built-in sandbox vendor: off with ALIMI_SANDBOX=false (not served, not routed, no new accounts). */
@@ -191,6 +199,7 @@ export function loadConfig(
     );
   }
   const corsOrigins = corsOriginsOf(value.ALIMI_CORS_ORIGINS, problems);
+  const linkBaseUrl = linkBaseUrlOf(value.ALIMI_LINK_BASE_URL, problems);
   const allowed = parseAllowedHosts(value.ALIMI_VENDOR_ALLOWED_HOSTS);
   if (!allowed.ok) {
     problems.push(
@@ -219,6 +228,7 @@ export function loadConfig(
     port: value.PORT,
     host: value.HOST,
     publicUrl: value.ALIMI_PUBLIC_URL ?? null,
+    linkBaseUrl,
     secretKey: value.ALIMI_SECRET_KEY ? decodeKey(value.ALIMI_SECRET_KEY) : null,
     sandbox: value.ALIMI_SANDBOX === "true",
     sandboxDelayMs: value.ALIMI_SANDBOX_DELAY_MS,
@@ -261,6 +271,22 @@ function corsOriginsOf(text: string, problems: string[]): string[] {
     }
   }
   return origins;
+}
+
+/** `https://alimi.kr` or `https://a.kr/go`: no query, no fragment, ASCII once normalised. */
+function linkBaseUrlOf(text: string | undefined, problems: string[]): string | null {
+  if (text === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {}
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    problems.push(
+      `ALIMI_LINK_BASE_URL: "${text}" is not a base URL like https://alimi.example (scheme, host, optional port and path; no query or fragment)`,
+    );
+    return null;
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
 function trustProxyOf(text: string | undefined): boolean | number | string[] {

@@ -148,6 +148,7 @@ export async function serve(
       now: () => new Date(),
       bus,
       publicUrl: () => publicUrl,
+      linkBaseUrl: config.linkBaseUrl,
       sandboxEnabled: config.sandbox,
       vendorCalls: {
         allowedHosts: config.vendorAllowedHosts,

@@ -11,7 +11,7 @@ import { createSecretBox, type SecretBox } from "../src/lib/secret-box.ts";
 import { DEMO_SENDER, DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { createOrg, ensurePlatform, issueApiKey } from "../src/modules/orgs/service.ts";
 import { registerSender } from "../src/modules/senders/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
+import { createApprovedTemplate } from "../src/modules/templates/service.ts";
 import { ensurePlatformSandbox } from "../src/modules/vendor-accounts/service.ts";
 import { createWakeBus } from "../src/workers/wake.ts";
 import { createTestDb } from "./db.ts";
@@ -80,7 +80,7 @@ export interface TestOrg {
 
 /**
  * An organization ready to send: credits, the demo caller number verified as
- * its default, and the WELCOME_001 template.
+ * its default, and the WELCOME_001 template, approved.
  */
 export async function createSendingOrg(
   db: Db,
@@ -92,7 +92,7 @@ export async function createSendingOrg(
     credits: BigInt(options.credits ?? 1000) * MICRO_PER_CREDIT,
   });
   await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
-  await createTemplate(db, org.id, DEMO_TEMPLATE);
+  await createApprovedTemplate(db, org.id, DEMO_TEMPLATE);
   return { orgId: org.id, apiKey, auth: { authorization: `Bearer ${apiKey}` } };
 }
 

@@ -11,9 +11,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { uploadFile } from "../src/modules/files/service.ts";
+import { DEFAULT_IMPORT_LIMITS } from "../src/modules/imports/index.ts";
+import { uploadImport } from "../src/modules/imports/service.ts";
 import { DEMO_TEMPLATE } from "../src/modules/orgs/bootstrap.ts";
 import { registerKakaoChannel, registerSender } from "../src/modules/senders/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
+import { createApprovedTemplate } from "../src/modules/templates/service.ts";
 import { createUser } from "../src/modules/users/service.ts";
 import { insertVendorAccount } from "../src/modules/vendor-accounts/queries.ts";
 import { issueSandboxCredentials } from "../src/modules/vendor-accounts/sandbox.ts";
@@ -43,6 +45,11 @@ const EXPECTED: Record<string, Access> = {
   "GET /v1/campaigns": "read",
   "GET /v1/campaigns/:id": "read",
   "GET /v1/campaigns/:id/messages": "read",
+  "GET /v1/campaigns/:id/messages.csv": "read",
+  "GET /v1/campaigns/:id/groups": "read",
+  "GET /v1/messages": "read",
+  "GET /v1/stats/summary": "read",
+  "GET /v1/stats/series": "read",
   "POST /v1/campaigns/:id/recipients": "send",
   "POST /v1/campaigns/:id/launch": "send",
   "POST /v1/campaigns/:id/cancel": "send",
@@ -62,6 +69,14 @@ const EXPECTED: Record<string, Access> = {
   "POST /v1/templates": "send",
   "GET /v1/templates": "read",
   "GET /v1/templates/:code": "read",
+  "PATCH /v1/templates/:code": "send",
+  "DELETE /v1/templates/:code": "send",
+  "POST /v1/templates/:code/preview": "read",
+  "POST /v1/templates/:code/request-review": "send",
+  "POST /v1/templates/:code/approve": "manage",
+  "POST /v1/templates/:code/reject": "manage",
+  "GET /v1/templates/:code/comments": "read",
+  "GET /v1/template-reviews": "read",
   "GET /v1/orgs": "read",
   "POST /v1/orgs": "manage",
   "GET /v1/orgs/:id": "read",
@@ -101,6 +116,12 @@ const EXPECTED: Record<string, Access> = {
   "POST /v1/opt-outs": "send",
   "GET /v1/opt-outs": "read",
   "DELETE /v1/opt-outs/:phone": "send",
+  "POST /v1/imports": "send",
+  "GET /v1/imports": "read",
+  "GET /v1/imports/:id": "read",
+  "GET /v1/imports/:id/rows": "read",
+  "POST /v1/imports/:id/commit": "send",
+  "DELETE /v1/imports/:id": "send",
 };
 
 /** Routes on the platform's own resources (plans): every tenant gets 403, whoever asks. */
@@ -124,6 +145,10 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "POST /v1/groups/:id/members/move": { all: true, toGroupId: "grp_x" },
   "PATCH /v1/plans/:id": { name: "renamed" },
   "PATCH /v1/vendor-accounts/:id": { version: 1, name: "renamed" },
+  "PATCH /v1/templates/:code": { body: "바뀐 본문" },
+  "POST /v1/templates/:code/preview": {},
+  "POST /v1/templates/:code/reject": { comment: "반려" },
+  "POST /v1/imports/:id/commit": {},
 };
 
 /** A 1×1 GIF. */
@@ -176,7 +201,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       verified: false,
     });
     const code = `ONLY_${tag}`;
-    await createTemplate(db, org.orgId, { ...DEMO_TEMPLATE, code });
+    await createApprovedTemplate(db, org.orgId, { ...DEMO_TEMPLATE, code });
     const vac = `vac_${randomBytes(6).toString("hex")}`;
     await insertVendorAccount(db, {
       id: vac,
@@ -215,6 +240,16 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       headers: org.auth,
       payload: { phone },
     });
+    const staged = await uploadImport(db, {
+      orgId: org.orgId,
+      fileName: "contacts.csv",
+      data: Buffer.from(`휴대폰,이름\n${phone},${tag}\n`),
+      groupId: null,
+      mapping: null,
+      idempotencyKey: undefined,
+      limits: DEFAULT_IMPORT_LIMITS,
+      now: new Date(),
+    });
     const plan = await db.query<{ id: string }>("select id from plans where is_default");
     const key = await app.inject({
       method: "POST",
@@ -238,6 +273,7 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       contacts: contact.json().id as string,
       groups: group.json().id as string,
       "opt-outs": phone,
+      imports: staged.body.id,
     };
   }
   const owned = { hq: await resourcesOf(hq, "HQ"), child: await resourcesOf(child, "CHILD") };

@@ -3,7 +3,7 @@
 // statuses, charges and releases, in both fallback modes.
 import { describe, expect, it } from "vitest";
 import { runDoctor } from "../src/modules/doctor/service.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
+import { createApprovedTemplate } from "../src/modules/templates/service.ts";
 import { createSendingOrg } from "./app.ts";
 import { engine } from "./db.ts";
 import { startPipeline, waitForCompletion } from "./pipeline.ts";
@@ -22,7 +22,7 @@ describe.each([
   ]);
   const shop = await createSendingOrg(db, { credits: 1000 });
   // A short fallback without a subject: the fallback goes as SMS (15.00).
-  await createTemplate(db, shop.orgId, {
+  await createApprovedTemplate(db, shop.orgId, {
     code: "ORDER_001",
     body: "#{name}님, 주문이 접수되었습니다.",
     fallback: { text: "#{name}님 주문 접수" },

@@ -3,11 +3,11 @@
 import { expect } from "vitest";
 import type { Db } from "../src/db/client.ts";
 import type { App } from "../src/http/types.ts";
-import { createTemplate } from "../src/modules/templates/service.ts";
+import { createApprovedTemplate } from "../src/modules/templates/service.ts";
 
 /** ORDER_001: a short fallback without a subject, so the fallback goes as SMS (15.00). */
 export async function createOrderTemplate(db: Db, orgId: string): Promise<void> {
-  await createTemplate(db, orgId, {
+  await createApprovedTemplate(db, orgId, {
     code: "ORDER_001",
     body: "#{name}님, 주문이 접수되었습니다.",
     fallback: { text: "#{name}님 주문 접수" },

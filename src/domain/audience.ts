@@ -13,6 +13,8 @@ export interface AudienceContact {
   attributes: Record<string, string | number | boolean>;
   adConsent: boolean;
   nightConsent: boolean;
+  /** A group member: the group it is sent as a member of. */
+  groupId?: string | null;
 }
 
 export interface AudienceRules {
@@ -40,13 +42,16 @@ export interface Audience {
   recipients: SendRecipientInput[];
   /** For each of them, its index in the request: a group member's counts on after the request's recipients. */
   origin: number[];
+  /** For each of them, the group it is sent as a member of; null: the request gave it. */
+  groups: (string | null)[];
   rejected: AudienceRejection[];
   /** Indexes (into `recipients`) of those that wait for the morning, and until when. */
   deferred: { indexes: Set<number>; until: Date | null };
 }
 
-function variablesOf(
-  contact: AudienceContact,
+/** A contact's variables: its attributes and #{name}, under the recipient's own. */
+export function variablesOf(
+  contact: Pick<AudienceContact, "name" | "attributes">,
   own: Record<string, string> | undefined,
 ): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -72,12 +77,13 @@ export function resolveAudience(input: {
     index: number;
     phone: string | null;
     contact: AudienceContact | null;
+    group: string | null;
   }[] = [];
   input.recipients.forEach((recipient, index) => {
     const phone = input.phones[index] ?? null;
     if (phone !== null) seen.add(phone);
     const contact = phone === null ? null : (input.contacts.get(phone) ?? null);
-    candidates.push({ recipient, index, phone, contact });
+    candidates.push({ recipient, index, phone, contact, group: null });
   });
   let next = input.recipients.length;
   for (const member of input.members) {
@@ -88,6 +94,7 @@ export function resolveAudience(input: {
       index: next++,
       phone: member.phone,
       contact: member,
+      group: member.groupId ?? null,
     });
   }
 
@@ -97,6 +104,7 @@ export function resolveAudience(input: {
   const audience: Audience = {
     recipients: [],
     origin: [],
+    groups: [],
     rejected: [],
     deferred: { indexes: new Set(), until: null },
   };
@@ -152,6 +160,7 @@ export function resolveAudience(input: {
     if (deferred) audience.deferred.indexes.add(audience.recipients.length);
     audience.recipients.push(recipient);
     audience.origin.push(c.index);
+    audience.groups.push(c.group);
   }
   if (audience.deferred.indexes.size > 0) audience.deferred.until = morning;
   return audience;

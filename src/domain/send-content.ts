@@ -1,6 +1,7 @@
 // Which texts a send carries (Alimtalk body, SMS text or fallback, subject), where each comes
 // from, and the checks that can be made once for the whole request.
 import { countCharacters } from "./characters.ts";
+import { type LinkTable, trackTextLinks } from "./links.ts";
 import {
   type ContentError,
   checkTextContent,
@@ -9,7 +10,12 @@ import {
   type TextTypeChoice,
 } from "./message-content.ts";
 import type { RequestedType, SendInput, Strategy, TemplateInfo } from "./send-plan.ts";
-import { type CompiledTemplate, compileTemplate, type FieldError } from "./template.ts";
+import {
+  type CompiledTemplate,
+  compileTemplate,
+  extractButtonVariables,
+  type FieldError,
+} from "./template.ts";
 
 export interface ContentPiece {
   compiled: CompiledTemplate;
@@ -53,6 +59,8 @@ export function resolveSendContent(options: {
   strategy: Strategy;
   usesAlimtalk: boolean;
   usesText: boolean;
+  /** Links in the text are tracked into this table (null: sent as written). */
+  links?: LinkTable | null;
   errors: FieldError[];
 }): SendContent {
   const { input, template, strategy, errors } = options;
@@ -76,10 +84,15 @@ export function resolveSendContent(options: {
         strategy,
         type: options.type,
         fallback: options.usesAlimtalk,
+        links: options.links ?? null,
         errors,
       })
     : null;
   const names = new Set(alimtalk?.variables);
+  // An Alimtalk's button links are filled in like its body: their variables are needed too.
+  if (alimtalk !== null) {
+    for (const name of extractButtonVariables(template?.buttons ?? [])) names.add(name);
+  }
   for (const name of text?.text.compiled.variables ?? []) names.add(name);
   for (const name of text?.subject?.compiled.variables ?? []) names.add(name);
   return { alimtalk, text, variables: [...names] };
@@ -93,6 +106,7 @@ function resolveTextContent(options: {
   type: RequestedType;
   /** The text is (or may be) an Alimtalk fallback. */
   fallback: boolean;
+  links: LinkTable | null;
   errors: FieldError[];
 }): TextContent | null {
   const { input, template, alimtalk, strategy, errors } = options;
@@ -157,8 +171,12 @@ function resolveTextContent(options: {
             fromTemplate: true,
           },
         ]);
-  const reuseBody = alimtalk !== null && textSource.value === alimtalk.body;
-  const text = toPiece(textSource, reuseBody ? alimtalk : null);
+  // Checked and priced as sent: with its links tracked, each as long as every recipient's.
+  const sent = options.links
+    ? { ...textSource, value: trackTextLinks(textSource.value, options.links) }
+    : textSource;
+  const reuseBody = alimtalk !== null && sent.value === alimtalk.body;
+  const text = toPiece(sent, reuseBody ? alimtalk : null);
   const subject = subjectSource === null ? null : toPiece(subjectSource, null);
   const checked = checkTextContent({
     text: text.compiled.body,

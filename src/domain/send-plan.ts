@@ -1,5 +1,7 @@
 // Send acceptance: a schema-valid request plus the organization's context becomes the list of
 // messages to store and the credits to hold, or the reasons it cannot.
+import { CODE_LENGTH } from "./link-codes.ts";
+import { createLinkTable, type LinkTable, trackButtonLinks } from "./links.ts";
 import type { MessageType, TextType } from "./message-content.ts";
 import { resolveSendContent } from "./send-content.ts";
 import { planRecipients } from "./send-recipients.ts";
@@ -53,6 +55,12 @@ export interface SendInput {
   /** ISO 8601 with offset. */
   sendAt?: string;
   advertising?: boolean;
+  /**
+   * Links in the text (an Alimtalk's fallback text too) and WL buttons become
+   * tracked links, counted and priced as sent (default: true, where the
+   * context gives a link prefix).
+   */
+  trackLinks?: boolean;
 }
 
 export interface SenderInfo {
@@ -68,7 +76,11 @@ export interface TemplateInfo {
   buttons: TemplateButton[];
   fallbackText: string | null;
   fallbackSubject: string | null;
-  status: "approved" | "requested" | "inspecting" | "rejected";
+  status: "draft" | "requested" | "inspecting" | "approved" | "rejected";
+  /** The vendor account that reviewed it, when a vendor did (its template API). */
+  reviewAccountId?: string | null;
+  /** That vendor's id for it (SOLAPI's templateId), sent instead of the code through that account. */
+  vendorTemplateId?: string | null;
 }
 
 /** An uploaded file, as far as a send needs to know it. */
@@ -96,6 +108,8 @@ export interface SendContext {
    * no recipients is then a plan of no messages rather than an error.
    */
   draft?: boolean;
+  /** What tracked links start with (`{ALIMI_LINK_BASE_URL}/r/`); null or absent: none are. */
+  linkPrefix?: string | null;
 }
 
 export interface PlannedMessage {
@@ -152,6 +166,10 @@ export interface ResolvedContent {
   subject: string | null;
   /** MMS images, in order. */
   imageIds: string[];
+  /** The template's buttons, when an Alimtalk path is possible, with their links tracked. */
+  buttons: TemplateButton[];
+  /** The distinct links tracked, numbered as their placeholders are; null when none. */
+  links: LinkTable | null;
 }
 
 const DEFAULT_MAX_RECIPIENTS = 100_000;
@@ -179,10 +197,21 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
   const usesAlimtalk =
     alimtalkStrategy || (strategy === "cost_optimized" && input.template !== undefined);
   const usesText = strategy !== "alimtalk_only";
+  const links =
+    input.trackLinks !== false && ctx.linkPrefix ? createLinkTable(ctx.linkPrefix) : null;
   // Content depends on the template and the strategy; checking it without them only adds noise.
   const content =
     errors.length === 0 && strategyFits
-      ? resolveSendContent({ input, template, type, strategy, usesAlimtalk, usesText, errors })
+      ? resolveSendContent({
+          input,
+          template,
+          type,
+          strategy,
+          usesAlimtalk,
+          usesText,
+          links,
+          errors,
+        })
       : null;
   const from = resolveSender({
     from: input.from,
@@ -214,15 +243,19 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
       errors,
     });
   }
-  if (errors.length > 0 || content === null) return { ok: false, errors, rejected: [] };
+  if (errors.length > 0 || content === null) {
+    return { ok: false, errors: explainTrackedLength(errors, links), rejected: [] };
+  }
 
-  const { messages, rejected, cost } = planRecipients({
+  const planned = planRecipients({
     recipients: input.recipients,
     templateVariables: input.template?.variables,
     content,
     strategy,
     prices: ctx.prices,
   });
+  const { messages, cost } = planned;
+  const rejected = explainTrackedLength(planned.rejected, links);
   if (messages.length === 0 && !noneYet) {
     return {
       ok: false,
@@ -242,7 +275,13 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     text: content.text?.text.compiled.body ?? null,
     subject: content.text?.subject?.compiled.body ?? null,
     imageIds: input.imageIds ?? [],
+    buttons: [],
+    links: null,
   };
+  if (content.alimtalk !== null && template !== null) {
+    resolved.buttons = links ? trackButtonLinks(template.buttons, links) : template.buttons;
+  }
+  if (links !== null && links.urls.length > 0) resolved.links = links;
   return {
     ok: true,
     type,
@@ -258,6 +297,19 @@ export function planSend(input: SendInput, ctx: SendContext): SendPlan {
     },
     content: resolved,
   };
+}
+
+/** A text too long with tracked links says how long they are, and how to send them as written. */
+function explainTrackedLength<T extends { code: string; message: string }>(
+  items: T[],
+  links: LinkTable | null,
+): T[] {
+  if (links === null || links.urls.length === 0) return items;
+  const length = links.prefix.length + CODE_LENGTH;
+  const hint = ` Each tracked link is sent as ${length} characters (${links.prefix}…); send with trackLinks: false to keep links as written.`;
+  return items.map((item) =>
+    item.code === "TEXT_TOO_LONG" ? { ...item, message: item.message + hint } : item,
+  );
 }
 
 function sumCost(byType: Record<MessageType, bigint>): bigint {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  compileButtons,
   compileTemplate,
+  extractButtonVariables,
   extractVariables,
   type FieldError,
   findMalformedVariable,
@@ -330,12 +332,13 @@ describe("validateTemplateDefinition rejects", () => {
         {
           path: "/fallback/text",
           code: "UNKNOWN_VARIABLE",
-          message: "Fallback text uses #{shop}, which the body does not have.",
+          message: "Fallback text uses #{shop}, which the template's body and buttons do not have.",
         },
         {
           path: "/fallback/subject",
           code: "UNKNOWN_VARIABLE",
-          message: "Fallback subject uses #{no}, which the body does not have.",
+          message:
+            "Fallback subject uses #{no}, which the template's body and buttons do not have.",
         },
         {
           path: "/fallback/text",
@@ -369,5 +372,182 @@ describe("validateTemplateDefinition rejects", () => {
     ],
   ])("%s", (_, input, errors) => {
     expect(validateTemplateDefinition(input)).toEqual({ ok: false, errors });
+  });
+});
+
+describe("button links with variables", () => {
+  const wl = (linkMobile: string, linkPc?: string): TemplateButton => ({
+    type: "WL",
+    name: "주문 보기",
+    linkMobile,
+    ...(linkPc === undefined ? {} : { linkPc }),
+  });
+
+  it("are the template's variables too: the body's first, then the links' own", () => {
+    expect(
+      validateTemplateDefinition({
+        code: "ORDER",
+        body: "#{name}님 주문 #{orderNo}",
+        buttons: [
+          wl(
+            "https://shop.example.com/o/#{orderNo}?u=#{userId}",
+            "https://shop.example.com/#{page}",
+          ),
+          {
+            type: "AL",
+            name: "앱",
+            schemeAndroid: "shop://o/#{orderNo}",
+            schemeIos: "shop://o/#{x}",
+          },
+        ],
+        fallback: {
+          text: "#{name}님 주문 #{orderNo}: https://shop.example.com/o/#{orderNo}?u=#{userId}",
+        },
+      }),
+    ).toEqual({ ok: true, variables: ["name", "orderNo", "userId", "page", "x"] });
+  });
+
+  it("are listed in button and field order, once", () => {
+    expect(
+      extractButtonVariables([
+        wl("https://a.example/#{b}/#{a}", "https://a.example/#{a}/#{c}"),
+        { type: "DS", name: "배송" },
+        { type: "AL", name: "앱", schemeAndroid: "x://#{d}", schemeIos: "x://#{b}" },
+      ]),
+    ).toEqual(["b", "a", "c", "d"]);
+  });
+
+  it.each<[string, TemplateButton, FieldError]>([
+    [
+      "a variable standing for the host",
+      wl("https://#{host}/orders"),
+      {
+        path: "/buttons/0/linkMobile",
+        code: "INVALID_VALUE",
+        message:
+          'linkMobile must begin with its own address ("https://example.com/"); variables may follow it.',
+      },
+    ],
+    [
+      "a whole link as a variable",
+      wl("#{url}"),
+      {
+        path: "/buttons/0/linkMobile",
+        code: "INVALID_VALUE",
+        message: "linkMobile must be an http:// or https:// URL.",
+      },
+    ],
+    [
+      "a variable for part of the host",
+      wl("https://shop.example.com/x", "https://#{sub}.example.com/x"),
+      {
+        path: "/buttons/0/linkPc",
+        code: "INVALID_VALUE",
+        message:
+          'linkPc must begin with its own address ("https://example.com/"); variables may follow it.',
+      },
+    ],
+    [
+      "a malformed variable in a link",
+      wl("https://shop.example.com/#{ no }"),
+      {
+        path: "/buttons/0/linkMobile",
+        code: "INVALID_VALUE",
+        message:
+          '"#{ no }" in linkMobile is not a variable: write #{name}, with no spaces, "#", "{" or "}" in the name.',
+      },
+    ],
+    [
+      "an app scheme as a variable",
+      { type: "AL", name: "앱", schemeAndroid: "#{scheme}://open", schemeIos: "shop://open" },
+      {
+        path: "/buttons/0/schemeAndroid",
+        code: "INVALID_VALUE",
+        message: 'schemeAndroid must begin with its app scheme ("myapp://"), not a variable.',
+      },
+    ],
+  ])("refuse %s", (_, b, error) => {
+    expect(validateTemplateDefinition({ code: "B", body: "본문", buttons: [b] })).toEqual({
+      ok: false,
+      errors: [error],
+    });
+  });
+
+  it("let the fallback use a link's variable, not one the template lacks", () => {
+    const buttons = [wl("https://shop.example.com/o/#{orderNo}")];
+    expect(
+      validateTemplateDefinition({
+        code: "F",
+        body: "주문 접수",
+        buttons,
+        fallback: { text: "주문 #{orderNo} #{coupon}" },
+      }),
+    ).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: "/fallback/text",
+          code: "UNKNOWN_VARIABLE",
+          message:
+            "Fallback text uses #{coupon}, which the template's body and buttons do not have.",
+        },
+      ],
+    });
+  });
+});
+
+describe("compileButtons", () => {
+  const buttons: TemplateButton[] = [
+    {
+      type: "WL",
+      name: "주문 보기",
+      linkMobile: "https://shop.example.com/o/#{orderNo}?name=#{name}",
+      linkPc: "https://shop.example.com/pc",
+    },
+    { type: "DS", name: "배송 조회" },
+    {
+      type: "AL",
+      name: "앱",
+      schemeAndroid: "shop://o/#{orderNo}",
+      schemeIos: "shop://o/#{orderNo}",
+    },
+  ];
+  const compiled = compileButtons(buttons);
+
+  it("fills each link's variables, the overrides winning, and leaves the rest alone", () => {
+    expect(compiled.variables).toEqual(["orderNo", "name"]);
+    expect(compiled.render({ orderNo: "A-1", name: "kim" }, { orderNo: "B-2" })).toEqual({
+      ok: true,
+      buttons: [
+        {
+          type: "WL",
+          name: "주문 보기",
+          linkMobile: "https://shop.example.com/o/B-2?name=kim",
+          linkPc: "https://shop.example.com/pc",
+        },
+        { type: "DS", name: "배송 조회" },
+        { type: "AL", name: "앱", schemeAndroid: "shop://o/B-2", schemeIos: "shop://o/B-2" },
+      ],
+    });
+    // The template's own buttons are not changed.
+    expect(buttons[0]!.linkMobile).toBe("https://shop.example.com/o/#{orderNo}?name=#{name}");
+  });
+
+  it("percent-encodes what no URL holds (spaces, Korean), and keeps what one may", () => {
+    const r = compiled.render({ orderNo: "A 1/2?x=y&z", name: "홍길동" });
+    expect(r.ok && r.buttons[0]!.linkMobile).toBe(
+      "https://shop.example.com/o/A%201/2?x=y&z?name=%ED%99%8D%EA%B8%B8%EB%8F%99",
+    );
+  });
+
+  it("names the variables without a value", () => {
+    expect(compiled.render({ name: "kim" })).toEqual({ ok: false, missing: ["orderNo"] });
+  });
+
+  it("gives buttons without variables back as they are, for every message", () => {
+    const plain = [{ type: "WL" as const, name: "보기", linkMobile: "https://example.com" }];
+    const r1 = compileButtons(plain).render({});
+    expect(r1).toEqual({ ok: true, buttons: plain });
+    expect(r1.ok && r1.buttons).toBe(plain);
   });
 });

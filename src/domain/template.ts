@@ -96,6 +96,104 @@ export function renderTemplate(body: string, variables: Variables): RenderResult
   return compileTemplate(body).render(variables);
 }
 
+/** The variables of buttons' links, unique, in order of the buttons and their fields. */
+export function extractButtonVariables(buttons: readonly TemplateButton[]): string[] {
+  const names = new Set<string>();
+  for (const button of buttons) {
+    for (const field of LINK_FIELDS) {
+      const link = button[field];
+      if (link) for (const name of extractVariables(link)) names.add(name);
+    }
+  }
+  return [...names];
+}
+
+export type ButtonsResult =
+  | { ok: true; buttons: TemplateButton[] }
+  | { ok: false; missing: string[] };
+
+export interface CompiledButtons {
+  /** Unique names the links use, in order. */
+  readonly variables: string[];
+  /** The buttons with their links' variables filled in; values in `overrides` win. */
+  render(variables: Variables, overrides?: Variables | null): ButtonsResult;
+}
+
+/**
+ * Splits buttons' links once into literals and variable slots, so that a
+ * message's buttons are a join. A value goes into a link as given, except
+ * what no URL may hold (spaces, control and non-ASCII characters), which is
+ * percent-encoded as encodeURI does: "홍 길동" → "%ED%99%8D%20…". Buttons
+ * without variables come back as they are, the same array for every message.
+ */
+export function compileButtons(buttons: readonly TemplateButton[]): CompiledButtons {
+  const variables = extractButtonVariables(buttons);
+  if (variables.length === 0) {
+    const constant: ButtonsResult = Object.freeze({
+      ok: true,
+      buttons: buttons as TemplateButton[],
+    });
+    return { variables, render: () => constant };
+  }
+  const compiled = buttons.map((button) => {
+    const links: [LinkField, CompiledTemplate][] = [];
+    for (const field of LINK_FIELDS) {
+      const link = button[field];
+      if (link?.includes("#{")) links.push([field, compileTemplate(link)]);
+    }
+    return { button, links };
+  });
+  return {
+    variables: [...variables],
+    render(values, overrides) {
+      let missing: string[] | null = null;
+      for (const name of variables) {
+        if (lookup(name, values, overrides) !== undefined) continue;
+        missing ??= [];
+        missing.push(name);
+      }
+      if (missing !== null) return { ok: false, missing };
+      const encoded = encodeValues(variables, values, overrides);
+      return {
+        ok: true,
+        buttons: compiled.map(({ button, links }) => {
+          if (links.length === 0) return button;
+          const rendered: TemplateButton = { ...button };
+          for (const [field, link] of links) {
+            const r = link.render(encoded);
+            if (r.ok) rendered[field] = r.text;
+          }
+          return rendered;
+        }),
+      };
+    },
+  };
+}
+
+function encodeValues(
+  names: readonly string[],
+  values: Variables,
+  overrides: Variables | null | undefined,
+): Record<string, string> {
+  const encoded: Record<string, string> = {};
+  for (const name of names) {
+    const value = lookup(name, values, overrides) ?? "";
+    encoded[name] = encodeLinkValue(value);
+  }
+  return encoded;
+}
+
+// encodeURI leaves what a URL may hold ("/", "?", "&", "=", "#", "%"…) and encodes the rest.
+function encodeLinkValue(value: string): string {
+  if (/^[\x21-\x7e]*$/.test(value)) return value;
+  try {
+    return encodeURI(value);
+  } catch {
+    // A lone surrogate cannot be encoded: it goes as given, for the vendor to refuse.
+    return value;
+  }
+}
+
 /** Finds the first "#{" that does not open a well-formed variable; -1 when there is none. */
 export function findMalformedVariable(body: string): number {
   let at = body.indexOf("#{");
@@ -117,7 +215,10 @@ export interface TemplateDefinition {
 const TEMPLATE_CODE = /^[A-Za-z0-9_-]{1,30}$/;
 const BLANK = /^\s*$/;
 
-/** Checks an Alimtalk template before it is stored; returns its variables. */
+/**
+ * Checks an Alimtalk template before it is stored; returns its variables: the
+ * body's in order of appearance, then those that only its button links use.
+ */
 export function validateTemplateDefinition(
   input: TemplateDefinition,
 ): { ok: true; variables: string[] } | { ok: false; errors: FieldError[] } {
@@ -129,9 +230,13 @@ export function validateTemplateDefinition(
       message: "Template code must be 1–30 letters, digits, underscores or hyphens.",
     });
   }
-  const variables = extractVariables(input.body);
-  errors.push(...checkBody(input.body, variables));
+  const bodyVariables = extractVariables(input.body);
+  errors.push(...checkBody(input.body, bodyVariables));
   errors.push(...checkButtons(input.buttons ?? []));
+  // The template's variables: the body's, then those only its button links use.
+  const variables = [
+    ...new Set([...bodyVariables, ...extractButtonVariables(input.buttons ?? [])]),
+  ];
   errors.push(...checkFallback(input.fallback ?? null, new Set(variables)));
   return errors.length === 0 ? { ok: true, variables } : { ok: false, errors };
 }
@@ -262,20 +367,44 @@ function checkButtonLinks(
   return errors;
 }
 
+// Where a link's address ends: the scheme and host of a web link, the scheme of an app link.
+// (A variable's "#{" is part of the address it stands in, not the start of a fragment.)
+const WEB_ADDRESS = /^https?:\/\/(?:#\{[^}]*\}|[^/?#])*/i;
+const APP_ADDRESS = /^[^:]*:/;
+
+/**
+ * A link may carry #{var} variables, filled in per message like the body,
+ * but never in its address: a web link's scheme and host, an app link's
+ * scheme are the template's, so an approved template cannot be made to point
+ * anywhere else. The link is checked with each variable standing for "x".
+ */
 function checkLink(field: LinkField, value: string): string | null {
   if (value.length > MAX_LINK)
     return `${field} is ${value.length} characters; the limit is ${MAX_LINK}.`;
-  if (field === "schemeAndroid" || field === "schemeIos") {
-    return APP_SCHEME.test(value) ? null : `${field} must be an app link such as "myapp://path".`;
+  const malformed = findMalformedVariable(value);
+  if (malformed !== -1) {
+    const excerpt = value.slice(malformed, malformed + 20);
+    return `"${excerpt}" in ${field} is not a variable: write #{name}, with no spaces, "#", "{" or "}" in the name.`;
   }
-  return HTTP_URL.test(value) && URL.canParse(value)
+  const app = field === "schemeAndroid" || field === "schemeIos";
+  const address = (app ? APP_ADDRESS : WEB_ADDRESS).exec(value)?.[0] ?? "";
+  if (address.includes("#{")) {
+    return app
+      ? `${field} must begin with its app scheme ("myapp://"), not a variable.`
+      : `${field} must begin with its own address ("https://example.com/"); variables may follow it.`;
+  }
+  const sample = value.replace(VARIABLE, "x");
+  if (app) {
+    return APP_SCHEME.test(sample) ? null : `${field} must be an app link such as "myapp://path".`;
+  }
+  return HTTP_URL.test(sample) && URL.canParse(sample)
     ? null
     : `${field} must be an http:// or https:// URL.`;
 }
 
 function checkFallback(
   fallback: { text?: string; subject?: string } | null,
-  bodyVariables: ReadonlySet<string>,
+  templateVariables: ReadonlySet<string>,
 ): FieldError[] {
   if (fallback === null) return [];
   const errors: FieldError[] = [];
@@ -285,12 +414,12 @@ function checkFallback(
     [text, "/fallback/text", "Fallback text"],
     [subject, "/fallback/subject", "Fallback subject"],
   ] as const) {
-    const unknown = extractVariables(value).filter((name) => !bodyVariables.has(name));
+    const unknown = extractVariables(value).filter((name) => !templateVariables.has(name));
     if (unknown.length > 0) {
       errors.push({
         path,
         code: "UNKNOWN_VARIABLE",
-        message: `${label} uses ${unknown.map((name) => `#{${name}}`).join(", ")}, which the body does not have.`,
+        message: `${label} uses ${unknown.map((name) => `#{${name}}`).join(", ")}, which the template's body and buttons do not have.`,
       });
     }
   }

@@ -62,3 +62,17 @@ export const LEDGER_KINDS = [
   "margin",
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/**
+ * A template's review: written as a `draft`, sent for review (`requested`,
+ * then `inspecting` while Kakao inspects it), then `approved` (sendable,
+ * never edited again) or `rejected` (edited, and sent again).
+ */
+export const TEMPLATE_STATUSES = [
+  "draft",
+  "requested",
+  "inspecting",
+  "approved",
+  "rejected",
+] as const;
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];

@@ -2,6 +2,10 @@
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: 400,
+  /** An import's file is not an .xlsx or a CSV, has no phone column, or is too big unpacked. */
+  UNSUPPORTED_FILE: 400,
+  NO_PHONE_COLUMN: 400,
+  FILE_TOO_LARGE: 400,
   UNAUTHORIZED: 401,
   INSUFFICIENT_CREDITS: 402,
   FORBIDDEN: 403,
@@ -9,6 +13,10 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
+  /** A send names a template that is not approved (yet): its status says where it is. */
+  TEMPLATE_NOT_APPROVED: 409,
+  /** An approved template, or one under review, cannot be changed: make a new one. */
+  TEMPLATE_LOCKED: 409,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -15,6 +15,7 @@ export type IdPrefix =
   | "mgn"
   | "snd"
   | "tpl"
+  | "tcm"
   | "cmp"
   | "msg"
   | "req"

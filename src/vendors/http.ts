@@ -31,7 +31,7 @@ export type HttpAnswer =
 export interface VendorRequest {
   /** The vendor's name for messages ("SOLAPI", "NHN", "Aligo", "the sandbox"). */
   vendor: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   url: string | URL;
   headers?: Record<string, string>;
   /** A string (sent as is, with the content type given in headers), a form, or multipart. */

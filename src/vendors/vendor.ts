@@ -58,7 +58,12 @@ export interface OutboundMessage {
   type: MessageType;
   text: string;
   subject: string | null;
-  alimtalk: { templateCode: string; buttons: AlimtalkButton[] } | null;
+  alimtalk: {
+    templateCode: string;
+    buttons: AlimtalkButton[];
+    /** The vendor's own id for the template, when it was reviewed through this account. */
+    vendorTemplateId?: string;
+  } | null;
   /**
    * For Alimtalk with a fallback: what the vendor sends itself if Alimtalk
    * fails, when the account uses the vendor's native fallback.

@@ -1,10 +1,11 @@
 // Campaign upkeep: queues the messages of launched drafts in batches (so a
 // million-recipient launch starts sending at once and no statement moves a
-// million rows), and folds the campaign_counts rows of busy campaigns so
-// that a campaign read sums a handful of rows.
+// million rows), and folds the campaign_counts rows of busy campaigns and
+// the stats_deltas rows of busy hours so that a read sums a handful of rows.
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/client.ts";
 import { foldCampaignCounts, releaseLaunchedDraft } from "../modules/campaigns/index.ts";
+import { foldStatsDeltas } from "../modules/stats/index.ts";
 import { startLoop, type WorkerLoop } from "./loop.ts";
 import type { WakeBus } from "./wake.ts";
 
@@ -32,6 +33,7 @@ export function startCampaignUpkeep(options: {
       );
       if (released && released.queued > 0) bus.wake("dispatch");
       await foldCampaignCounts(db, { threshold: FOLD_THRESHOLD, recent: FOLD_RECENT });
+      await foldStatsDeltas(db, { threshold: FOLD_THRESHOLD, recent: FOLD_RECENT });
       return released !== null;
     },
   });

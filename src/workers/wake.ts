@@ -7,11 +7,19 @@ import type { Db } from "../db/client.ts";
 /**
  * `config`: routing or a vendor account changed; caches must forget.
  * `campaigns`: a draft was launched; its messages are to be queued.
+ * `imports`: an import was uploaded or its commit asked for.
  */
-export type WakeTopic = "dispatch" | "reports" | "settle" | "config" | "campaigns";
+export type WakeTopic = "dispatch" | "reports" | "settle" | "config" | "campaigns" | "imports";
 
 const CHANNEL = "alimi_wake";
-const TOPICS: readonly WakeTopic[] = ["dispatch", "reports", "settle", "config", "campaigns"];
+const TOPICS: readonly WakeTopic[] = [
+  "dispatch",
+  "reports",
+  "settle",
+  "config",
+  "campaigns",
+  "imports",
+];
 
 export interface WakeBus {
   wake(topic: WakeTopic): void;

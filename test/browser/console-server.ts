@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, type Spawned, spawnProcess } from "../processes.ts";
+import { freePort, type Ran, runProcess, type Spawned, spawnProcess } from "../processes.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -22,6 +22,8 @@ export interface ConsoleServer {
   url: string;
   demo: Demo;
   process: Spawned;
+  /** Runs `alimi <args>` on the server's data directory (the CLI hands it to the running server). */
+  cli(args: string[]): Promise<Ran>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,11 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
     url,
     demo,
     process: server,
+    cli: (args) =>
+      runProcess(process.execPath, [MAIN, ...args], {
+        env: { ...cleanEnv(), ALIMI_DATA_DIR: dir, LOG_LEVEL: "warn" },
+        timeoutMs: 60_000,
+      }),
     async stop() {
       await server.stop("SIGTERM", 30_000).catch(() => server.stop("SIGKILL"));
       rmSync(dir, { recursive: true, force: true });

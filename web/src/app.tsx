@@ -1,6 +1,6 @@
 // The console: the session decides between signing in and the screens; the
 // path decides the screen.
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { SessionProvider, useSession, useSessionState } from "./api/session.tsx";
 import { Shell } from "./components/shell.tsx";
 import { I18nProvider, useI18n } from "./i18n.tsx";
@@ -14,23 +14,50 @@ import { ContactsScreen } from "./screens/contacts.tsx";
 import { CreditsScreen } from "./screens/credits.tsx";
 import { DashboardScreen } from "./screens/dashboard.tsx";
 import { GroupsScreen } from "./screens/groups.tsx";
+import { ImportDetailScreen, ImportsScreen } from "./screens/imports.tsx";
 import { LoginScreen } from "./screens/login.tsx";
+import { MessageDetailScreen, MessagesScreen } from "./screens/messages.tsx";
 import { OptOutsScreen } from "./screens/opt-outs.tsx";
 import { OrgsScreen } from "./screens/orgs.tsx";
 import { RoutingScreen } from "./screens/routing.tsx";
 import { SendScreen } from "./screens/send.tsx";
+import { TemplateScreen, TemplatesScreen } from "./screens/templates.tsx";
 import { UsersScreen } from "./screens/users.tsx";
 import { VendorsScreen } from "./screens/vendors.tsx";
+
+// The statistics screen brings the charts' library: it is loaded when it is first shown.
+const StatsScreen = lazy(() =>
+  import("./screens/stats.tsx").then((m) => ({ default: m.StatsScreen })),
+);
+
+function Loading() {
+  const { t } = useI18n();
+  return <p className="loading">{t("common.loading")}</p>;
+}
 
 const ROUTES: [string, (params: Record<string, string>) => ReactNode][] = [
   ["/", () => <DashboardScreen />],
   ["/send", () => <SendScreen />],
   ["/campaigns", () => <CampaignsScreen />],
   ["/campaigns/:id", ({ id = "" }) => <CampaignDetailScreen id={id} />],
+  ["/messages", () => <MessagesScreen />],
+  ["/messages/:id", ({ id = "" }) => <MessageDetailScreen id={id} />],
+  ["/templates", () => <TemplatesScreen />],
+  ["/templates/:code", ({ code = "" }) => <TemplateScreen code={code} />],
+  [
+    "/stats",
+    () => (
+      <Suspense fallback={<Loading />}>
+        <StatsScreen />
+      </Suspense>
+    ),
+  ],
   ["/contacts", () => <ContactsScreen />],
   ["/contacts/:id", ({ id = "" }) => <ContactDetailScreen id={id} />],
   ["/groups", () => <GroupsScreen />],
   ["/groups/:id", ({ id = "" }) => <GroupsScreen id={id} />],
+  ["/imports", () => <ImportsScreen />],
+  ["/imports/:id", ({ id = "" }) => <ImportDetailScreen id={id} />],
   ["/opt-outs", () => <OptOutsScreen />],
   ["/credits", () => <CreditsScreen />],
   ["/orgs", () => <OrgsScreen />],

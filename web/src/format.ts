@@ -108,3 +108,28 @@ export function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** `date` (YYYY-MM-DD, a day in the browser's zone) plus `days`, as YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const [y = 0, m = 1, d = 1] = date.split("-").map(Number);
+  const next = new Date(y, m - 1, d + days);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${next.getFullYear()}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
+}
+
+/**
+ * Days picked in date inputs as a range of times: from the start of `from`
+ * to the end of `to` (the start of the day after), each with its offset.
+ */
+export function dayRange(from: string, to: string): { from?: string; to?: string } {
+  return {
+    ...(from ? { from: localInputToIso(`${from}T00:00`) } : {}),
+    ...(to ? { to: localInputToIso(`${addDays(to, 1)}T00:00`) } : {}),
+  };
+}
+
+/** A rate (0–1) as a percentage with one decimal, or "–" when there is none. */
+export function formatRate(rate: number | null | undefined, locale: string): string {
+  if (rate === null || rate === undefined) return "–";
+  return `${(rate * 100).toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+}

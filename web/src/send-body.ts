@@ -21,6 +21,13 @@ export interface SendForm {
   consentConfirmed: boolean;
   /** Advertising at night to those without night consent: wait for 08:00, or leave them out. */
   nightPolicy: "defer" | "reject";
+  /** Links sent as tracked links (each recipient's own short link), counting clicks. */
+  trackLinks: boolean;
+}
+
+/** Whether a text carries a web link (tracked unless the send says otherwise). */
+export function hasLink(text: string | undefined | null): boolean {
+  return /https?:\/\/\S/i.test(text ?? "");
 }
 
 export interface Recipient {
@@ -52,6 +59,7 @@ export function buildSendBody(form: SendForm, recipients: Recipient[]): SendBody
   }));
   const common = {
     recipients: list,
+    ...(form.trackLinks ? {} : { trackLinks: false }),
     ...(form.groupIds.length > 0 ? { groupIds: form.groupIds } : {}),
     ...(form.from ? { from: form.from } : {}),
     ...(sendAt ? { sendAt } : {}),

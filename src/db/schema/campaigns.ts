@@ -36,6 +36,24 @@ export interface CampaignContent {
   variables: Record<string, string>;
   /** The KakaoTalk channel Alimtalk goes out under; null: the vendor account's own. */
   kakaoChannel?: { id: string; senderKey: string | null; pfId: string | null } | null;
+  /**
+   * The template's id at the vendor account that reviewed it (SOLAPI's templateId): what an
+   * Alimtalk sent through that account names instead of the code. Absent: the code is sent.
+   */
+  vendorTemplate?: { accountId: string; templateId: string } | null;
+  /**
+   * Tracked links (modules/links): the texts and buttons hold `{prefix}{placeholder}`
+   * where a link was, filled in per message at dispatch with a code made with the
+   * link's key and secret (by placeholder number). Absent: no link is tracked.
+   */
+  links?: CampaignContentLinks;
+}
+
+export interface CampaignContentLinks {
+  /** `{ALIMI_LINK_BASE_URL}/r/` as it was at acceptance: the bytes the texts were counted with. */
+  prefix: string;
+  /** By placeholder number: the link's key and its code secret (base64url). */
+  links: { key: string; secret: string }[];
 }
 
 export interface CampaignDraft {

@@ -58,6 +58,12 @@ export const messages = pgTable(
     recipientIndex: integer("recipient_index").notNull(),
     recipient: text("recipient").notNull(),
     name: text("name"),
+    /**
+     * The contact group the recipient was sent to as a member of: the first of
+     * the request's groupIds it is in. Null for a recipient the request gave
+     * itself (it wins over its membership). A fallback keeps its original's.
+     */
+    groupId: text("group_id"),
     variables: jsonb("variables").$type<Record<string, string>>(),
     type: text("type").notNull(),
     fallbackType: text("fallback_type"),
@@ -120,6 +126,13 @@ export const messages = pgTable(
     // launched draft. Not by status: that would put a page of a small campaign
     // behind a sort, and every transition already rewrites each index.
     index("messages_campaign_idx").on(t.campaignId, t.id),
+    // A number's messages across its organization's campaigns, newest first
+    // (GET /v1/messages?to=, messages/search-queries.ts): one range of this
+    // index per number, the cursor a bound in it, led by the organization as
+    // every hot index is. Its price: no move of a message is a HOT update, so
+    // each move writes an entry here too (5 per message; the figures are with
+    // the query).
+    index("messages_recipient_idx").on(t.orgId, t.recipient, t.id),
     // The dispatcher's lanes: per organization, priority first, then due time.
     index("messages_queue_idx").on(t.orgId, t.priority, t.runAt).where(isQueued),
     // The express lane: single sends and fallbacks only, so that finding them

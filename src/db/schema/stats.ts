@@ -20,9 +20,20 @@ export const statsDeltas = pgTable(
     /** The start of the UTC hour the events happened in. */
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     type: text("type").notNull(),
+    /**
+     * Messages accepted (created, out of a draft), by the hour they were
+     * created in; `pending`: of them, those not final yet (accepted, queued,
+     * sending or sent), so a message moves out of its creation hour's
+     * pending when it becomes final. The other figures count by the hour of
+     * the event itself.
+     */
+    accepted: bigint("accepted", { mode: "number" }).notNull().default(0),
+    pending: bigint("pending", { mode: "number" }).notNull().default(0),
     /** Messages handed to a vendor (sent_at set). */
     sent: bigint("sent", { mode: "number" }).notNull().default(0),
     delivered: bigint("delivered", { mode: "number" }).notNull().default(0),
+    /** Of them, messages that carried a tracked link: what a click rate is out of. */
+    deliveredTracked: bigint("delivered_tracked", { mode: "number" }).notNull().default(0),
     failed: bigint("failed", { mode: "number" }).notNull().default(0),
     expired: bigint("expired", { mode: "number" }).notNull().default(0),
     /** Messages clicked for the first time. */

@@ -2,6 +2,7 @@ import { principalOf } from "../../http/auth.ts";
 import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { idempotencyOf } from "../idempotency/index.ts";
+import type { LinkTracking } from "../links/index.ts";
 import { addDraftRecipients, createDraft, discardDraft, launchDraft } from "./drafts.ts";
 import {
   Campaign,
@@ -14,7 +15,7 @@ import {
 /** Large enough for a part of 100,000 recipients with names and variables. */
 const PART_BODY_LIMIT = 64 * 1024 * 1024;
 
-export function draftRoutes(app: App, deps: RouteDeps) {
+export function draftRoutes(app: App, deps: RouteDeps & { links: LinkTracking }) {
   app.post(
     "/v1/campaigns",
     {
@@ -34,6 +35,7 @@ export function draftRoutes(app: App, deps: RouteDeps) {
         input: request.body,
         now: deps.now(),
         idempotency: idempotencyOf(request, "POST /v1/campaigns"),
+        links: deps.links,
       });
       return reply.status(result.statusCode).send(result.body);
     },

@@ -16,6 +16,12 @@ import { newId } from "../../lib/ids.ts";
 import { findWallet, holdForCampaign, releaseDiscarded } from "../credits/index.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
 import {
+  findCampaignLinkPrefix,
+  type LinkTracking,
+  prepareLinks,
+  storeLinks,
+} from "../links/index.ts";
+import {
   contentOf,
   copyMessages,
   insertCampaign,
@@ -60,6 +66,8 @@ export async function createDraft(
     input: DraftRequest;
     now: Date;
     idempotency: Idempotency | null;
+    /** Tracked links: where they point, and their codes' key (absent: links go as written). */
+    links?: LinkTracking | null;
   },
 ): Promise<CreatedResponse<CampaignView>> {
   const { orgId, input, now } = options;
@@ -72,8 +80,12 @@ export async function createDraft(
       content,
       now,
       first,
+      options.links?.prefix() ?? null,
     );
     const id = newId("cmp");
+    const links = options.links
+      ? await prepareLinks(q, { tracking: options.links, table: plan.content.links })
+      : null;
     const draft: CampaignDraft = {
       request: input as Record<string, unknown>,
       given: 0,
@@ -95,7 +107,7 @@ export async function createDraft(
       type: plan.type,
       strategy: plan.strategy,
       fromNumber: plan.from || null,
-      content: contentOf(content, plan, template, kakaoChannel),
+      content: contentOf(content, plan, template, kakaoChannel, links?.content),
       advertising: input.advertising ?? false,
       metadata: input.metadata ?? null,
       sendAt: plan.sendAt,
@@ -103,6 +115,7 @@ export async function createDraft(
       heldTotal: 0n,
       draft,
     });
+    await storeLinks(q, { orgId, campaignId: id, links });
     return { statusCode: 201, body: await getCampaign(q, id, options.scopePath) };
   });
 }
@@ -163,11 +176,16 @@ export async function addDraftRecipients(
       }
       const { sendAt: _sendAt, ...request } = draft.draft.request as DraftRequest;
       const input: SendRequest = { ...request, recipients: options.recipients };
-      const { plan, prices, ownVariables } = await planForOrg(q, draft.orgId, input, now, {
-        template: draft.draft.template,
-        first: false,
-        chain: draft.priceChain,
-      });
+      // Counted with the links as the draft's content was made: its prefix, whatever the server's now.
+      const linkPrefix = await findCampaignLinkPrefix(q, id);
+      const { plan, prices, ownVariables } = await planForOrg(
+        q,
+        draft.orgId,
+        input,
+        now,
+        { template: draft.draft.template, first: false, chain: draft.priceChain },
+        linkPrefix,
+      );
       const offset = draft.draft.given;
       // A number an earlier part holds is refused like a repeat within one request.
       const earlier = await findDraftRecipients(

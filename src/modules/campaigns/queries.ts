@@ -51,6 +51,8 @@ export async function listCampaigns(
     /** Created at or after `from`, and before `to`. */
     from: Date | null;
     to: Date | null;
+    /** Sent to this contact group (campaign_groups_group_idx). */
+    groupId?: string | null;
     before: string | null;
     limit: number;
   },
@@ -60,8 +62,18 @@ export async function listCampaigns(
      where org_id = $1 and ($2::text is null or status = $2) and ($3::text is null or id < $3)
        and ($5::timestamptz is null or created_at >= $5)
        and ($6::timestamptz is null or created_at < $6)
+       and ($7::text is null or id in (select g.campaign_id from campaign_groups g
+                                       where g.org_id = $1 and g.group_id = $7))
      order by id desc limit $4`,
-    [options.orgId, options.status, options.before, options.limit, options.from, options.to],
+    [
+      options.orgId,
+      options.status,
+      options.before,
+      options.limit,
+      options.from,
+      options.to,
+      options.groupId ?? null,
+    ],
   );
   return r.rows;
 }
@@ -196,6 +208,13 @@ export interface MessageRow {
   type: string;
   status: MessageStatus;
   fallbackOf: string | null;
+  /** The recipient's own variables (a contact's filled in). */
+  variables: Record<string, string> | null;
+  fallbackType: "sms" | "lms" | null;
+  /** The recipient's index in the campaign: with the type, what its tracked links' codes name. */
+  recipientIndex: number;
+  /** The contact group it was sent to as a member of. */
+  groupId: string | null;
   vendorAccountId: string | null;
   vendor: string | null;
   routeReason: string | null;
@@ -219,8 +238,9 @@ export interface MessageRow {
   failedAt: Date | null;
 }
 
-const MESSAGE_COLUMNS = `id, org_id as "orgId", campaign_id as "campaignId", recipient, name, type,
-  status, fallback_of as "fallbackOf", vendor_account_id as "vendorAccountId",
+export const MESSAGE_COLUMNS = `id, org_id as "orgId", campaign_id as "campaignId", recipient, name,
+  type, status, fallback_of as "fallbackOf", variables, fallback_type as "fallbackType",
+  recipient_index as "recipientIndex", group_id as "groupId", vendor_account_id as "vendorAccountId",
   (select va.vendor from vendor_accounts va where va.id = messages.vendor_account_id) as vendor,
   route_reason as "routeReason", attempts,
   price_held as "priceHeld", price_charged as "priceCharged",

@@ -3,6 +3,7 @@ import { decodeCursor, Page, toPage } from "../../http/pagination.ts";
 import { errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
+import { findCampaignClicks, findMessageClicks, type LinkTracking } from "../links/index.ts";
 import { draftRoutes } from "./draft-routes.ts";
 import {
   findCampaignInSubtree,
@@ -10,11 +11,14 @@ import {
   listCampaigns,
   tallyCampaigns,
 } from "./queries.ts";
+import { renderContents } from "./results-content.ts";
+import { resultRoutes } from "./results-routes.ts";
 import { Campaign, CampaignListQuery, Message, MessageListQuery } from "./schemas.ts";
 import { campaignView, cancelCampaign, getCampaign, messageView } from "./service.ts";
 
-export function campaignRoutes(app: App, deps: RouteDeps) {
+export function campaignRoutes(app: App, deps: RouteDeps & { links: LinkTracking }) {
   draftRoutes(app, deps);
+  resultRoutes(app, deps);
 
   app.get(
     "/v1/campaigns",
@@ -29,11 +33,13 @@ export function campaignRoutes(app: App, deps: RouteDeps) {
     },
     async (request) => {
       const limit = request.query.limit ?? 50;
+      const { orgId, orgPath } = principalOf(request);
       const rows = await listCampaigns(deps.db, {
-        orgId: principalOf(request).orgId,
+        orgId,
         status: request.query.status ?? null,
         from: request.query.from ? new Date(request.query.from) : null,
         to: request.query.to ? new Date(request.query.to) : null,
+        groupId: request.query.groupId ?? null,
         before: decodeCursor(request.query.cursor),
         limit: limit + 1,
       });
@@ -41,11 +47,15 @@ export function campaignRoutes(app: App, deps: RouteDeps) {
         deps.db,
         rows.map((c) => c.id),
       );
+      const clicks = await findCampaignClicks(deps.db, {
+        campaignIds: rows.map((c) => c.id),
+        scopePath: orgPath,
+      });
       return toPage(
         rows,
         limit,
         (c) => c.id,
-        (c) => campaignView(c, tallies.get(c.id)!),
+        (c) => campaignView(c, tallies.get(c.id)!, clicks.get(c.id)),
       );
     },
   );
@@ -90,7 +100,17 @@ export function campaignRoutes(app: App, deps: RouteDeps) {
         after: decodeCursor(request.query.cursor),
         limit: limit + 1,
       });
-      return toPage(rows, limit, (m) => m.id, messageView);
+      const clicks = await findMessageClicks(deps.db, {
+        messageIds: rows.map((m) => m.id),
+        scopePath: principalOf(request).orgPath,
+      });
+      const contents = await renderContents(deps.db, rows);
+      return toPage(
+        rows,
+        limit,
+        (m) => m.id,
+        (m) => messageView(m, clicks.get(m.id), contents.get(m.id)),
+      );
     },
   );
 

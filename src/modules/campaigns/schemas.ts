@@ -2,6 +2,7 @@ import Type from "typebox";
 import { MESSAGE_STATUSES } from "../../domain/message-status.ts";
 import { CAMPAIGN_STATUSES } from "../../domain/vocabulary.ts";
 import { Credits, IsoTime, Nullable } from "../../http/schemas.ts";
+import { LinkCountsSchema, MessageClicksSchema } from "../links/index.ts";
 import { Recipients, SendBody } from "../messages/index.ts";
 
 const count = Type.Integer({ minimum: 0 });
@@ -45,10 +46,43 @@ export const Campaign = Type.Object({
       description:
         "Messages already with the vendor, or on their way, when the campaign was canceled: each keeps its real outcome (one whose attempt then failed retryably is canceled, not retried)",
     }),
+    clicked: Type.Integer({
+      minimum: 0,
+      description: "Messages with at least one click on a tracked link",
+    }),
   }),
   cost: Type.Object({ held: Credits, charged: Credits, refunded: Credits }),
   metadata: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  links: Type.Array(LinkCountsSchema, {
+    description:
+      "Its tracked links (see trackLinks), in the order its content names them, with their clicks; written about once a second",
+  }),
 });
+
+const MessageContentSchema = Type.Object(
+  {
+    text: Nullable(
+      Type.String({
+        description:
+          "The Alimtalk body or the SMS/LMS/MMS text as sent to this recipient (variables filled in, tracked links as sent); null when a variable had no value",
+      }),
+    ),
+    subject: Nullable(Type.String()),
+    templateCode: Nullable(Type.String({ description: "Alimtalk only" })),
+    buttons: Type.Array(
+      Type.Object({
+        type: Type.String(),
+        name: Type.String(),
+        linkMobile: Type.Optional(Type.String()),
+        linkPc: Type.Optional(Type.String()),
+        schemeAndroid: Type.Optional(Type.String()),
+        schemeIos: Type.Optional(Type.String()),
+      }),
+    ),
+    imageIds: Type.Array(Type.String(), { description: "MMS only: its images" }),
+  },
+  { description: "What this message said, rendered for its recipient" },
+);
 
 export const Message = Type.Object({
   id: Type.String(),
@@ -83,6 +117,14 @@ export const Message = Type.Object({
   sentAt: Nullable(IsoTime),
   deliveredAt: Nullable(IsoTime),
   failedAt: Nullable(IsoTime),
+  clicks: MessageClicksSchema,
+  groupId: Nullable(
+    Type.String({
+      description:
+        "The contact group it was sent to as a member of (the first of the request's groupIds the contact is in); null: the request named the recipient itself. A fallback keeps its original's",
+    }),
+  ),
+  content: Nullable(MessageContentSchema),
 });
 
 export const MessageListQuery = Type.Object(
@@ -97,8 +139,18 @@ export const MessageListQuery = Type.Object(
 export const CampaignListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
-    from: Type.Optional(IsoTime),
-    to: Type.Optional(IsoTime),
+    from: Type.Optional(
+      Type.String({ format: "date-time", description: "Created at or after this time" }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: "date-time", description: "Created before this time" }),
+    ),
+    groupId: Type.Optional(
+      Type.String({
+        pattern: "^grp_[0-9A-Za-z]{1,60}$",
+        description: "Only campaigns sent to this contact group",
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },

@@ -4,6 +4,14 @@ import { formatLocalTime } from "../../domain/iso-time.ts";
 import { formatCredits } from "../../domain/money.ts";
 import { AppError } from "../../lib/errors.ts";
 import { releaseCanceled } from "../credits/index.ts";
+import {
+  type CampaignClicks,
+  clicksView,
+  findCampaignClicks,
+  type LinkCounts,
+  type MessageClicks,
+  type MessageClicksView,
+} from "../links/index.ts";
 import { cancelPendingMessages } from "../messages/index.ts";
 import { settleFinalMessages } from "../settlement/index.ts";
 import {
@@ -15,6 +23,7 @@ import {
   markCampaignCanceled,
   tallyCampaign,
 } from "./queries.ts";
+import type { MessageContent } from "./results-content.ts";
 
 export interface CampaignView {
   id: string;
@@ -30,14 +39,23 @@ export interface CampaignView {
   createdAtLocal: string;
   completedAt: string | null;
   canceledAt: string | null;
-  counts: CampaignTally["counts"];
+  counts: CampaignTally["counts"] & {
+    /** Messages with at least one click on a tracked link. */
+    clicked: number;
+  };
   cost: { held: string; charged: string; refunded: string };
   metadata: Record<string, unknown> | null;
+  /** Its tracked links with their clicks, in the order its content names them. */
+  links: LinkCounts[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function campaignView(c: CampaignRow, tally: CampaignTally): CampaignView {
+export function campaignView(
+  c: CampaignRow,
+  tally: CampaignTally,
+  clicks: CampaignClicks | undefined,
+): CampaignView {
   return {
     id: c.id,
     status: c.status,
@@ -50,13 +68,14 @@ export function campaignView(c: CampaignRow, tally: CampaignTally): CampaignView
     createdAtLocal: formatLocalTime(c.createdAt, c.timezone),
     completedAt: iso(c.completedAt),
     canceledAt: iso(c.canceledAt),
-    counts: tally.counts,
+    counts: { ...tally.counts, clicked: clicks?.clicked ?? 0 },
     cost: {
       held: formatCredits(tally.held),
       charged: formatCredits(tally.charged),
       refunded: formatCredits(tally.refunded),
     },
     metadata: c.metadata,
+    links: clicks?.links ?? [],
   };
 }
 
@@ -95,9 +114,23 @@ export interface MessageView {
   sentAt: string | null;
   deliveredAt: string | null;
   failedAt: string | null;
+  /** Clicks on the tracked links it carried. */
+  clicks: MessageClicksView;
+  /** The contact group it was sent to as a member of; null: the request named its recipient. */
+  groupId: string | null;
+  /** What it said, rendered for it (results-content.ts); null when its campaign is not at hand. */
+  content: MessageContent | null;
 }
 
-export function messageView(m: MessageRow): MessageView {
+/**
+ * `clicks`: the message's from the links module (findMessageClicks); undefined when it has none.
+ * `content`: what it said, from renderContents.
+ */
+export function messageView(
+  m: MessageRow,
+  clicks: MessageClicks | undefined,
+  content?: MessageContent,
+): MessageView {
   return {
     id: m.id,
     campaignId: m.campaignId,
@@ -124,6 +157,9 @@ export function messageView(m: MessageRow): MessageView {
     sentAt: iso(m.sentAt),
     deliveredAt: iso(m.deliveredAt),
     failedAt: iso(m.failedAt),
+    clicks: clicksView(clicks),
+    groupId: m.groupId,
+    content: content ?? null,
   };
 }
 
@@ -145,7 +181,8 @@ export async function getCampaign(
 ): Promise<CampaignView> {
   const campaign = await findCampaignInSubtree(q, id, scopePath);
   if (!campaign) throw new AppError("NOT_FOUND", "campaign not found");
-  return campaignView(campaign, await tallyCampaign(q, id));
+  const clicks = await findCampaignClicks(q, { campaignIds: [id], scopePath });
+  return campaignView(campaign, await tallyCampaign(q, id), clicks.get(id));
 }
 
 /**

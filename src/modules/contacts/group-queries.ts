@@ -145,7 +145,10 @@ export async function copyMembers(
   return ids.length;
 }
 
-/** Every member of the groups, once each (a send to groups). */
+/**
+ * Every member of the groups, once each (a send to groups), with the group
+ * it is sent as a member of: the first of `groupIds` it is in.
+ */
 export async function membersOfGroups(
   q: Queryable,
   orgId: string,
@@ -158,14 +161,16 @@ export async function membersOfGroups(
     attributes: Record<string, string | number | boolean>;
     adConsentAt: Date | null;
     nightConsentAt: Date | null;
+    groupId: string;
   }[]
 > {
   const r = await q.query(
     `select distinct on (c.id) c.id, c.phone, c.name, c.attributes,
-       c.ad_consent_at as "adConsentAt", c.night_consent_at as "nightConsentAt"
+       c.ad_consent_at as "adConsentAt", c.night_consent_at as "nightConsentAt",
+       m.group_id as "groupId"
      from group_members m join contacts c on c.id = m.contact_id
      where m.group_id = any($1::text[]) and c.org_id = $2
-     order by c.id`,
+     order by c.id, array_position($1::text[], m.group_id)`,
     [groupIds, orgId],
   );
   return r.rows as never;

@@ -16,6 +16,7 @@ const base = {
   fallbackType: "lms" as const,
   variables: { name: "홍길동" },
   attempts: 1,
+  recipientIndex: 0,
 };
 
 describe("renderMessage", () => {

@@ -379,7 +379,7 @@ export function createDispatcher(options: DispatcherOptions) {
           ? renderMessage(
               campaign.content,
               { ...m, attempts: m.attempts + 1 },
-              { from: campaign.from, nativeFallback: native },
+              { from: campaign.from, nativeFallback: native, accountId: account.id },
             )
           : { ok: false as const, reason: "campaign not found" };
         if (rendered.ok) outbound.push(rendered.message);

@@ -139,6 +139,81 @@ export async function findMiscountedCampaigns(
   return r.rows;
 }
 
+/**
+ * Buckets of stats_deltas (per organization, UTC hour and message type)
+ * whose sums differ from a recount of the messages, each figure at the hour
+ * of its own timestamp as the triggers count it (migration 0025): accepted
+ * and pending at created_at, sent at sent_at, delivered at delivered_at,
+ * failed and expired at failed_at, charged and refunded at settled_at;
+ * delivered_tracked with delivered, for a message that carried a tracked
+ * link (its campaign's buttons for an Alimtalk, its text otherwise).
+ * `clicked` is the click recorder's and is not recounted here. One
+ * statement, so both sides come from one snapshot.
+ */
+export async function findMiscountedStats(
+  q: Queryable,
+  limit: number,
+): Promise<{ orgId: string; hour: Date; type: string; kept: string; counted: string }[]> {
+  const r = await q.query<{
+    orgId: string;
+    hour: Date;
+    type: string;
+    kept: string;
+    counted: string;
+  }>(
+    `with kept as (
+       select org_id, hour, type, sum(accepted) as accepted, sum(pending) as pending,
+         sum(sent) as sent, sum(delivered) as delivered,
+         sum(delivered_tracked) as delivered_tracked, sum(failed) as failed,
+         sum(expired) as expired, sum(charged) as charged, sum(refunded) as refunded
+       from stats_deltas group by org_id, hour, type
+     ),
+     counted as (
+       select m.org_id, v.hour, m.type, sum(v.accepted) as accepted, sum(v.pending) as pending,
+         sum(v.sent) as sent, sum(v.delivered) as delivered,
+         sum(v.delivered_tracked) as delivered_tracked, sum(v.failed) as failed,
+         sum(v.expired) as expired, sum(v.charged) as charged, sum(v.refunded) as refunded
+       from messages m
+         left join lateral (
+           select strpos(case when m.type = 'alimtalk' then (c.content -> 'buttons')::text
+                              else c.content ->> 'text' end,
+                         (c.content -> 'links' ->> 'prefix') || '{link') > 0 as tracked
+           from campaigns c where c.id = m.campaign_id
+         ) link on m.status = 'delivered'
+         cross join lateral (values
+         (case when m.status <> 'draft' then date_trunc('hour', m.created_at, 'UTC') end, 1,
+           case when m.status in ('accepted', 'queued', 'sending', 'sent') then 1 else 0 end,
+           0, 0, 0, 0, 0, 0::bigint, 0::bigint),
+         (date_trunc('hour', m.sent_at, 'UTC'), 0, 0, 1, 0, 0, 0, 0, 0, 0),
+         (case when m.status = 'delivered' then date_trunc('hour', m.delivered_at, 'UTC') end,
+           0, 0, 0, 1, case when link.tracked then 1 else 0 end, 0, 0, 0, 0),
+         (case when m.status in ('failed', 'expired') then date_trunc('hour', m.failed_at, 'UTC') end,
+           0, 0, 0, 0, 0, (m.status = 'failed')::int, (m.status = 'expired')::int, 0, 0),
+         (date_trunc('hour', m.settled_at, 'UTC'), 0, 0, 0, 0, 0, 0, 0, m.price_charged,
+           m.price_released)
+       ) v(hour, accepted, pending, sent, delivered, delivered_tracked, failed, expired, charged,
+           refunded)
+       where v.hour is not null
+       group by m.org_id, v.hour, m.type
+     ),
+     compared as (
+       select coalesce(k.org_id, c.org_id) as "orgId", coalesce(k.hour, c.hour) as hour,
+         coalesce(k.type, c.type) as type,
+         concat_ws(' ', coalesce(k.accepted, 0), coalesce(k.pending, 0), coalesce(k.sent, 0),
+           coalesce(k.delivered, 0), coalesce(k.delivered_tracked, 0), coalesce(k.failed, 0),
+           coalesce(k.expired, 0), coalesce(k.charged, 0), coalesce(k.refunded, 0)) as kept,
+         concat_ws(' ', coalesce(c.accepted, 0), coalesce(c.pending, 0), coalesce(c.sent, 0),
+           coalesce(c.delivered, 0), coalesce(c.delivered_tracked, 0), coalesce(c.failed, 0),
+           coalesce(c.expired, 0), coalesce(c.charged, 0), coalesce(c.refunded, 0)) as counted
+       from kept k full join counted c
+         on c.org_id = k.org_id and c.hour = k.hour and c.type = k.type
+     )
+     select * from compared where kept <> counted order by "orgId", hour, type limit $1`,
+    [limit],
+  );
+  return r.rows;
+}
+
 export interface MarginAudit {
   campaignId: string;
   /** What the sender paid for the captured messages. */

@@ -7,6 +7,7 @@ import {
   findInconsistentMessages,
   findMisbookedMargins,
   findMiscountedCampaigns,
+  findMiscountedStats,
   type WalletAudit,
 } from "./queries.ts";
 
@@ -62,6 +63,12 @@ export async function runDoctor(q: Queryable): Promise<DoctorReport> {
     violations.push({
       campaignId: c.campaignId,
       problem: `kept counts of ${c.status} messages (messages fallbacks in-flight unsettled held charged released: ${c.kept}) differ from their count (${c.counted})`,
+    });
+  }
+  for (const s of await findMiscountedStats(q, 100)) {
+    violations.push({
+      orgId: s.orgId,
+      problem: `statistics of ${s.type} messages in the hour from ${s.hour.toISOString()} (accepted pending sent delivered delivered-tracked failed expired charged refunded: ${s.kept}) differ from a recount of the messages (${s.counted})`,
     });
   }
   for (const m of await findMisbookedMargins(q, 100)) {

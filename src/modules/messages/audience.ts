@@ -21,6 +21,7 @@ type ContactRow = {
   attributes: Record<string, string | number | boolean>;
   adConsentAt: Date | null;
   nightConsentAt: Date | null;
+  groupId?: string;
 };
 
 const toAudience = (c: ContactRow): AudienceContact => ({
@@ -29,6 +30,7 @@ const toAudience = (c: ContactRow): AudienceContact => ({
   attributes: c.attributes,
   adConsent: c.adConsentAt !== null,
   nightConsent: c.nightConsentAt !== null,
+  groupId: c.groupId ?? null,
 });
 
 /** Whether the organization keeps contacts or opt-outs at all: without, there is nothing to look up. */

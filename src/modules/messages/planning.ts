@@ -2,7 +2,7 @@
 // images and KakaoTalk channel. The estimate, the send and every part of a
 // campaign draft plan here, so they accept and refuse alike.
 import type { Queryable } from "../../db/client.ts";
-import type { CampaignContent } from "../../db/schema/campaigns.ts";
+import type { CampaignContent, CampaignContentLinks } from "../../db/schema/campaigns.ts";
 import type { Audience } from "../../domain/audience.ts";
 import { formatCredits } from "../../domain/money.ts";
 import type { PriceLevel } from "../../domain/pricing.ts";
@@ -75,6 +75,20 @@ async function resolveKakaoChannel(
   return channel;
 }
 
+/** Only approved templates are sent: a 409 naming where the template stands. */
+function templateNotApproved(template: TemplateInfo): AppError {
+  const next =
+    template.status === "draft" || template.status === "rejected"
+      ? `request its review (POST /v1/templates/${template.code}/request-review)`
+      : "it is sent once its review approves it";
+  const message = `template ${template.code} is ${template.status}: only approved templates are sent; ${next}`;
+  return new AppError("TEMPLATE_NOT_APPROVED", message, {
+    details: [
+      { path: "/template/code", code: "TEMPLATE_NOT_APPROVED", status: template.status, message },
+    ],
+  });
+}
+
 /** A campaign's metadata is echoed in webhooks: small and shallow enough to carry everywhere. */
 export const METADATA_LIMITS = { maxBytes: 16 * 1024, maxDepth: 8 } as const;
 
@@ -91,7 +105,8 @@ function checkMetadata(metadata: Record<string, unknown> | undefined): void {
 /**
  * Validates, routes and prices a request against the organization's prices,
  * senders and template. The estimate and the send both plan here, so they
- * accept and refuse alike.
+ * accept and refuse alike. `linkPrefix`: what tracked links start with (the
+ * server's now; a draft's part, its campaign's), null to track none.
  */
 export async function planForOrg(
   q: Queryable,
@@ -99,6 +114,7 @@ export async function planForOrg(
   input: SendRequest,
   now: Date,
   draft?: { template: TemplateInfo | null; first: boolean; chain?: PriceLevel[] | null },
+  linkPrefix: string | null = null,
 ) {
   checkMetadata(input.metadata);
   const code = input.template?.code;
@@ -115,6 +131,7 @@ export async function planForOrg(
   let template: TemplateInfo | null = null;
   if (draft && !draft.first) template = draft.template;
   else if (code) template = await findTemplateByCode(q, orgId, code);
+  if (template !== null && template.status !== "approved") throw templateNotApproved(template);
   const images = await findOrgImages(q, orgId, input.imageIds ?? []);
 
   // A draft's later parts are priced as its first was.
@@ -129,6 +146,7 @@ export async function planForOrg(
     template,
     images,
     draft: draft?.first === true,
+    linkPrefix,
   };
   if (audience.recipients.length === 0 && audience.rejected.length > 0) {
     // Nobody is left to send to; what is wrong with the request itself is said first.
@@ -155,6 +173,10 @@ export async function planForOrg(
   const kakaoChannel = await resolveKakaoChannel(q, orgId, plan, input.kakaoChannel);
   const own = new Map(audience.origin.map((index, i) => [index, audience.recipients[i]]));
   const deferred = new Set([...audience.deferred.indexes].map((i) => audience.origin[i]!));
+  const groups = new Map<number, string>();
+  audience.groups.forEach((group, i) => {
+    if (group !== null) groups.set(audience.origin[i]!, group);
+  });
   return {
     plan,
     template,
@@ -163,6 +185,8 @@ export async function planForOrg(
     kakaoChannel,
     /** What a message keeps of its variables: its recipient's own (a contact's filled in). */
     ownVariables: (m: PlannedMessage) => own.get(m.index)?.variables,
+    /** The group a message's recipient is sent as a member of; null: the request gave it. */
+    groupOf: (m: PlannedMessage) => groups.get(m.index) ?? null,
     /** Advertising that waits for the morning: by recipient index, and until when. */
     deferred: { indexes: deferred, until: audience.deferred.until },
   };
@@ -223,11 +247,12 @@ export function contentOf(
   plan: Extract<SendPlan, { ok: true }>,
   template: TemplateInfo | null,
   kakaoChannel: KakaoChannelRow | null,
+  links: CampaignContentLinks | null = null,
 ): CampaignContent {
   return {
     templateCode: template?.code ?? null,
     alimtalk: plan.content.alimtalk,
-    buttons: plan.content.alimtalk !== null ? (template?.buttons ?? []) : [],
+    buttons: plan.content.buttons,
     text: plan.content.text,
     subject: plan.content.subject,
     imageIds: plan.content.imageIds,
@@ -235,5 +260,14 @@ export function contentOf(
     kakaoChannel: kakaoChannel
       ? { id: kakaoChannel.id, senderKey: kakaoChannel.senderKey, pfId: kakaoChannel.pfId }
       : null,
+    ...(template?.reviewAccountId && template.vendorTemplateId
+      ? {
+          vendorTemplate: {
+            accountId: template.reviewAccountId,
+            templateId: template.vendorTemplateId,
+          },
+        }
+      : {}),
+    ...(links ? { links } : {}),
   };
 }

@@ -62,6 +62,7 @@ const MESSAGE_COPY_COLUMNS = [
   "recipient",
   "name",
   "variables",
+  "group_id",
   "type",
   "fallback_type",
   "priority",
@@ -94,6 +95,8 @@ export async function copyMessages(
     priority: 0 | 1;
     /** What a message stores of its variables: the recipient's own (the shared ones are on the campaign). */
     variablesOf: (message: PlannedMessage) => Record<string, string> | null | undefined;
+    /** The group a message's recipient is sent as a member of (default: none). */
+    groupOf?: (message: PlannedMessage) => string | null;
     /** Added to each message's index in its request: where a draft's part starts in the campaign. */
     indexOffset?: number;
   },
@@ -114,6 +117,7 @@ export async function copyMessages(
   const ownPrice = priceText(batch.ownPrices);
   const NULL = "\\N";
   const offset = batch.indexOffset ?? 0;
+  const groupOf = batch.groupOf ?? (() => null);
   function* chunks() {
     for (let start = 0; start < messages.length; start += COPY_CHUNK) {
       const end = Math.min(start + COPY_CHUNK, messages.length);
@@ -124,7 +128,9 @@ export async function copyMessages(
         const variables = variablesJson(batch.variablesOf(m));
         text += `${ids[i - start]}\t${shared}\t${m.index + offset}\t${m.to}\t${
           m.name === null ? NULL : escapeCopyText(m.name)
-        }\t${variables === null ? NULL : escapeCopyText(variables)}\t${m.type}\t${
+        }\t${variables === null ? NULL : escapeCopyText(variables)}\t${
+          groupOf(m) ?? NULL
+        }\t${m.type}\t${
           m.fallbackType ?? NULL
         }\t${batch.priority}\t${price[m.type]}\t${ownPrice[m.type]}\t${m.held}\n`;
       }

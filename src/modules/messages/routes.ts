@@ -2,15 +2,17 @@ import { principalOf } from "../../http/auth.ts";
 import { ErrorResponse, errorResponses, IdParams } from "../../http/schemas.ts";
 import type { App, RouteDeps } from "../../http/types.ts";
 import { AppError } from "../../lib/errors.ts";
-import { findMessageInSubtree, Message, messageView } from "../campaigns/index.ts";
+import { findMessageInSubtree, Message, messageView, renderContents } from "../campaigns/index.ts";
 import { idempotencyOf } from "../idempotency/index.ts";
+import { findMessageClicks, type LinkTracking } from "../links/index.ts";
 import { EstimateResponse, SendBody, SendResponse } from "./schemas.ts";
+import { messageSearchRoutes } from "./search-routes.ts";
 import { acceptSend, estimateSend } from "./service.ts";
 
 /** Large enough for 100,000 recipients with names and variables. */
 const SEND_BODY_LIMIT = 64 * 1024 * 1024;
 
-export function messageRoutes(app: App, deps: RouteDeps) {
+export function messageRoutes(app: App, deps: RouteDeps & { links: LinkTracking }) {
   app.post(
     "/v1/messages",
     {
@@ -30,6 +32,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
         input: { ...request.body, recipients: request.body.recipients ?? [] },
         now: deps.now(),
         idempotency: idempotencyOf(request, "POST /v1/messages"),
+        links: deps.links,
       });
       deps.onAccepted({ id: result.body.campaignId, accepted: result.body.accepted });
       return reply.status(202).send(result.body);
@@ -53,6 +56,7 @@ export function messageRoutes(app: App, deps: RouteDeps) {
         orgId: principalOf(request).orgId,
         input: { ...request.body, recipients: request.body.recipients ?? [] },
         now: deps.now(),
+        links: deps.links,
       }),
   );
 
@@ -68,13 +72,14 @@ export function messageRoutes(app: App, deps: RouteDeps) {
       },
     },
     async (request) => {
-      const m = await findMessageInSubtree(
-        deps.db,
-        request.params.id,
-        principalOf(request).orgPath,
-      );
+      const scopePath = principalOf(request).orgPath;
+      const m = await findMessageInSubtree(deps.db, request.params.id, scopePath);
       if (!m) throw new AppError("NOT_FOUND", "message not found");
-      return messageView(m);
+      const clicks = await findMessageClicks(deps.db, { messageIds: [m.id], scopePath });
+      const contents = await renderContents(deps.db, [m]);
+      return messageView(m, clicks.get(m.id), contents.get(m.id));
     },
   );
+
+  messageSearchRoutes(app, deps);
 }

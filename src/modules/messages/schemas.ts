@@ -83,6 +83,12 @@ export const SendBody = Type.Object(
     sendAt: Type.Optional(Type.String({ maxLength: 40 })),
     kakaoChannel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     advertising: Type.Optional(Type.Boolean()),
+    trackLinks: Type.Optional(
+      Type.Boolean({
+        description:
+          "Default true: http(s) links in the text (an Alimtalk's fallback text too) and WL button links are sent as tracked links, {ALIMI_LINK_BASE_URL}/r/{code} (a code per message), and clicks are counted; bytes, type and price count the text as sent. Links with #{var} in them, and links variables bring, go as written. false: every link goes as written",
+      }),
+    ),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 50 })),
   },
   strict,

@@ -3,8 +3,10 @@ import type { MessageType } from "../../domain/message-content.ts";
 import { formatCredits } from "../../domain/money.ts";
 import type { PlannedMessage } from "../../domain/send-plan.ts";
 import { newId } from "../../lib/ids.ts";
+import { recordCampaignGroups } from "../campaigns/index.ts";
 import { findWallet, holdForCampaign } from "../credits/index.ts";
 import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
+import { type LinkTracking, prepareLinks, storeLinks } from "../links/index.ts";
 import {
   contentOf,
   insufficient,
@@ -44,16 +46,18 @@ export interface EstimateResponse {
   available: string;
 }
 
-/** Prices a request without storing anything. */
+/** Prices a request without storing anything (its links counted as they would be sent). */
 export async function estimateSend(
   db: Db,
-  options: { orgId: string; input: SendRequest; now: Date },
+  options: { orgId: string; input: SendRequest; now: Date; links?: LinkTracking | null },
 ): Promise<EstimateResponse> {
   const { plan, walletOrgId, deferred } = await planForOrg(
     db,
     options.orgId,
     options.input,
     options.now,
+    undefined,
+    options.links?.prefix() ?? null,
   );
   const wallet = await findWallet(db, walletOrgId);
   const { cost } = plan;
@@ -92,17 +96,28 @@ function byTypeView(byType: Record<MessageType, bigint>): ByTypeView {
  */
 export async function acceptSend(
   db: Db,
-  options: { orgId: string; input: SendRequest; now: Date; idempotency: Idempotency | null },
+  options: {
+    orgId: string;
+    input: SendRequest;
+    now: Date;
+    idempotency: Idempotency | null;
+    /** Tracked links: where they point, and their codes' key (absent: links go as written). */
+    links?: LinkTracking | null;
+  },
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
   return runIdempotent(db, { orgId, idempotency: options.idempotency }, async (q) => {
-    const { plan, template, prices, walletOrgId, kakaoChannel, ownVariables, deferred } =
-      await planForOrg(q, orgId, input, now);
+    const { plan, template, prices, walletOrgId, kakaoChannel, ownVariables, groupOf, deferred } =
+      await planForOrg(q, orgId, input, now, undefined, options.links?.prefix() ?? null);
     const wallet = await findWallet(q, walletOrgId);
     const available = wallet ? wallet.balance - wallet.held : 0n;
     if (available < plan.cost.held) throw insufficient(plan.cost.held, available);
 
     const campaignId = newId("cmp");
+    // One row per distinct link, none per message: a message's code is derived at dispatch.
+    const links = options.links
+      ? await prepareLinks(q, { tracking: options.links, table: plan.content.links })
+      : null;
     const scheduled = plan.sendAt !== null;
     await insertCampaign(q, {
       id: campaignId,
@@ -113,13 +128,17 @@ export async function acceptSend(
       type: plan.type,
       strategy: plan.strategy,
       fromNumber: plan.from || null,
-      content: contentOf(input, plan, template, kakaoChannel),
+      content: contentOf(input, plan, template, kakaoChannel, links?.content),
       advertising: input.advertising ?? false,
       metadata: input.metadata ?? null,
       sendAt: plan.sendAt,
       totalCount: plan.messages.length,
       heldTotal: plan.cost.held,
     });
+    await storeLinks(q, { orgId, campaignId, links });
+    if (input.groupIds?.length) {
+      await recordCampaignGroups(q, { orgId, campaignId, groupIds: input.groupIds });
+    }
     // Advertising that must wait for the morning is queued for then; the rest as asked.
     const waiting = plan.messages.filter((m) => deferred.indexes.has(m.index));
     const batches = [
@@ -144,6 +163,7 @@ export async function acceptSend(
         ownPrices: prices.own,
         priority: plan.messages.length === 1 ? 0 : 1,
         variablesOf: ownVariables,
+        groupOf,
       });
     }
     const hold = await holdForCampaign(q, {

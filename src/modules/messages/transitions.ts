@@ -64,6 +64,8 @@ export interface ClaimedMessage {
   variables: Record<string, string> | null;
   /** Vendor calls made so far (this claim's not yet counted). */
   attempts: number;
+  /** The recipient's index in the campaign (shared by a message and its fallback). */
+  recipientIndex: number;
   /** Claims in a row that found no vendor account. */
   routeMisses: number;
   /** The account and error of the previous attempt, if any. */
@@ -115,7 +117,8 @@ export async function claimMessages(
      update messages m set status = 'sending', locked_by = $3, locked_until = $4
      from picked where m.id = picked.id
      returning m.id, m.org_id as "orgId", m.campaign_id as "campaignId", m.recipient, m.type,
-       m.fallback_type as "fallbackType", m.variables, m.attempts, m.route_misses as "routeMisses",
+       m.fallback_type as "fallbackType", m.variables, m.attempts,
+       m.recipient_index as "recipientIndex", m.route_misses as "routeMisses",
        m.vendor_account_id as "lastAccountId", m.error_code as "lastError"`,
     [options.now, options.limit, options.claim, options.leaseUntil],
   );
@@ -361,10 +364,10 @@ export async function markFailed(
      ),
      children as (
        insert into messages (id, org_id, campaign_id, recipient_index, recipient, name, variables,
-         type, fallback_of, status, priority, unit_price, unit_price_own, price_held, run_at,
-         vendor_account_id, native_fallback, capture_on_accept, sent_at)
+         group_id, type, fallback_of, status, priority, unit_price, unit_price_own, price_held,
+         run_at, vendor_account_id, native_fallback, capture_on_accept, sent_at)
        select f.child_id, f.org_id, f.campaign_id, f.recipient_index, f.recipient, f.name,
-         f.variables, f.fallback_type, f.id,
+         f.variables, f.group_id, f.fallback_type, f.id,
          case when f.own then 'accepted' when f.native_fallback then 'sent' else 'queued' end, 0,
          case when f.own then x.price else least(x.price, f.held_before) end,
          case when f.own then x.own_price else least(x.own_price, f.held_before) end,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db, Queryable } from "../../db/client.ts";
 import { MICRO_PER_CREDIT } from "../../domain/money.ts";
 import { registerSender } from "../senders/index.ts";
-import { createTemplate } from "../templates/index.ts";
+import { createApprovedTemplate } from "../templates/index.ts";
 import { createUser } from "../users/index.ts";
 import { createOrg } from "./service.ts";
 
@@ -45,8 +45,9 @@ export const DEMO_OWNER_EMAIL = "demo@alimi.local";
 
 /**
  * On the first start of an empty installation: a demo organization with
- * 100,000.00 credits, a verified caller number, the WELCOME_001 template and
- * its owner demo@alimi.local with a random password.
+ * 100,000.00 credits, a verified caller number, the WELCOME_001 template
+ * (approved, so the quick start sends at once) and its owner
+ * demo@alimi.local with a random password.
  * Later starts find it through the `demo` setting and create nothing.
  */
 export async function bootstrapDemo(db: Db): Promise<DemoBootstrap> {
@@ -58,7 +59,7 @@ export async function bootstrapDemo(db: Db): Promise<DemoBootstrap> {
     credits: 100_000n * MICRO_PER_CREDIT,
   });
   await registerSender(db, { orgId: org.id, number: DEMO_SENDER, verified: true });
-  await createTemplate(db, org.id, DEMO_TEMPLATE);
+  await createApprovedTemplate(db, org.id, DEMO_TEMPLATE);
   const password = randomBytes(12).toString("base64url");
   await createUser(db, {
     orgId: org.id,

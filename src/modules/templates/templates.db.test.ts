@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestApp } from "../../../test/app.ts";
 import { engine } from "../../../test/db.ts";
+import { approveThroughOperator } from "../../../test/support/templates.ts";
 import { MICRO_PER_CREDIT } from "../../domain/money.ts";
 import { createOrg } from "../orgs/service.ts";
 import { registerSender } from "../senders/service.ts";
@@ -35,18 +36,20 @@ describe(`templates on ${engine}`, async () => {
     app.inject({ method: "POST", url: "/v1/templates", headers, payload });
   const get = (url: string, headers = auth) => app.inject({ method: "GET", url, headers });
 
-  it("POST /v1/templates → 201 approved, variables in order of appearance, buttons echoed", async () => {
+  it("POST /v1/templates → 201 draft, variables in order of appearance, buttons echoed", async () => {
     const res = await post(ORDER);
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body).toEqual({
       id: expect.stringMatching(/^tpl_/),
+      orgId: org.id,
       code: "ORDER_RECEIVED",
       body: ORDER.body,
       buttons: ORDER.buttons,
       variables: ["name", "orderNo"],
       fallback: { text: "#{name}님 주문 #{orderNo} 접수", subject: null },
-      status: "approved",
+      status: "draft",
+      review: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -61,7 +64,7 @@ describe(`templates on ${engine}`, async () => {
       body: ORDER.body,
       buttons: ORDER.buttons,
       variables: ["name", "orderNo"],
-      status: "approved",
+      status: "draft",
     });
     const missing = await get("/v1/templates/NOPE");
     expect(missing.statusCode).toBe(404);
@@ -186,6 +189,7 @@ describe(`templates on ${engine}`, async () => {
   });
 
   it("an estimate renders each recipient's fallback: short SMS, long LMS", async () => {
+    await approveThroughOperator(app, db, { auth, orgId: org.id, code: "ORDER_RECEIVED" });
     const res = await app.inject({
       method: "POST",
       url: "/v1/messages/estimate",
@@ -264,7 +268,7 @@ describe(`templates on ${engine}`, async () => {
         ],
       },
     });
-    expect(ok.statusCode).toBe(202);
+    expect(ok.statusCode, ok.body).toBe(202);
     expect(ok.json()).toMatchObject({
       accepted: 1,
       rejected: [{ index: 1, to: "010-2345-6789", code: "MISSING_VARIABLE" }],

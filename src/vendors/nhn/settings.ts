@@ -11,6 +11,7 @@ import Type from "typebox";
 import type { VendorTransport } from "../http.ts";
 import { parseSettings, timeoutSetting, urlSetting } from "../settings.ts";
 import type { VendorAccount } from "../vendor.ts";
+import { NhnTemplateSettingsSchema } from "./template-wire.ts";
 import { ALIMTALK_API_PREFIX, type NhnProduct, SMS_API_PREFIX } from "./wire.ts";
 
 export const NHN_SMS_URL = "https://sms.api.nhncloudservice.com";
@@ -24,6 +25,8 @@ export const NhnSettingsSchema = Type.Object({
   timeoutMs: timeoutSetting(),
   /** Read by the dispatcher: NHN sends the SMS/LMS itself when Alimtalk fails (resendParameter). */
   nativeFallback: Type.Optional(Type.Boolean()),
+  /** The template API: category and status codes (template-wire.ts). */
+  templates: Type.Optional(NhnTemplateSettingsSchema),
 });
 
 export interface ProductConfig {

@@ -67,13 +67,17 @@ export function toWireMessage(
   if (settings.pfId === null) {
     return fail("SENDER_NOT_REGISTERED", "settings.pfId", "the SOLAPI account has no pfId");
   }
-  const { templateCode, buttons } = message.alimtalk;
+  const { templateCode, buttons, vendorTemplateId } = message.alimtalk;
   const fallback = message.nativeFallback;
   wire.kakaoOptions = {
     pfId: settings.pfId,
-    templateId: Object.hasOwn(settings.templateIds, templateCode)
-      ? settings.templateIds[templateCode]!
-      : templateCode,
+    // The id SOLAPI gave the template Alimi registered through this account; else the
+    // account's own mapping (templates registered outside Alimi); else the code itself.
+    templateId:
+      vendorTemplateId ??
+      (Object.hasOwn(settings.templateIds, templateCode)
+        ? settings.templateIds[templateCode]!
+        : templateCode),
     disableSms: fallback === null,
     ...(buttons.length > 0 ? { buttons: buttons.map(toWireButton) } : {}),
   };

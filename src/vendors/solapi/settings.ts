@@ -8,6 +8,7 @@ import type { VendorTransport } from "../http.ts";
 import { httpUrlOf, parseSettings, timeoutSetting, urlSetting } from "../settings.ts";
 import type { VendorAccount, VendorError } from "../vendor.ts";
 import type { OutboundSettings } from "./outbound.ts";
+import { SolapiTemplateSettingsSchema } from "./template-wire.ts";
 import { SOLAPI_BASE_URL, SOLAPI_MAX_MESSAGES } from "./wire.ts";
 
 export const SolapiSettingsSchema = Type.Object({
@@ -27,6 +28,8 @@ export const SolapiSettingsSchema = Type.Object({
   pollPageSize: Type.Integer({ minimum: 1, default: 100 }),
   /** Read by the dispatcher: SOLAPI sends the SMS/LMS itself when Alimtalk fails. */
   nativeFallback: Type.Optional(Type.Boolean()),
+  /** The template API: category, inspection request, status words (template-wire.ts). */
+  templates: Type.Optional(SolapiTemplateSettingsSchema),
 });
 
 export interface SolapiConfig extends OutboundSettings {

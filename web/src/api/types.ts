@@ -47,6 +47,20 @@ export type OptOut = Json<"listOptOuts", 200>["data"][number];
 export type OptOutScope = OptOut["scope"];
 export type SendResult = Json<"sendMessages", 202>;
 export type Rejection = Estimate["rejected"][number];
+export type Import = Json<"getImport", 200>;
+export type ImportStatus = Import["status"];
+export type ImportRow = Json<"listImportRows", 200>["data"][number];
+export type ImportRowStatus = ImportRow["status"];
+export type TemplateStatus = Template["status"];
+export type TemplateButton = Template["buttons"][number];
+export type TemplateBody = Body<"createTemplate">;
+export type TemplatePreview = Json<"previewTemplate", 200>;
+export type TemplateComment = Json<"listTemplateComments", 200>["data"][number];
+export type CampaignGroupResult = Json<"listCampaignGroups", 200>[number];
+export type CampaignLink = Campaign["links"][number];
+export type StatsSummary = Json<"getStatsSummary", 200>;
+export type StatsSeries = Json<"getStatsSeries", 200>;
+export type StatsPoint = StatsSeries["data"][number];
 
 /** The kinds of organization each kind may have directly below it. */
 export const CHILD_KINDS: Record<OrgKind, Exclude<OrgKind, "platform">[]> = {
@@ -59,3 +73,9 @@ export const CHILD_KINDS: Record<OrgKind, Exclude<OrgKind, "platform">[]> = {
 
 /** Campaign statuses after which nothing changes any more. */
 export const FINAL_CAMPAIGN: readonly CampaignStatus[] = ["completed", "canceled", "discarded"];
+
+/** Import statuses after which nothing changes any more. */
+export const FINAL_IMPORT: readonly ImportStatus[] = ["completed", "failed", "discarded"];
+
+/** Template statuses whose content can still be changed (a rejected one becomes a draft again). */
+export const EDITABLE_TEMPLATE: readonly TemplateStatus[] = ["draft", "rejected"];

@@ -1,4 +1,4 @@
-// Campaigns as a table: when, what, its status, how many were delivered and what it cost.
+// Campaigns as a table: when, what, its status, how many were delivered and clicked, and what it cost.
 import type { Campaign } from "../api/types.ts";
 import { formatCredits, formatTime } from "../format.ts";
 import { type MessageKey, useI18n } from "../i18n.tsx";
@@ -24,6 +24,7 @@ export function CampaignTable({
             <th className="num">{t("campaign.total")}</th>
             <th className="num">{t("campaign.delivered")}</th>
             <th className="num hide-sm">{t("campaign.failed")}</th>
+            <th className="num hide-sm">{t("count.clicked")}</th>
             <th className="num hide-sm">{t("campaign.charged")}</th>
           </tr>
         </thead>
@@ -40,6 +41,7 @@ export function CampaignTable({
               <td className="num">{c.counts.total.toLocaleString(locale)}</td>
               <td className="num">{c.counts.delivered.toLocaleString(locale)}</td>
               <td className="num hide-sm">{c.counts.failed.toLocaleString(locale)}</td>
+              <td className="num hide-sm">{c.counts.clicked.toLocaleString(locale)}</td>
               <td className="num hide-sm">{formatCredits(c.cost.charged)}</td>
             </tr>
           ))}

@@ -57,3 +57,26 @@ export function Stat({
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
+
+/** How far a piece of work is (0–1), with what it is doing. */
+export function ProgressBar({ value, label, id }: { value: number; label: string; id?: string }) {
+  const percent = Math.round(Math.min(1, Math.max(0, value)) * 100);
+  return (
+    <div className="progress" data-testid={id}>
+      <div className="progress-label">
+        <span>{label}</span>
+        <span className="mono-num">{percent}%</span>
+      </div>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+    </div>
+  );
+}

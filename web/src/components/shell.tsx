@@ -15,12 +15,19 @@ interface NavItem {
 
 /** The navigation, in sections: what a section is about, then its screens. */
 const NAV: { title?: MessageKey; items: NavItem[] }[] = [
-  { items: [{ to: "/", label: "nav.dashboard", match: "/" }] },
+  {
+    items: [
+      { to: "/", label: "nav.dashboard", match: "/" },
+      { to: "/stats", label: "nav.stats", match: "/stats" },
+    ],
+  },
   {
     title: "nav.sectionSending",
     items: [
       { to: "/send", label: "nav.send", match: "/send" },
       { to: "/campaigns", label: "nav.campaigns", match: "/campaigns" },
+      { to: "/messages", label: "nav.messages", match: "/messages" },
+      { to: "/templates", label: "nav.templates", match: "/templates" },
     ],
   },
   {
@@ -28,6 +35,7 @@ const NAV: { title?: MessageKey; items: NavItem[] }[] = [
     items: [
       { to: "/contacts", label: "nav.contacts", match: "/contacts" },
       { to: "/groups", label: "nav.groups", match: "/groups" },
+      { to: "/imports", label: "nav.imports", match: "/imports" },
       { to: "/opt-outs", label: "nav.optOuts", match: "/opt-outs" },
     ],
   },

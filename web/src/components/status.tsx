@@ -1,4 +1,4 @@
-// Status badges for campaigns, messages, organizations, users and vendor accounts.
+// Status badges for campaigns, messages, organizations, users, vendor accounts, imports and templates.
 import { type MessageKey, useI18n } from "../i18n.tsx";
 
 const TONE: Record<string, string> = {
@@ -15,7 +15,13 @@ const TONE: Record<string, string> = {
   draft: "info",
   invited: "info",
   pending: "info",
+  ready: "info",
+  parsing: "busy",
+  committing: "busy",
+  requested: "busy",
+  inspecting: "busy",
   failed: "bad",
+  rejected: "bad",
   expired: "bad",
   suspended: "bad",
   disabled: "bad",

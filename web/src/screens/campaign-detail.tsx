@@ -1,17 +1,25 @@
 // One campaign: its status and counts as they change (read again every
-// couple of seconds until it is final), its money, and each message; right
-// after a send from the console, also what the send's answer said: who was
-// left out and why, and who waits for the morning.
+// couple of seconds until it is final), its money, how each contact group it
+// went to fared, its tracked links with their clicks, and each message (to
+// its content as sent); all its messages as a CSV file; right after a send
+// from the console, also what the send's answer said: who was left out and
+// why, and who waits for the morning.
 import { useEffect, useState } from "react";
 import { unwrap } from "../api/errors.ts";
 import { useSession } from "../api/session.tsx";
-import { FINAL_CAMPAIGN, type MessageStatus, type SendResult } from "../api/types.ts";
+import {
+  type Campaign,
+  FINAL_CAMPAIGN,
+  type MessageStatus,
+  type SendResult,
+} from "../api/types.ts";
 import { whereFrom } from "../components/estimate-panel.tsx";
 import { Exclusions } from "../components/exclusions.tsx";
 import { Button, ErrorBanner } from "../components/form.tsx";
 import { Pager, usePaged } from "../components/pager.tsx";
 import { Empty, PageHeader, Panel, Stat } from "../components/panel.tsx";
 import { StatusBadge } from "../components/status.tsx";
+import { safeFileName, saveFile } from "../download.ts";
 import { formatCredits, formatPhone, formatTime } from "../format.ts";
 import { type MessageKey, useI18n } from "../i18n.tsx";
 import { historyState, Link } from "../router.tsx";
@@ -61,6 +69,7 @@ function SendAnswer({ sent, timeZone }: { sent: SentState["sent"]; timeZone: str
 }
 
 const REFRESH_MS = 1500;
+const CLICKS_REFRESH_MS = 5000;
 const COUNTS = [
   "total",
   "queued",
@@ -71,6 +80,7 @@ const COUNTS = [
   "canceled",
   "expired",
   "fallback",
+  "clicked",
 ] as const;
 const MESSAGE_STATUSES: MessageStatus[] = [
   "queued",
@@ -81,6 +91,127 @@ const MESSAGE_STATUSES: MessageStatus[] = [
   "canceled",
   "expired",
 ];
+
+/** How each contact group the campaign went to fared. */
+function GroupResults({ campaign }: { campaign: Campaign }) {
+  const { t, locale } = useI18n();
+  const { api } = useSession();
+  const groups = useLoad(
+    `${campaign.id}:${campaign.counts.delivered}:${campaign.counts.failed}:${campaign.counts.clicked}:${campaign.status}`,
+    () => unwrap(api.GET("/v1/campaigns/{id}/groups", { params: { path: { id: campaign.id } } })),
+  );
+  const list = groups.data ?? [];
+  if (groups.data && list.length === 0) return null;
+  const n = (v: number) => v.toLocaleString(locale);
+  return (
+    <Panel title={t("results.groups")} id="campaign-groups">
+      <ErrorBanner error={groups.error} />
+      <div className="table-wrap">
+        <table className="table" data-testid="campaign-groups">
+          <thead>
+            <tr>
+              <th>{t("contacts.group")}</th>
+              <th className="num">{t("results.total")}</th>
+              <th className="num">{t("count.delivered")}</th>
+              <th className="num">{t("count.failed")}</th>
+              <th className="num">{t("results.pending")}</th>
+              <th className="num">{t("results.clicked")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((g) => (
+              <tr key={g.groupId} data-group={g.groupId}>
+                <td>
+                  <Link to={`/groups/${g.groupId}`}>{g.name}</Link>
+                </td>
+                <td className="num" data-cell="total">
+                  {n(g.total)}
+                </td>
+                <td className="num" data-cell="delivered">
+                  {n(g.delivered)}
+                </td>
+                <td className="num" data-cell="failed">
+                  {n(g.failed)}
+                </td>
+                <td className="num" data-cell="pending">
+                  {n(g.pending)}
+                </td>
+                <td className="num" data-cell="clicked">
+                  {n(g.clicked)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Panel>
+  );
+}
+
+/** The campaign's tracked links and how often each was followed. */
+function LinkClicks({ campaign }: { campaign: Campaign }) {
+  const { t, locale } = useI18n();
+  if (campaign.links.length === 0) return null;
+  return (
+    <Panel title={t("results.links")} id="campaign-links">
+      <div className="table-wrap">
+        <table className="table" data-testid="campaign-links">
+          <thead>
+            <tr>
+              <th>{t("results.url")}</th>
+              <th className="num">{t("results.clicks")}</th>
+              <th className="num">{t("results.uniqueClicks")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {campaign.links.map((l) => (
+              <tr key={l.url} data-url={l.url}>
+                <td className="break">
+                  <a href={l.url} target="_blank" rel="noreferrer noopener">
+                    {l.url}
+                  </a>
+                </td>
+                <td className="num" data-cell="clicks">
+                  {l.clicks.toLocaleString(locale)}
+                </td>
+                <td className="num" data-cell="unique">
+                  {l.uniqueClicks.toLocaleString(locale)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="hint">{t("results.linksHint")}</p>
+    </Panel>
+  );
+}
+
+/** Downloads the campaign's messages as the API's CSV. */
+function useMessagesCsv(id: string) {
+  const { api } = useSession();
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const blob = await unwrap(
+        api.GET("/v1/campaigns/{id}/messages.csv", {
+          params: { path: { id } },
+          parseAs: "blob",
+        }),
+      );
+      saveFile(blob as Blob, `${safeFileName(`${t("results.csvName")}-${id}`)}.csv`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { run, busy, error };
+}
 
 export function CampaignDetailScreen({ id }: { id: string }) {
   const { t, locale } = useI18n();
@@ -100,12 +231,16 @@ export function CampaignDetailScreen({ id }: { id: string }) {
   const final = campaign.data ? FINAL_CAMPAIGN.includes(campaign.data.status) : false;
   const { reload: reloadCampaign } = campaign;
   const { reload: reloadMessages } = messages;
+  // Until it is final its counts move; after, its clicks still do (more slowly).
   useEffect(() => {
-    if (final) return;
-    const timer = setInterval(() => {
-      reloadCampaign();
-      reloadMessages();
-    }, REFRESH_MS);
+    const timer = setInterval(
+      () => {
+        if (document.visibilityState !== "visible") return;
+        reloadCampaign();
+        reloadMessages();
+      },
+      final ? CLICKS_REFRESH_MS : REFRESH_MS,
+    );
     return () => clearInterval(timer);
   }, [final, reloadCampaign, reloadMessages]);
   // The last change to final: the messages as they ended.
@@ -130,6 +265,7 @@ export function CampaignDetailScreen({ id }: { id: string }) {
     }
   };
 
+  const csv = useMessagesCsv(id);
   const c = campaign.data;
   const cancellable = c && ["scheduled", "queued", "sending"].includes(c.status);
   return (
@@ -137,17 +273,22 @@ export function CampaignDetailScreen({ id }: { id: string }) {
       <PageHeader
         title={t("campaign.title")}
         actions={
-          cancellable ? (
-            <Button kind="danger" busy={canceling} onClick={cancel}>
-              {t("campaign.cancel")}
+          <>
+            <Button busy={csv.busy} onClick={() => void csv.run()}>
+              {t("results.csv")}
             </Button>
-          ) : null
+            {cancellable ? (
+              <Button kind="danger" busy={canceling} onClick={cancel}>
+                {t("campaign.cancel")}
+              </Button>
+            ) : null}
+          </>
         }
       />
       <p className="crumbs">
         <Link to="/campaigns">{t("campaigns.title")}</Link> / <code>{id}</code>
       </p>
-      <ErrorBanner error={campaign.error ?? cancelError} />
+      <ErrorBanner error={campaign.error ?? cancelError ?? csv.error} />
       {sent ? <SendAnswer sent={sent} timeZone={acting.timezone} /> : null}
       {c ? (
         <>
@@ -194,6 +335,8 @@ export function CampaignDetailScreen({ id }: { id: string }) {
               />
             </div>
           </Panel>
+          <GroupResults campaign={c} />
+          <LinkClicks campaign={c} />
           <Panel
             title={t("campaign.messages")}
             actions={
@@ -225,6 +368,7 @@ export function CampaignDetailScreen({ id }: { id: string }) {
                       <th>{t("message.type")}</th>
                       <th>{t("message.status")}</th>
                       <th className="num hide-sm">{t("message.charged")}</th>
+                      <th className="num">{t("message.clicks")}</th>
                       <th className="hide-sm">{t("message.result")}</th>
                     </tr>
                   </thead>
@@ -232,7 +376,7 @@ export function CampaignDetailScreen({ id }: { id: string }) {
                     {(messages.data?.data ?? []).map((m) => (
                       <tr key={m.id} data-message={m.id}>
                         <td>
-                          <div>{formatPhone(m.to)}</div>
+                          <Link to={`/messages/${m.id}`}>{formatPhone(m.to)}</Link>
                           {m.name ? <div className="muted small">{m.name}</div> : null}
                         </td>
                         <td>
@@ -245,6 +389,9 @@ export function CampaignDetailScreen({ id }: { id: string }) {
                           <StatusBadge status={m.status} />
                         </td>
                         <td className="num hide-sm">{formatCredits(m.price.charged)}</td>
+                        <td className="num" data-cell="clicks">
+                          {m.clicks.total.toLocaleString(locale)}
+                        </td>
                         <td className="hide-sm small">
                           {m.error ? (
                             <span className="text-bad">{m.error.message}</span>

@@ -17,6 +17,7 @@ import { historyState, Link, navigate } from "../router.tsx";
 import {
   AD_PREFIX,
   buildSendBody,
+  hasLink,
   parseRecipients,
   type SendForm,
   withAdPrefix,
@@ -54,6 +55,7 @@ const EMPTY: SendForm = {
   advertising: false,
   consentConfirmed: false,
   nightPolicy: "defer",
+  trackLinks: true,
 };
 
 /**
@@ -255,6 +257,29 @@ export function SendScreen() {
     return line === undefined ? undefined : t("send.line", { n: line });
   };
   const bytes = smsBytes(form.text);
+  // Links go out as tracked links: the server counts the text with them, and so does its estimate.
+  const links =
+    form.mode === "text"
+      ? hasLink(form.text)
+      : Boolean(
+          template?.buttons.some((b) => hasLink(b.linkMobile) || hasLink(b.linkPc)) ||
+            hasLink(template?.fallback?.text),
+        );
+  const shownEstimate = estimate.json === bodyJson ? estimate.value : null;
+  const sentAs = shownEstimate
+    ? shownEstimate.cost.expected.byType.lms !== "0.00"
+      ? "lms"
+      : shownEstimate.cost.expected.byType.sms !== "0.00"
+        ? "sms"
+        : null
+    : null;
+  const bytesHint =
+    form.mode === "text" && links && form.trackLinks
+      ? t(sentAs ? "send.bytesTrackedAs" : "send.bytesTracked", {
+          n: bytes,
+          type: sentAs ? t(`type.${sentAs}`) : "",
+        })
+      : t(bytes > SMS_BYTES ? "send.bytesLms" : "send.bytesSms", { n: bytes, max: SMS_BYTES });
   const setAdvertising = (on: boolean) =>
     setForm((f) => ({ ...f, advertising: on, ...(on ? { mode: "text" as const } : {}) }));
 
@@ -369,10 +394,7 @@ export function SendScreen() {
                   label={t("send.text")}
                   name="text"
                   error={shownError}
-                  hint={t(bytes > SMS_BYTES ? "send.bytesLms" : "send.bytesSms", {
-                    n: bytes,
-                    max: SMS_BYTES,
-                  })}
+                  hint={bytesHint}
                 >
                   <textarea
                     id="send-text"
@@ -393,6 +415,21 @@ export function SendScreen() {
                 ) : null}
               </>
             )}
+            {links ? (
+              <div className="track-links" data-testid="track-links">
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={form.trackLinks}
+                    onChange={(e) => set("trackLinks", e.target.checked)}
+                  />
+                  {t("send.trackLinks")}
+                </label>
+                <div className="hint">
+                  {t(form.trackLinks ? "send.trackLinksOn" : "send.trackLinksOff")}
+                </div>
+              </div>
+            ) : null}
             <Field id="send-from" label={t("send.from")} name="from" error={shownError}>
               <select
                 id="send-from"
@@ -529,7 +566,7 @@ export function SendScreen() {
             }
           >
             <EstimatePanel
-              estimate={estimate.json === bodyJson ? estimate.value : null}
+              estimate={shownEstimate}
               error={estimate.json === bodyJson ? estimate.error : null}
               loading={estimating}
               recipients={recipients}

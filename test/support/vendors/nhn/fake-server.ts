@@ -5,7 +5,8 @@
 // what it received, and can be told to fail (5xx), never answer, answer
 // nothing after doing the work (a lost answer), refuse recipients, end
 // messages with given result codes, and post MESSAGE_RESULT_UPDATE webhooks —
-// now or later — or keep results for polling.
+// now or later — or keep results for polling. Alimtalk templates are
+// registered, changed, read and decided as fake-templates.ts says.
 //
 // A wrong or missing X-Secret-Key is answered HTTP 401 with the Alimtalk
 // docs' code −1001 "Invalid secretKey." in the header, for both products. NHN
@@ -39,6 +40,7 @@ import {
   ok,
   smsListItem,
 } from "./fake-store.ts";
+import { createFakeNhnTemplates, type FakeNhnTemplates } from "./fake-templates.ts";
 
 export type { FakeRecord } from "./fake-store.ts";
 
@@ -84,6 +86,8 @@ export interface FakeNhnServer {
   postReports(options?: { delayMs?: number }): Promise<number[]>;
   /** The envelopes posted so far. */
   posted: WireHookEnvelope[];
+  /** Alimtalk templates, and Kakao's steps on them. */
+  templates: FakeNhnTemplates;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ const SMS_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/sender\/(sms|mms)$/;
 const ATTACH_ROUTE = /^\/sms\/v3\.0\/appKeys\/([^/]+)\/attachfile\/binaryUpload$/;
 const ALIMTALK_ROUTE =
   /^\/alimtalk\/v2\.3\/appkeys\/([^/]+)\/(raw-messages|messages)(?:\/([^/]+)\/(\d+))?$/;
+const ALIMTALK_TEMPLATE_ROUTE = /^\/alimtalk\/v2\.3\/appkeys\/([^/]+)(\/senders\/.+)$/;
 const INVALID_JSON = Symbol("invalid JSON");
 
 export async function startFakeServer(options: FakeNhnOptions = {}): Promise<FakeNhnServer> {
@@ -101,6 +106,7 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
   const records: FakeRecord[] = [];
   const attachments = new Map<number, FakeAttachment>();
   const posted: WireHookEnvelope[] = [];
+  const templates = createFakeNhnTemplates();
   const failures: FakeFailure[] = [];
   const harness = await startFakeHarness((request) => {
     const failure = failures.shift();
@@ -121,6 +127,20 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     headers: IncomingHttpHeaders,
     json: unknown,
   ): FakeAnswer {
+    const template = ALIMTALK_TEMPLATE_ROUTE.exec(url.pathname);
+    if (template !== null) {
+      const given = credentials.alimtalk;
+      if (decodeURIComponent(template[1]!) !== given.appKey) {
+        return apiError(-1000, "Invalid appKey.");
+      }
+      if (headers["x-secret-key"] !== given.secretKey) {
+        return apiError(-1001, "Invalid secretKey.", options.authFailureStatus ?? 401);
+      }
+      if (method !== "GET" && json === INVALID_JSON) {
+        return apiError(-9997, "Invalid API parameters.");
+      }
+      return templates.handle(method, template[2]!, json) ?? apiError(-9998, "Not exist API.", 404);
+    }
     const sms = SMS_ROUTE.exec(url.pathname);
     const attach = ATTACH_ROUTE.exec(url.pathname);
     const alimtalk = ALIMTALK_ROUTE.exec(url.pathname);
@@ -229,6 +249,7 @@ export async function startFakeServer(options: FakeNhnOptions = {}): Promise<Fak
     records,
     attachments,
     posted,
+    templates,
     failNext(kind, count = 1) {
       for (let i = 0; i < count; i++) failures.push(kind);
     },

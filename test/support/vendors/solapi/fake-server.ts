@@ -8,7 +8,8 @@
 // message reports to a webhook URL — now, later, or never (then poll).
 //
 // Recipients (national digits) can be given a behaviour; any other recipient
-// is delivered (4000).
+// is delivered (4000). Kakao Alimtalk templates are registered, inspected and
+// decided as fake-templates.ts says.
 import { randomBytes } from "node:crypto";
 import { type AuthCheck, createAuthVerifier } from "../../../../src/vendors/solapi/auth.ts";
 import { EVENT_HEADER, SECRET_HEADER } from "../../../../src/vendors/solapi/callback.ts";
@@ -35,6 +36,11 @@ import {
   startFakeHarness,
 } from "../fake-harness.ts";
 import { imageFormatOf } from "../images.ts";
+import {
+  createFakeTemplates,
+  type FakeTemplateOptions,
+  type FakeTemplates,
+} from "./fake-templates.ts";
 
 export type RecipientBehaviour =
   /** Refused at intake: in failedMessageList with this code. */
@@ -60,6 +66,8 @@ export interface FakeSolapiOptions {
   /** How long after acceptance the results are reported (and visible to the list API). */
   reportDelayMs?: number;
   recipients?: Record<string, RecipientBehaviour>;
+  /** How its template API behaves (fake-templates.ts). */
+  templates?: FakeTemplateOptions;
 }
 
 /** The harness's record, with the size of the body and the fake's HMAC verdict. */
@@ -82,6 +90,8 @@ export interface FakeSolapi {
   posts: ReportPost[];
   /** Files in the storage, by fileId. */
   uploads: Map<string, { type: string; name: string; data: Buffer }>;
+  /** Kakao Alimtalk templates, and Kakao's decisions on them. */
+  templates: FakeTemplates;
   failNext(count: number, how: InjectedFailure): void;
   /** Answers the next authenticated request with this, whatever it asked (fixtures). */
   answerNext(status: number, body: unknown): void;
@@ -109,6 +119,7 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
     stored: new Map(),
     posts: [],
     uploads: new Map(),
+    templates: createFakeTemplates(options.templates),
     failNext(count, how) {
       for (let i = 0; i < count; i++) failures.push(how);
     },
@@ -142,6 +153,8 @@ export async function startFakeServer(options: FakeSolapiOptions = {}): Promise<
       if (typeof uploaded === "string") return answer(400, error("ValidationError", uploaded));
       return answer(200, uploaded);
     }
+    const template = fake.templates.handle(recorded.method, recorded.path, recorded.body, now());
+    if (template !== null) return answer(template.status, template.body);
     if (route !== `POST ${SEND_PATH}`) return answer(404, error("ResourceNotFound", route));
     if (recorded.bytes > SOLAPI_MAX_REQUEST_BYTES) {
       return answer(413, error("ValidationError", "the request is over 15MB"));

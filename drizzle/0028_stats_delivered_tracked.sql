@@ -1,0 +1,1 @@
+ALTER TABLE "stats_deltas" ADD COLUMN "delivered_tracked" bigint DEFAULT 0 NOT NULL;

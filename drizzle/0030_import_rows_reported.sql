@@ -1,0 +1,2 @@
+DROP INDEX "import_rows_status_idx";--> statement-breakpoint
+CREATE INDEX "import_rows_reported_idx" ON "import_rows" USING btree ("import_id","status","row_number") WHERE "import_rows"."status" in ('invalid', 'duplicate', 'existing');

@@ -1,0 +1,43 @@
+// A claimed import's commit: ONE transaction that stores its staged rows as
+// contacts and memberships (set-based statements, whatever the rows) and
+// marks it completed. It commits whole or not at all, so a worker that dies
+// mid-commit leaves nothing stored, and the next claim simply does it again.
+import type { Db } from "../../db/client.ts";
+import { newId } from "../../lib/ids.ts";
+import { findGroup } from "../contacts/index.ts";
+import { Superseded } from "./parse.ts";
+import { type ClaimedImport, commitStagedRows, failImport, lockCommit } from "./queries.ts";
+
+export async function commitImport(
+  db: Db,
+  job: ClaimedImport,
+  options: { now: () => Date },
+): Promise<void> {
+  const now = options.now();
+  const outcome = await db.tx(async (q) => {
+    const commit = await lockCommit(q, job);
+    if (!commit) throw new Superseded();
+    const group = await findGroup(q, commit.orgId, commit.groupId);
+    // Deleted since the commit was asked for: nothing can be stored.
+    if (!group) return "no-group" as const;
+    await commitStagedRows(q, {
+      id: job.id,
+      job: commit,
+      idPrefix: newId("ct", now.getTime()).slice(0, -16),
+      groupIsSystem: group.system,
+      now,
+    });
+    return "completed" as const;
+  });
+  if (outcome === "no-group") {
+    await db.tx((q) =>
+      failImport(q, {
+        id: job.id,
+        attempts: job.attempts,
+        code: "GROUP_NOT_FOUND",
+        message: "the import's group was deleted before its contacts were stored",
+        now: options.now(),
+      }),
+    );
+  }
+}
