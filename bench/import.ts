@@ -150,7 +150,7 @@ async function run(engine: Engine) {
       lines.push(
         `  ${file.kind}: ${fmt(file.data.length / MB, 1)} MB; upload answered in ${fmt(uploadMs / 1000, 2)} s`,
         `    parse (upload → ready): ${fmt(parseMs / 1000, 2)} s, ${ratio(parseMs / 1000, TARGET.parseSeconds)}; ${fmt(rows.valid)} valid of ${fmt(rows.total)}; progress seen ${parsed.progress.map((p) => fmt(p, 2)).join(" → ")}`,
-        `    commit (request → completed): ${fmt(commitMs / 1000, 2)} s, ${ratio(commitMs / 1000, TARGET.commitSeconds)}; created ${fmt(result?.created ?? 0)}, updated ${fmt(result?.updated ?? 0)}`,
+        `    commit (request → completed): ${fmt(commitMs / 1000, 2)} s, ${ratio(commitMs / 1000, TARGET.commitSeconds)}; created ${fmt(result?.created ?? 0)}, updated ${fmt(result?.updated ?? 0)}; progress seen ${committed.progress.map((p) => fmt(p, 2)).join(" → ")}`,
         `    server RSS peaks: parsing ${fmt(parsing.peak / MB)} MB, committing ${fmt(committing.peak / MB)} MB`,
       );
     }

@@ -76,3 +76,38 @@ export const TEMPLATE_STATUSES = [
   "rejected",
 ] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+
+export const SCHEDULE_STATUSES = ["active", "inactive", "completed", "error"] as const;
+export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
+
+/** `running` until its work is done (or its lease runs out and another scheduler finishes it). */
+export const SCHEDULE_RUN_STATUSES = [
+  "running",
+  "success",
+  "partial",
+  "failed",
+  "skipped",
+] as const;
+export type ScheduleRunStatus = (typeof SCHEDULE_RUN_STATUSES)[number];
+
+/** `http`: Alimi POSTs signed posts to the customer's bot; `sandbox`: posts are recorded, never sent. */
+export const BOT_GATEWAY_KINDS = ["http", "sandbox"] as const;
+export type BotGatewayKind = (typeof BOT_GATEWAY_KINDS)[number];
+
+/** A `test` room's posts are recorded like the sandbox's, never sent and never charged. */
+export const ROOM_MODES = ["live", "test"] as const;
+export type RoomMode = (typeof ROOM_MODES)[number];
+
+/**
+ * A room post: `reserved` with its rate-limit slot (and its hold) until it is
+ * sent, then `posted` or `failed`; `rate_limited` when no slot was free within
+ * its run's window, `skipped` when the room was gone at send time.
+ */
+export const ROOM_POST_STATUSES = [
+  "reserved",
+  "posted",
+  "failed",
+  "rate_limited",
+  "skipped",
+] as const;
+export type RoomPostStatus = (typeof ROOM_POST_STATUSES)[number];

@@ -26,7 +26,12 @@ export type IdPrefix =
   | "ct"
   | "grp"
   | "imp"
-  | "fil";
+  | "fil"
+  | "sch"
+  | "run"
+  | "bgw"
+  | "room"
+  | "rps";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -129,3 +129,18 @@ export const importRows = pgTable(
     ),
   ],
 );
+
+/**
+ * How far a running commit is. The commit is one transaction that holds its
+ * import's row locked, so it reports from another connection, into this
+ * table, where a reader sees it before the commit ends (no foreign key: its
+ * check would wait for that lock). The commit deletes its row when it is done.
+ */
+export const importCommitProgress = pgTable("import_commit_progress", {
+  importId: text("import_id").primaryKey(),
+  /** The commit's attempt; a row of an earlier, abandoned one is not shown. */
+  attempts: integer("attempts").notNull(),
+  stored: integer("stored").notNull(),
+  total: integer("total").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -2,16 +2,25 @@
 // contacts and memberships (set-based statements, whatever the rows) and
 // marks it completed. It commits whole or not at all, so a worker that dies
 // mid-commit leaves nothing stored, and the next claim simply does it again.
+// Its progress is reported between statements from another connection; the
+// embedded database has only the one, so there the commit shows no progress
+// until it is done.
 import type { Db } from "../../db/client.ts";
 import { newId } from "../../lib/ids.ts";
 import { findGroup } from "../contacts/index.ts";
 import { Superseded } from "./parse.ts";
-import { type ClaimedImport, commitStagedRows, failImport, lockCommit } from "./queries.ts";
+import {
+  type ClaimedImport,
+  commitStagedRows,
+  failImport,
+  lockCommit,
+  recordCommitProgress,
+} from "./queries.ts";
 
 export async function commitImport(
   db: Db,
   job: ClaimedImport,
-  options: { now: () => Date },
+  options: { now: () => Date; chunkRows?: number },
 ): Promise<void> {
   const now = options.now();
   const outcome = await db.tx(async (q) => {
@@ -26,6 +35,17 @@ export async function commitImport(
       idPrefix: newId("ct", now.getTime()).slice(0, -16),
       groupIsSystem: group.system,
       now,
+      chunkRows: options.chunkRows,
+      onProgress:
+        db.engine === "postgres"
+          ? (p) =>
+              recordCommitProgress(db, {
+                id: job.id,
+                attempts: job.attempts,
+                ...p,
+                now: options.now(),
+              })
+          : undefined,
     });
     return "completed" as const;
   });

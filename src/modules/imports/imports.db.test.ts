@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createSendingOrg, createTestApp, type TestOrg } from "../../../test/app.ts";
 import { engine } from "../../../test/db.ts";
 import type { Db } from "../../db/client.ts";
-import { claimImport, recordParseProgress } from "./queries.ts";
+import { claimImport, recordCommitProgress, recordParseProgress } from "./queries.ts";
 import { type ImportWorkerOptions, runNextImport } from "./worker.ts";
 
 /** A multipart/form-data body: the file and any text fields. */
@@ -377,6 +377,63 @@ describe(`imports on ${engine}`, async () => {
       groups: [{ name: "미지정" }],
     });
     expect(await contactByPhone("+821051000003")).toBeNull();
+  });
+
+  it("commits a range of rows at a time: every row stored once across the ranges, exclusions kept", async () => {
+    await call("POST", "/v1/contacts", { phone: "010-5150-0003", name: "있던 고객" });
+    const rows = [["이름", "휴대폰"]];
+    for (let i = 1; i <= 9; i++) rows.push([`고객${i}`, `010-5150-000${i}`]);
+    rows.splice(5, 0, ["번호 없음", "12"]);
+    const staged = await imported({ name: "ranges.xlsx", data: await workbook(rows) });
+    expect(staged.rows).toMatchObject({ total: 10, valid: 8, invalid: 1, existing: 1 });
+    await call("POST", `/v1/imports/${staged.id}/commit`, { excludeRows: [3, 9] });
+    // Ranges of 2 row numbers, from row 2: [2, 3], [4, 5], … [10, 11].
+    await drain({ commitChunkRows: 2 });
+    expect((await call("GET", `/v1/imports/${staged.id}`)).json()).toMatchObject({
+      status: "completed",
+      progress: 1,
+      result: { created: 6, updated: 1, skipped: 2 },
+    });
+    const stored = await db.query<{ phone: string; name: string }>(
+      "select phone, name from contacts where org_id = $1 and phone like '+82105150%' order by phone",
+      [shop.orgId],
+    );
+    expect(stored.rows.map((r) => `${r.phone.slice(-1)}:${r.name}`)).toEqual([
+      "1:고객1",
+      "3:고객3",
+      "4:고객4",
+      "5:고객5",
+      "6:고객6",
+      "8:고객8",
+      "9:고객9",
+    ]);
+  });
+
+  it("shows a running commit's progress from what it reports", async () => {
+    const staged = await imported({
+      name: "progress.csv",
+      data: Buffer.from("휴대폰\n010-5160-0001\n010-5160-0002\n"),
+    });
+    await call("POST", `/v1/imports/${staged.id}/commit`, {});
+    const claimed = await db.query<{ attempts: number }>(
+      "update imports set attempts = attempts + 1 where id = $1 returning attempts",
+      [staged.id],
+    );
+    const attempts = claimed.rows[0]!.attempts;
+    const progress = async () =>
+      (await call("GET", `/v1/imports/${staged.id}`)).json().progress as number;
+    expect(await progress()).toBe(0);
+    await recordCommitProgress(db, {
+      id: staged.id,
+      attempts,
+      stored: 1,
+      total: 4,
+      now: clock.now,
+    });
+    expect(await progress()).toBe(0.25);
+    // What an abandoned attempt reported is not shown.
+    await db.query("update imports set attempts = attempts + 1 where id = $1", [staged.id]);
+    expect(await progress()).toBe(0);
   });
 
   it("imports into 미지정 only contacts in no other group", async () => {

@@ -44,7 +44,11 @@ export interface ImportRow {
 
 const IMPORT_COLUMNS = `i.id, i.org_id as "orgId", i.group_id as "groupId", i.status,
   i.file_name as "fileName", i.file_type as "fileType", i.file_size as "fileSize", i.encoding,
-  i.columns, i.header_row as "headerRow", i.progress,
+  i.columns, i.header_row as "headerRow",
+  case when i.status = 'committing' then coalesce(
+    (select p.stored::float8 / greatest(p.total, 1) from import_commit_progress p
+     where p.import_id = i.id and p.attempts = i.attempts), 0)
+  else i.progress end as progress,
   i.rows_total as "rowsTotal", i.rows_valid as "rowsValid", i.rows_invalid as "rowsInvalid",
   i.rows_duplicate as "rowsDuplicate", i.rows_existing as "rowsExisting",
   i.on_existing as "onExisting", i.exclude_rows as "excludeRows",
@@ -225,6 +229,7 @@ export async function markCommitting(
 /** Gives an import up: its rows and its file are deleted, the import stays as `discarded`. */
 export async function markDiscarded(q: Queryable, id: string, now: Date): Promise<void> {
   await q.query("delete from import_rows where import_id = $1", [id]);
+  await q.query("delete from import_commit_progress where import_id = $1", [id]);
   await q.query(
     `update imports set status = 'discarded', data = null, lease_until = null, updated_at = $2
      where id = $1`,
@@ -472,7 +477,8 @@ export async function lockCommit(
 const PICKED = `select r.phone, r.name, r.attributes, r.id_suffix
   from import_rows r
   where r.import_id = $1 and r.org_id = $2 and r.status in ('valid', 'existing')
-    and r.row_number <> all($3::int[])`;
+    and r.row_number <> all($3::int[])
+    and r.row_number between $LO and $HI`;
 
 // New contacts are inserted in id order: their ids share the commit's time,
 // so the primary key and (org_id, id) grow at their right edge instead of
@@ -522,11 +528,15 @@ const STORE_SKIP = `with picked as (${PICKED}),
   )
   select count(*)::int as created, 0 as updated from stored`;
 
+/** Rows a commit stores per statement, between which it reports its progress. */
+const COMMIT_CHUNK_ROWS = 10_000;
+
 /**
  * Stores the staged rows as contacts and memberships, set-based, in the
- * caller's transaction; then the import is `completed` with what happened.
- * `skipped`: valid and existing rows not stored (excluded, or existing
- * with `skip`).
+ * caller's transaction, a range of row numbers per statement (the primary
+ * key's order) so that `onProgress` can tell how far it is; then the import
+ * is `completed` with what happened. `skipped`: valid and existing rows not
+ * stored (excluded, or existing with `skip`).
  */
 export async function commitStagedRows(
   q: Queryable,
@@ -537,21 +547,41 @@ export async function commitStagedRows(
     idPrefix: string;
     groupIsSystem: boolean;
     now: Date;
+    /** Row numbers per statement (default COMMIT_CHUNK_ROWS). */
+    chunkRows?: number;
+    onProgress?: (progress: { stored: number; total: number }) => Promise<void>;
   },
 ): Promise<{ created: number; updated: number; skipped: number }> {
   const { id, job } = options;
-  const params = [id, job.orgId, job.excludeRows, options.idPrefix, options.now, job.groupId];
-  const stored = await q.query<{ created: number; updated: number }>(
-    job.onExisting === "update" ? STORE_UPDATE : STORE_SKIP,
-    job.onExisting === "update" ? [...params, options.groupIsSystem] : params,
-  );
-  const { created, updated } = stored.rows[0]!;
-  const candidates = await q.query<{ n: number }>(
-    `select count(*)::int as n from import_rows
-     where import_id = $1 and status in ('valid', 'existing')`,
+  const span = await q.query<{ n: number; first: number | null; last: number | null }>(
+    `select count(*)::int as n, min(row_number) as first, max(row_number) as last
+     from import_rows where import_id = $1 and status in ('valid', 'existing')`,
     [id],
   );
-  const skipped = candidates.rows[0]!.n - created - updated;
+  const { n: candidates, first, last } = span.rows[0]!;
+  const update = job.onExisting === "update";
+  const statement = (update ? STORE_UPDATE : STORE_SKIP)
+    .replace("$LO", update ? "$8" : "$7")
+    .replace("$HI", update ? "$9" : "$8");
+  let created = 0;
+  let updated = 0;
+  for (
+    let lo = first ?? 1;
+    first !== null && last !== null && lo <= last;
+    lo += COMMIT_CHUNK_ROWS
+  ) {
+    const hi = lo + COMMIT_CHUNK_ROWS - 1;
+    const params = [id, job.orgId, job.excludeRows, options.idPrefix, options.now, job.groupId];
+    const stored = await q.query<{ created: number; updated: number }>(
+      statement,
+      update ? [...params, options.groupIsSystem, lo, hi] : [...params, lo, hi],
+    );
+    created += stored.rows[0]!.created;
+    updated += stored.rows[0]!.updated;
+    await options.onProgress?.({ stored: created + updated, total: candidates });
+  }
+  const skipped = candidates - created - updated;
+  await q.query("delete from import_commit_progress where import_id = $1", [id]);
   await q.query(
     `update imports set status = 'completed', progress = 1, created = $2, updated = $3,
        skipped = $4, lease_until = null, updated_at = $5, completed_at = $5
@@ -559,4 +589,22 @@ export async function commitStagedRows(
     [id, created, updated, skipped, options.now],
   );
   return { created, updated, skipped };
+}
+
+/**
+ * A running commit's progress, written by a connection of its own while the
+ * commit's transaction holds the import (see import_commit_progress).
+ */
+export async function recordCommitProgress(
+  q: Queryable,
+  p: { id: string; attempts: number; stored: number; total: number; now: Date },
+): Promise<void> {
+  await q.query(
+    `insert into import_commit_progress (import_id, attempts, stored, total, updated_at)
+     values ($1, $2, $3, $4, $5)
+     on conflict (import_id) do update
+       set attempts = excluded.attempts, stored = excluded.stored, total = excluded.total,
+           updated_at = excluded.updated_at`,
+    [p.id, p.attempts, p.stored, p.total, p.now],
+  );
 }

@@ -27,6 +27,8 @@ export interface ImportWorkerOptions {
   retryMs?: number;
   /** Rows a parse stages per transaction. */
   batchSize?: number;
+  /** Row numbers a commit stores per statement. */
+  commitChunkRows?: number;
 }
 
 /** Claims and handles one import; false when there was none to do. */
@@ -56,7 +58,7 @@ export async function runNextImport(options: ImportWorkerOptions): Promise<boole
         batchSize: options.batchSize,
       });
     } else {
-      await commitImport(db, job, { now });
+      await commitImport(db, job, { now, chunkRows: options.commitChunkRows });
     }
   } catch (err) {
     if (err instanceof Superseded) return true;
