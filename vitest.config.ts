@@ -39,6 +39,7 @@ export default defineConfig({
           name: "pglite",
           include: ["src/**/*.db.test.ts", "test/**/*.db.test.ts"],
           env: { ALIMI_TEST_ENGINE: "pglite" },
+          globalSetup: ["test/pglite-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

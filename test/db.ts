@@ -1,11 +1,13 @@
-// A fresh database for each test file: a new in-memory PGlite, or a new
-// PostgreSQL database copied from the migrated template.
+// A fresh database for each test file: a new in-memory PGlite loaded from
+// the migrated dump, or a new PostgreSQL database copied from the migrated
+// template.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, inject } from "vitest";
 import { type Db, openPglite, openPostgres } from "../src/db/client.ts";
-import { migrate } from "../src/db/migrate.ts";
 import { adminUrl, withDatabase } from "./pg-url.ts";
 import "./postgres-setup.ts";
+import "./pglite-setup.ts";
 
 /** A fresh name in this run's namespace (the run's main process made the template). */
 function newDatabaseName(): string {
@@ -38,8 +40,7 @@ export async function createTestDatabaseUrl(options: { migrated?: boolean } = {}
 
 export async function createTestDb(options: { poolSize?: number } = {}): Promise<Db> {
   if (engine === "pglite") {
-    const db = await openPglite({});
-    await migrate(db);
+    const db = await openPglite({ loadDataDir: new Blob([readFileSync(inject("pgliteDump"))]) });
     afterAll(() => db.close());
     return db;
   }
