@@ -7,7 +7,8 @@
 //   and the server's resident memory before, at its peak, and after — the
 //   export reads a page at a time, so its peak grows by far less than the
 //   file's size;
-// - GET /v1/messages?to= (one number among them; messages_recipient_idx) and
+// - GET /v1/campaigns/{id}/messages (a page of 100; messages_campaign_idx),
+//   GET /v1/messages?to= (one number among them; messages_recipient_idx) and
 //   GET /v1/stats/summary and /v1/stats/series (stats_deltas, never the
 //   messages): latency p50/p99 over repeated calls.
 //
@@ -77,6 +78,7 @@ async function run(engine: Engine): Promise<string[]> {
     const after = await server.rss();
     if (lines !== RECIPIENTS + 1) throw new Error(`the export had ${lines} lines`);
 
+    const page = await latency(`${server.url}/v1/campaigns/${draft.id}/messages?limit=100`, apiKey);
     const search = await latency(
       `${server.url}/v1/messages?to=${phoneOf(Math.floor(RECIPIENTS / 2))}`,
       apiKey,
@@ -88,6 +90,7 @@ async function run(engine: Engine): Promise<string[]> {
       `${engine}: a campaign of ${fmt(RECIPIENTS)} messages (a draft, ${fmt(RECIPIENTS / PART)} parts accepted in ${fmt(acceptMs)} ms)`,
       `  messages.csv: ${fmt(lines - 1)} rows, ${mb(bytes)} MB in ${fmt(exportMs)} ms (${fmt((lines - 1) / (exportMs / 1000))} rows/s, ${fmt(bytes / MB / (exportMs / 1000), 1)} MB/s; first byte after ${fmt(firstByteMs)} ms)`,
       `  server memory: RSS ${mb(before[0] ?? 0)} MB before, ${mb(after[0] ?? 0)} MB after; peak ${mb(peakBefore[0] ?? 0)} MB before the export, ${mb(peakAfter[0] ?? 0)} MB after it (grew ${mb((peakAfter[0] ?? 0) - (peakBefore[0] ?? 0))} MB for a ${mb(bytes)} MB file)`,
+      `  GET /v1/campaigns/{id}/messages?limit=100: p50 ${fmt(page.p50, 1)} ms, p99 ${fmt(page.p99, 1)} ms`,
       `  GET /v1/messages?to= (one number): p50 ${fmt(search.p50, 1)} ms, p99 ${fmt(search.p99, 1)} ms`,
       `  GET /v1/stats/summary: p50 ${fmt(summary.p50, 1)} ms, p99 ${fmt(summary.p99, 1)} ms`,
       `  GET /v1/stats/series?granularity=hour (24 h): p50 ${fmt(series.p50, 1)} ms, p99 ${fmt(series.p99, 1)} ms`,

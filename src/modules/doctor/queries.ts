@@ -10,8 +10,9 @@ export interface WalletAudit {
 }
 
 /**
- * Every wallet beside what its ledger and its messages say it should be (a
- * message's hold is on its campaign's wallet).
+ * Every wallet beside what its ledger, its messages and its room posts say it
+ * should be (a message's hold is on its campaign's wallet; a post reserved for
+ * its slot holds its price until the gateway has answered).
  * Read in one statement, so the figures come from one snapshot.
  */
 export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
@@ -26,9 +27,13 @@ export async function auditWallets(q: Queryable): Promise<WalletAudit[]> {
        from ledger_entries group by org_id
      ) l on l.org_id = w.org_id
      left join (
-       select c.wallet_org_id as org_id, sum(m.price_held) as held
-       from messages m join campaigns c on c.id = m.campaign_id
-       where m.settled_at is null group by c.wallet_org_id
+       select org_id, sum(held) as held from (
+         select c.wallet_org_id as org_id, m.price_held as held
+         from messages m join campaigns c on c.id = m.campaign_id
+         where m.settled_at is null
+         union all
+         select wallet_org_id, price_held from room_posts where status = 'reserved'
+       ) h group by org_id
      ) m on m.org_id = w.org_id
      order by w.org_id`,
   );
