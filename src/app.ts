@@ -15,6 +15,7 @@ import type { AllowedHost } from "./lib/egress-rules.ts";
 import { AppError } from "./lib/errors.ts";
 import { createMetrics, type Metrics } from "./lib/metrics.ts";
 import type { SecretBox } from "./lib/secret-box.ts";
+import type { TestClock } from "./lib/test-clock.ts";
 import { createKeyAuthenticator } from "./modules/api-keys/index.ts";
 import { apiKeyRoutes } from "./modules/api-keys/routes.ts";
 import { auditRoutes } from "./modules/audit/routes.ts";
@@ -22,6 +23,7 @@ import { campaignRoutes } from "./modules/campaigns/routes.ts";
 import { groupRoutes } from "./modules/contacts/group-routes.ts";
 import { optOutRoutes } from "./modules/contacts/opt-outs.ts";
 import { contactRoutes } from "./modules/contacts/routes.ts";
+import { adjustmentRoutes } from "./modules/credits/adjustments.ts";
 import { creditRoutes } from "./modules/credits/routes.ts";
 import { walletRoutes } from "./modules/credits/wallet-routes.ts";
 import { fileRoutes } from "./modules/files/routes.ts";
@@ -29,14 +31,19 @@ import { startImportWorker } from "./modules/imports/index.ts";
 import { importRoutes } from "./modules/imports/routes.ts";
 import { createLinkTracking, linkRoutes } from "./modules/links/index.ts";
 import { messageRoutes } from "./modules/messages/routes.ts";
+import { acceptSend, estimateSend } from "./modules/messages/service.ts";
 import { findOrgInSubtree } from "./modules/orgs/index.ts";
 import { orgRoutes } from "./modules/orgs/routes.ts";
 import { pricingRoutes } from "./modules/plans/pricing-routes.ts";
 import { planRoutes } from "./modules/plans/routes.ts";
 import { reportRoutes } from "./modules/reports/routes.ts";
 import type { ParkingPolicy } from "./modules/reports/service.ts";
+import { type RoomRunDeps, runRoomPosts } from "./modules/rooms/index.ts";
+import { roomRoutes } from "./modules/rooms/routes.ts";
 import { routingRoutes } from "./modules/routing/routes.ts";
+import { defaultPolicy, scheduleRoutes, testClockRoute } from "./modules/schedules/index.ts";
 import { kakaoChannelRoutes, senderRoutes } from "./modules/senders/routes.ts";
+import { statementRoutes } from "./modules/statements/routes.ts";
 import { statsRoutes } from "./modules/stats/routes.ts";
 import { templateRoutes } from "./modules/templates/routes.ts";
 import { createSessionAuthenticator, SESSION_COOKIE } from "./modules/users/index.ts";
@@ -48,6 +55,7 @@ import {
   type VendorDirectory,
   type VendorTransports,
 } from "./modules/vendor-accounts/service.ts";
+import { webhookRoutes } from "./modules/webhooks/routes.ts";
 import { adapters as knownAdapters } from "./vendors/registry.ts";
 import {
   createSandbox,
@@ -61,8 +69,10 @@ import type { VendorAdapter, VendorName } from "./vendors/vendor.ts";
 import { startCampaignUpkeep } from "./workers/campaign-upkeep.ts";
 import { startDeliveryWorkers } from "./workers/delivery.ts";
 import type { WorkerLoop } from "./workers/loop.ts";
+import { type SchedulerHealth, startScheduler } from "./workers/scheduler.ts";
 import { startTemplateReviews } from "./workers/template-reviews.ts";
 import type { WakeBus } from "./workers/wake.ts";
+import { startWebhookDeliverer } from "./workers/webhooks.ts";
 
 export interface AlimiDeps {
   db: Db;
@@ -89,6 +99,21 @@ export interface AlimiDeps {
   sandboxEnabled?: boolean;
   /** Delivery reports about unknown messages: their window and per-account limit (default 10 min, 10,000). */
   reportParking?: ParkingPolicy;
+  /** How often the scheduler looks for due schedules (ALIMI_SCHEDULER_INTERVAL, default 15 s). */
+  schedulerIntervalMs?: number;
+  /** Tests and benchmarks only (ALIMI_TEST_CLOCK): `now` reads it, and POST /test/clock moves it. */
+  testClock?: TestClock | null;
+  /** Where customers' webhook endpoints may be (default: https to public addresses only). */
+  webhookCalls?: WebhookCallPolicy;
+}
+
+export interface WebhookCallPolicy {
+  /** Hosts an endpoint may name whatever their address, over http too (ALIMI_WEBHOOKS_ALLOWED_HOSTS). */
+  allowedHosts: readonly AllowedHost[];
+  /** http to public addresses too (ALIMI_WEBHOOKS_ALLOW_HTTP). */
+  allowHttp: boolean;
+  /** How host names are resolved (default: the system's resolver); tests pass their own. */
+  resolve?: Resolver;
 }
 
 export interface VendorCallPolicy {
@@ -149,6 +174,8 @@ export interface Alimi {
   createSandbox(options: SandboxVendorOptions): Sandbox;
   /** The HTTP API with every route; not yet listening. */
   buildHttp(options?: HttpOptions): Promise<App>;
+  /** What a schedule run's room posts need (runRoomPosts): http gateways go through the egress guard. */
+  roomRuns: RoomRunDeps;
   startWorkers(options: WorkerOptions): WorkerLoop[];
 }
 
@@ -201,6 +228,13 @@ export function createAlimi(deps: AlimiDeps): Alimi {
     },
     own: { egress: ownEgress, maxTimeoutMs: vendorCalls.maxTimeoutMs },
   };
+  const webhookCalls = deps.webhookCalls ?? { allowedHosts: [], allowHttp: false };
+  const webhookEgress = createEgress({
+    allowedHosts: webhookCalls.allowedHosts,
+    allowHttp: webhookCalls.allowHttp,
+    allowHint: "the operator may add the host to ALIMI_WEBHOOKS_ALLOWED_HOSTS",
+    resolve: webhookCalls.resolve,
+  });
   const directory = createVendorDirectory({
     db,
     box,
@@ -211,6 +245,9 @@ export function createAlimi(deps: AlimiDeps): Alimi {
   });
   // Routing or an account changed (here or in another process): forget the caches.
   bus.on("config", () => directory.invalidate());
+  // The scheduler's last round, for /health and /metrics (served by this process's HTTP API).
+  const scheduler: SchedulerHealth = { lastTickAt: null, lagMs: 0 };
+  let metricsInUse: Metrics | null = null;
   const linkBaseUrl = deps.linkBaseUrl;
   const links = createLinkTracking({
     db,
@@ -219,6 +256,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
 
   async function buildHttp(options: HttpOptions = {}): Promise<App> {
     const metrics = options.metrics ?? createMetrics();
+    metricsInUse = metrics;
     const routeDeps: RouteDeps = {
       db,
       now,
@@ -247,6 +285,12 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       logger,
       metrics,
       isReady: options.isReady ?? (() => true),
+      health: () => ({
+        scheduler: {
+          lastTickAt: scheduler.lastTickAt?.toISOString() ?? null,
+          lagSeconds: Math.round(scheduler.lagMs / 1000),
+        },
+      }),
       authenticate: createAuthenticator(db, now),
       limits: options.limits,
       metricsAccess: {
@@ -260,6 +304,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         campaignRoutes(app, { ...routeDeps, links });
         fileRoutes(app, routeDeps);
         creditRoutes(app, routeDeps);
+        adjustmentRoutes(app, routeDeps);
         walletRoutes(app, routeDeps);
         senderRoutes(app, routeDeps);
         kakaoChannelRoutes(app, routeDeps);
@@ -272,9 +317,26 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         groupRoutes(app, routeDeps);
         optOutRoutes(app, routeDeps);
         statsRoutes(app, routeDeps);
+        statementRoutes(app, routeDeps);
         importRoutes(app, { db, now, onQueued: () => bus.wake("imports") });
         vendorAccountRoutes(app, vendorDeps);
         routingRoutes(app, { db, onChanged: vendorDeps.onChanged, sandbox: sandboxEnabled });
+        roomRoutes(app, { db, now, box, egress: transports.guarded.egress });
+        scheduleRoutes(app, {
+          db,
+          now,
+          links,
+          estimate: estimateSend,
+          onChanged: () => bus.wake("schedules"),
+        });
+        if (deps.testClock) testClockRoute(app, deps.testClock, () => bus.wake("schedules"));
+        webhookRoutes(app, {
+          db,
+          box,
+          egress: webhookEgress,
+          now,
+          onQueued: () => bus.wake("webhooks"),
+        });
         await reportRoutes(app, {
           db,
           now,
@@ -293,6 +355,16 @@ export function createAlimi(deps: AlimiDeps): Alimi {
     });
   }
 
+  const roomRuns: RoomRunDeps = {
+    db,
+    now,
+    publicUrl,
+    box,
+    egress: transports.guarded.egress,
+    gatewayTimeoutMs: Math.min(15_000, vendorCalls.maxTimeoutMs),
+  };
+  const schedulerIntervalMs = deps.schedulerIntervalMs ?? 15_000;
+
   return {
     directory,
     adapters,
@@ -304,6 +376,7 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         store: databaseStore({ db }),
       }),
     buildHttp,
+    roomRuns,
     startWorkers: (options) => [
       ...startDeliveryWorkers({
         db,
@@ -318,6 +391,26 @@ export function createAlimi(deps: AlimiDeps): Alimi {
       startCampaignUpkeep({ db, bus, logger, now }),
       startImportWorker({ db, logger, now, onWake: (listener) => bus.on("imports", listener) }),
       startTemplateReviews({ db, directory, reviewers: templateReviewers, logger, now }),
+      startWebhookDeliverer({ db, box, egress: webhookEgress, bus, logger, now }),
+      startScheduler({
+        db,
+        now,
+        logger,
+        links,
+        intervalMs: schedulerIntervalMs,
+        policy: defaultPolicy(schedulerIntervalMs),
+        health: scheduler,
+        send: acceptSend,
+        postToRooms: (input) => runRoomPosts(roomRuns, input),
+        onAccepted: (campaign) => metricsInUse?.messagesAccepted.inc(campaign.accepted),
+        onSent: () => bus.wake("dispatch"),
+        onFinished: (status) => metricsInUse?.scheduleRuns.inc({ status }),
+        onRound(health) {
+          metricsInUse?.schedulerLastTick.set((health.lastTickAt?.getTime() ?? 0) / 1000);
+          metricsInUse?.schedulerLag.set(health.lagMs / 1000);
+        },
+        onWake: (listener) => bus.on("schedules", listener),
+      }),
     ],
   };
 }

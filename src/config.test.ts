@@ -33,9 +33,12 @@ describe("loadConfig", () => {
       pollAfterMs: 120_000,
       expireAfterMs: 259_200_000,
       leaseMs: 60_000,
+      schedulerIntervalMs: 15_000,
+      testClock: false,
       vendorAllowedHosts: [],
       vendorTimeoutMaxMs: 10_000,
       vendorConcurrency: 8,
+      webhooks: { allowedHosts: [], allowHttp: false },
       reportParking: { windowMs: 600_000, limit: 10_000 },
       logLevel: "info",
       http: {
@@ -232,6 +235,24 @@ describe("loadConfig", () => {
       vendorTimeoutMaxMs: 5_000,
       vendorConcurrency: 2,
     });
+  });
+
+  it("reads where webhook endpoints may be", () => {
+    expect(
+      loadConfig({
+        ALIMI_WEBHOOKS_ALLOWED_HOSTS: "hooks.internal, 127.0.0.1:9000",
+        ALIMI_WEBHOOKS_ALLOW_HTTP: "true",
+      }).webhooks,
+    ).toEqual({
+      allowedHosts: [
+        { hostname: "hooks.internal", port: null },
+        { hostname: "127.0.0.1", port: 9000 },
+      ],
+      allowHttp: true,
+    });
+    expect(configError({ ALIMI_WEBHOOKS_ALLOWED_HOSTS: "https://x.example/" }).problems[0]).toMatch(
+      /^ALIMI_WEBHOOKS_ALLOWED_HOSTS: /,
+    );
   });
 
   it.each([

@@ -29,11 +29,18 @@ const EnvSchema = Type.Object({
   // rather than ignored, so nobody keeps a setting that no longer does anything.
   ALIMI_RECONCILE_AFTER: Type.Optional(Type.String()),
   ALIMI_LEASE: Type.String({ default: "60s" }),
+  ALIMI_SCHEDULER_INTERVAL: Type.String({ default: "15s" }),
+  // Tests only: the server's clock can be moved through the admin endpoint.
+  ALIMI_TEST_CLOCK: Type.Enum(["true", "false"], { default: "false" }),
   // Vendor calls: where they may go and how long they may take (the egress
   // guard and the dispatcher's bounds on one account's calls).
   ALIMI_VENDOR_ALLOWED_HOSTS: Type.String({ default: "" }),
   ALIMI_VENDOR_TIMEOUT_MAX: Type.String({ default: "10s" }),
   ALIMI_VENDOR_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+  // Outbound webhooks: https to public addresses only, unless http is allowed
+  // or the host is named here (a receiver on the operator's own network).
+  ALIMI_WEBHOOKS_ALLOW_HTTP: Type.Enum(["true", "false"], { default: "false" }),
+  ALIMI_WEBHOOKS_ALLOWED_HOSTS: Type.String({ default: "" }),
   // Delivery reports about messages not known yet: how long one waits for its
   // message, and how many one vendor account may have waiting.
   ALIMI_UNKNOWN_REPORT_WINDOW: Type.String({ default: "10m" }),
@@ -87,6 +94,10 @@ export interface Config {
   readonly expireAfterMs: number;
   /** How long a worker owns a claimed batch; past it, the batch goes back to the queue. */
   readonly leaseMs: number;
+  /** How often the scheduler looks for due schedules (it is also woken when one changes). */
+  readonly schedulerIntervalMs: number;
+  /** Tests only: the clock the server and its workers read can be moved (POST /admin/clock). */
+  readonly testClock: boolean;
   // Vendor calls.
   /** Hosts a vendor URL override may name whatever their address, over http too. */
   readonly vendorAllowedHosts: readonly AllowedHost[];
@@ -94,6 +105,11 @@ export interface Config {
   readonly vendorTimeoutMaxMs: number;
   /** Vendor calls in flight at once per vendor account, in each worker process. */
   readonly vendorConcurrency: number;
+  /** Customers' webhook endpoints: hosts called whatever their address, and whether http is allowed. */
+  readonly webhooks: {
+    readonly allowedHosts: readonly AllowedHost[];
+    readonly allowHttp: boolean;
+  };
   /**
    * Delivery reports about messages not known yet: parked for `windowMs` (then
    * dropped and counted), at most `limit` per vendor account (beyond: dropped
@@ -158,6 +174,7 @@ export function loadConfig(
       | "ALIMI_POLL_AFTER"
       | "ALIMI_EXPIRE_AFTER"
       | "ALIMI_LEASE"
+      | "ALIMI_SCHEDULER_INTERVAL"
       | "ALIMI_VENDOR_TIMEOUT_MAX"
       | "ALIMI_REQUEST_TIMEOUT"
       | "ALIMI_CONNECTION_TIMEOUT",
@@ -169,6 +186,8 @@ export function loadConfig(
   const pollAfterMs = duration("ALIMI_POLL_AFTER");
   const expireAfterMs = duration("ALIMI_EXPIRE_AFTER");
   const leaseMs = duration("ALIMI_LEASE");
+  const schedulerIntervalMs = duration("ALIMI_SCHEDULER_INTERVAL");
+  if (schedulerIntervalMs === 0) problems.push("ALIMI_SCHEDULER_INTERVAL: must be longer than 0");
   const requestTimeoutMs = duration("ALIMI_REQUEST_TIMEOUT");
   const connectionTimeoutMs = duration("ALIMI_CONNECTION_TIMEOUT");
   // Delivery reports about messages not known yet: their window and limit.
@@ -206,11 +225,19 @@ export function loadConfig(
       `ALIMI_VENDOR_ALLOWED_HOSTS: "${allowed.entry}" is not a host name or IP address, optionally with :port`,
     );
   }
+  const webhookHosts = parseAllowedHosts(value.ALIMI_WEBHOOKS_ALLOWED_HOSTS);
+  if (!webhookHosts.ok) {
+    problems.push(
+      `ALIMI_WEBHOOKS_ALLOWED_HOSTS: "${webhookHosts.entry}" is not a host name or IP address, optionally with :port`,
+    );
+  }
   if (
     problems.length > 0 ||
+    !webhookHosts.ok ||
     pollAfterMs === null ||
     expireAfterMs === null ||
     leaseMs === null ||
+    schedulerIntervalMs === null ||
     requestTimeoutMs === null ||
     connectionTimeoutMs === null ||
     vendorTimeoutMaxMs === null ||
@@ -235,9 +262,15 @@ export function loadConfig(
     pollAfterMs,
     expireAfterMs,
     leaseMs,
+    schedulerIntervalMs,
+    testClock: value.ALIMI_TEST_CLOCK === "true",
     vendorAllowedHosts: allowed.hosts,
     vendorTimeoutMaxMs,
     vendorConcurrency: value.ALIMI_VENDOR_CONCURRENCY,
+    webhooks: Object.freeze({
+      allowedHosts: webhookHosts.hosts,
+      allowHttp: value.ALIMI_WEBHOOKS_ALLOW_HTTP === "true",
+    }),
     reportParking: Object.freeze(reportParking),
     logLevel: value.LOG_LEVEL,
     http: {

@@ -19,6 +19,7 @@ import {
 import { SetupError } from "./lib/errors.ts";
 import { newId } from "./lib/ids.ts";
 import { createSecretBox } from "./lib/secret-box.ts";
+import { createTestClock } from "./lib/test-clock.ts";
 import { bootstrapDemo, type DemoBootstrap } from "./modules/orgs/bootstrap.ts";
 import { ensurePlatform } from "./modules/orgs/service.ts";
 import { upgradeSandboxCredentials } from "./modules/vendor-accounts/sandbox.ts";
@@ -141,11 +142,15 @@ export async function serve(
 
     bus = await createWakeBus(db);
     let publicUrl = config.publicUrl ?? `http://127.0.0.1:${config.port}`;
+    const clock = config.testClock ? createTestClock() : null;
+    if (clock) logger.warn("ALIMI_TEST_CLOCK: the clock can be moved with POST /test/clock");
     const alimi = createAlimi({
       db,
       box,
       logger,
-      now: () => new Date(),
+      now: clock ? clock.now : () => new Date(),
+      testClock: clock,
+      schedulerIntervalMs: config.schedulerIntervalMs,
       bus,
       publicUrl: () => publicUrl,
       linkBaseUrl: config.linkBaseUrl,
@@ -155,6 +160,7 @@ export async function serve(
         maxTimeoutMs: config.vendorTimeoutMaxMs,
       },
       reportParking: config.reportParking,
+      webhookCalls: config.webhooks,
     });
     // The sandbox vendor keeps what it accepted and owes in the database, so it
     // resumes its reports after a restart (it needs the migrated schema).

@@ -3,7 +3,12 @@ import { randomBytes } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import pino from "pino";
 import { afterAll } from "vitest";
-import { createAlimi, type HttpOptions, type VendorCallPolicy } from "../src/app.ts";
+import {
+  createAlimi,
+  type HttpOptions,
+  type VendorCallPolicy,
+  type WebhookCallPolicy,
+} from "../src/app.ts";
 import type { Db } from "../src/db/client.ts";
 import { MICRO_PER_CREDIT } from "../src/domain/money.ts";
 import type { App } from "../src/http/types.ts";
@@ -40,6 +45,8 @@ export async function createTestApp(
     metrics?: Pick<HttpOptions, "metricsToken" | "adminToken">;
     /** Default: the fakes' hosts (127.0.0.1, localhost) allowed, 10 s at most per call. */
     vendorCalls?: VendorCallPolicy;
+    /** Default: https to public addresses only, as on a server. */
+    webhookCalls?: WebhookCallPolicy;
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDb());
@@ -57,6 +64,7 @@ export async function createTestApp(
     bus,
     publicUrl: () => "http://127.0.0.1:9",
     vendorCalls: options.vendorCalls ?? TEST_VENDOR_CALLS,
+    webhookCalls: options.webhookCalls,
   });
   const app = await alimi.buildHttp({
     onAccepted: (campaign) => accepted.push(campaign.id),

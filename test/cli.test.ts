@@ -135,7 +135,7 @@ describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () 
 
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toMatchObject({ status: "ok", scheduler: { lagSeconds: 0 } });
 
     const login = await fetch(`${url}/v1/auth/login`, {
       method: "POST",

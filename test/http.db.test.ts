@@ -25,7 +25,7 @@ describe(`the HTTP shell on ${engine}`, async () => {
   it("GET /health → 200 ok", async () => {
     const res = await app.inject({ method: "GET", url: "/health" });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: "ok" });
+    expect(res.json()).toEqual({ status: "ok", scheduler: { lastTickAt: null, lagSeconds: 0 } });
   });
 
   it("GET /metrics is Prometheus text, and counts accepted messages", async () => {

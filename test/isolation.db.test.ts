@@ -60,6 +60,9 @@ const EXPECTED: Record<string, Access> = {
   "GET /v1/credits": "read",
   "GET /v1/credits/ledger": "read",
   "POST /v1/credits/transfers": "manage",
+  "POST /v1/credits/adjustments": "manage",
+  "GET /v1/reports/statements": "read",
+  "GET /v1/reports/statements.csv": "read",
   "POST /v1/senders": "manage",
   "GET /v1/senders": "read",
   "POST /v1/senders/:id/verify": "manage",
@@ -122,6 +125,37 @@ const EXPECTED: Record<string, Access> = {
   "GET /v1/imports/:id/rows": "read",
   "POST /v1/imports/:id/commit": "send",
   "DELETE /v1/imports/:id": "send",
+  "POST /v1/bot-gateways": "manage",
+  "GET /v1/bot-gateways": "read",
+  "GET /v1/bot-gateways/:id": "read",
+  "PATCH /v1/bot-gateways/:id": "manage",
+  "DELETE /v1/bot-gateways/:id": "manage",
+  "POST /v1/rooms": "send",
+  "GET /v1/rooms": "read",
+  "GET /v1/rooms/:id": "read",
+  "PATCH /v1/rooms/:id": "send",
+  "DELETE /v1/rooms/:id": "send",
+  "GET /v1/rooms/:id/posts": "read",
+  "GET /v1/orgs/:id/room-limits": "read",
+  "PUT /v1/orgs/:id/room-limits": "manage",
+  "POST /v1/schedules": "send",
+  "POST /v1/schedules/preview": "read",
+  "GET /v1/schedules": "read",
+  "GET /v1/schedules/:id": "read",
+  "PATCH /v1/schedules/:id": "send",
+  "DELETE /v1/schedules/:id": "send",
+  "POST /v1/schedules/:id/toggle": "send",
+  "GET /v1/schedules/:id/runs": "read",
+  "GET /v1/schedule-runs": "read",
+  "POST /v1/webhook-endpoints": "manage",
+  "GET /v1/webhook-endpoints": "read",
+  "GET /v1/webhook-endpoints/:id": "read",
+  "PATCH /v1/webhook-endpoints/:id": "manage",
+  "DELETE /v1/webhook-endpoints/:id": "manage",
+  "POST /v1/webhook-endpoints/:id/test": "manage",
+  "POST /v1/webhook-endpoints/:id/rotate-secret": "manage",
+  "GET /v1/webhook-endpoints/:id/deliveries": "read",
+  "POST /v1/webhook-deliveries/:id/replay": "manage",
 };
 
 /** Routes on the platform's own resources (plans): every tenant gets 403, whoever asks. */
@@ -149,6 +183,11 @@ const BODIES: Record<string, Record<string, unknown>> = {
   "POST /v1/templates/:code/preview": {},
   "POST /v1/templates/:code/reject": { comment: "반려" },
   "POST /v1/imports/:id/commit": {},
+  "PATCH /v1/bot-gateways/:id": { name: "renamed" },
+  "PATCH /v1/rooms/:id": { name: "renamed" },
+  "PUT /v1/orgs/:id/room-limits": { minIntervalSeconds: 30, dailyLimit: 50 },
+  "PATCH /v1/schedules/:id": { title: "renamed" },
+  "PATCH /v1/webhook-endpoints/:id": { description: "renamed" },
 };
 
 /** A 1×1 GIF. */
@@ -251,6 +290,42 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       now: new Date(),
     });
     const plan = await db.query<{ id: string }>("select id from plans where is_default");
+    const gateway = await app.inject({
+      method: "POST",
+      url: "/v1/bot-gateways",
+      headers: org.auth,
+      payload: { name: `봇 ${tag}`, kind: "sandbox" },
+    });
+    const room = await app.inject({
+      method: "POST",
+      url: "/v1/rooms",
+      headers: org.auth,
+      payload: { name: `방 ${tag}`, gatewayId: gateway.json().id, externalId: `chat-${tag}` },
+    });
+    const schedule = await app.inject({
+      method: "POST",
+      url: "/v1/schedules",
+      headers: org.auth,
+      payload: {
+        title: `일정 ${tag}`,
+        repeat: { kind: "daily", time: "09:00" },
+        target: {
+          kind: "message",
+          message: { type: "sms", text: "격리", recipients: [{ to: "010-8222-0001" }] },
+        },
+      },
+    });
+    const endpoint = await app.inject({
+      method: "POST",
+      url: "/v1/webhook-endpoints",
+      headers: org.auth,
+      payload: { url: "https://93.184.216.34/hooks", events: ["*"] },
+    });
+    const delivery = await app.inject({
+      method: "POST",
+      url: `/v1/webhook-endpoints/${endpoint.json().id}/test`,
+      headers: org.auth,
+    });
     const key = await app.inject({
       method: "POST",
       url: "/v1/api-keys",
@@ -274,6 +349,11 @@ describe(`tenant isolation over every route on ${engine}`, async () => {
       groups: group.json().id as string,
       "opt-outs": phone,
       imports: staged.body.id,
+      "bot-gateways": gateway.json().id as string,
+      rooms: room.json().id as string,
+      schedules: schedule.json().id as string,
+      "webhook-endpoints": endpoint.json().id as string,
+      "webhook-deliveries": delivery.json().id as string,
     };
   }
   const owned = { hq: await resourcesOf(hq, "HQ"), child: await resourcesOf(child, "CHILD") };

@@ -21,6 +21,10 @@ const NAMED: Record<string, string> = {
   "GET /v1/orgs/:id/routing": "getOrgRouting",
   "PUT /v1/orgs/:id/routing": "setOrgRouting",
   "GET /v1/audit": "listAuditEntries",
+  "POST /v1/schedules/preview": "previewSchedule",
+  "GET /v1/schedule-runs": "listAllScheduleRuns",
+  "POST /v1/webhook-endpoints/:id/rotate-secret": "rotateWebhookEndpointSecret",
+  "POST /v1/webhook-deliveries/:id/replay": "replayWebhookDelivery",
 };
 
 const camel = (word: string) => word.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());

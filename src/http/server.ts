@@ -80,6 +80,8 @@ export interface ServerOptions {
   metrics: Metrics;
   /** Whether the service is ready to take work (database migrated, workers running). */
   isReady: () => boolean;
+  /** More to tell in /health (the scheduler's last round). */
+  health?: () => Record<string, unknown>;
   /** Who is calling /v1 (API keys, in their module). */
   authenticate: Authenticate;
   /** The routes: every module's, mounted by the composition root (src/app.ts). */
@@ -266,7 +268,9 @@ export async function buildServer(options: ServerOptions): Promise<App> {
 
   app.get("/health", { schema: { hide: true } }, async (_request, reply) => {
     const ready = options.isReady();
-    return reply.status(ready ? 200 : 503).send({ status: ready ? "ok" : "starting" });
+    return reply
+      .status(ready ? 200 : 503)
+      .send({ status: ready ? "ok" : "starting", ...options.health?.() });
   });
   const metricsAccess = options.metricsAccess ?? { token: null, adminToken: null };
   app.get("/metrics", { schema: { hide: true } }, async (request, reply) => {

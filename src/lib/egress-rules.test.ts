@@ -167,4 +167,13 @@ describe("checkUrl", () => {
     // The list names hosts as written, not addresses: a name is not its address.
     expect(checkUrl("http://127.0.0.1.nip.example:4010/", allowed).ok).toBe(false);
   });
+
+  it("lets http through when allowed, still only to public addresses", () => {
+    const http = { ...rules(), allowHttp: true };
+    expect(checkUrl("http://hooks.example/x", http)).toMatchObject({ ok: true, allowed: false });
+    expect(checkUrl("http://8.8.8.8/x", http).ok).toBe(true);
+    expect(checkUrl("http://127.0.0.1/x", http).ok).toBe(false);
+    expect(checkUrl("http://10.0.0.1/x", http).ok).toBe(false);
+    expect(checkUrl("http://hooks.example/x", rules()).ok).toBe(false);
+  });
 });

@@ -21,6 +21,8 @@ export interface EgressRules {
   allowedHosts: readonly AllowedHost[];
   /** How a refusal tells the operator to allow a host ("add it to ALIMI_…"). */
   allowHint: string;
+  /** Whether http may be called too (to public addresses, as https); default: https only. */
+  allowHttp?: boolean;
 }
 
 /** Why an address is not public, or null when it is. */
@@ -232,7 +234,7 @@ export function checkUrl(text: string | URL, rules: EgressRules): UrlCheck {
   if (isAllowedHost(rules, { hostname, port })) {
     return { ok: true, url, hostname, port, allowed: true };
   }
-  if (url.protocol !== "https:") {
+  if (url.protocol !== "https:" && !rules.allowHttp) {
     return {
       ok: false,
       reason: `uses http, and only https may be called unless its host is allowed (${rules.allowHint})`,

@@ -35,6 +35,8 @@ export interface EgressPolicy {
   allowedHosts: readonly AllowedHost[];
   /** How a refusal tells the operator to allow a host ("add it to ALIMI_…"). */
   allowHint: string;
+  /** Whether http may be called too (to public addresses, as https); default: https only. */
+  allowHttp?: boolean;
   /** How names are resolved (default: the system's resolver, as any connection would). */
   resolve?: Resolver;
 }

@@ -31,7 +31,8 @@ export type IdPrefix =
   | "run"
   | "bgw"
   | "room"
-  | "rps";
+  | "rps"
+  | "whe";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from "fastify";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
   messagesAccepted: Counter;
+  /** Schedule runs finished (or logged skipped), by status. */
+  scheduleRuns: Counter<"status">;
+  /** When the scheduler last finished a round (seconds since the epoch). */
+  schedulerLastTick: Gauge;
+  /** How late the oldest due active schedule is, seconds (0: none is due). */
+  schedulerLag: Gauge;
   instrument(app: FastifyInstance): void;
 }
 
@@ -23,9 +29,28 @@ export function createMetrics(): Metrics {
     help: "Messages accepted for sending",
     registers: [registry],
   });
+  const scheduleRuns = new Counter({
+    name: "alimi_schedule_runs_total",
+    help: "Schedule runs finished or skipped, by status",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
+  const schedulerLastTick = new Gauge({
+    name: "alimi_scheduler_last_tick_seconds",
+    help: "When the scheduler last finished a round (Unix time)",
+    registers: [registry],
+  });
+  const schedulerLag = new Gauge({
+    name: "alimi_scheduler_lag_seconds",
+    help: "How late the oldest due active schedule is (0 when none is due)",
+    registers: [registry],
+  });
   return {
     registry,
     messagesAccepted,
+    scheduleRuns,
+    schedulerLastTick,
+    schedulerLag,
     instrument(app) {
       app.addHook("onResponse", async (request, reply) => {
         httpDuration.observe(

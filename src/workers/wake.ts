@@ -8,8 +8,18 @@ import type { Db } from "../db/client.ts";
  * `config`: routing or a vendor account changed; caches must forget.
  * `campaigns`: a draft was launched; its messages are to be queued.
  * `imports`: an import was uploaded or its commit asked for.
+ * `schedules`: a schedule was made or changed; it may be due sooner.
+ * `webhooks`: webhook events or deliveries were written (also notified by the triggers that write them).
  */
-export type WakeTopic = "dispatch" | "reports" | "settle" | "config" | "campaigns" | "imports";
+export type WakeTopic =
+  | "dispatch"
+  | "reports"
+  | "settle"
+  | "config"
+  | "campaigns"
+  | "imports"
+  | "schedules"
+  | "webhooks";
 
 const CHANNEL = "alimi_wake";
 const TOPICS: readonly WakeTopic[] = [
@@ -19,6 +29,8 @@ const TOPICS: readonly WakeTopic[] = [
   "config",
   "campaigns",
   "imports",
+  "schedules",
+  "webhooks",
 ];
 
 export interface WakeBus {

@@ -36,12 +36,20 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-export async function startConsoleServer(): Promise<ConsoleServer> {
+export async function startConsoleServer(
+  options: { env?: Record<string, string> } = {},
+): Promise<ConsoleServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "alimi-console-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawnProcess(process.execPath, [MAIN, "serve"], {
-    env: { ...cleanEnv(), ALIMI_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "warn" },
+    env: {
+      ...cleanEnv(),
+      ALIMI_DATA_DIR: dir,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
   });
   try {
     await server.waitForLine(/Console:\s+http:\/\/localhost:\d+\/console/, { timeoutMs: 90_000 });

@@ -7,6 +7,7 @@ import { I18nProvider, useI18n } from "./i18n.tsx";
 import { matchPath, usePath } from "./router.tsx";
 import { ApiKeysScreen } from "./screens/api-keys.tsx";
 import { AuditScreen } from "./screens/audit.tsx";
+import { GatewaysScreen } from "./screens/bot-gateways.tsx";
 import { CampaignDetailScreen } from "./screens/campaign-detail.tsx";
 import { CampaignsScreen } from "./screens/campaigns.tsx";
 import { ContactDetailScreen } from "./screens/contact-detail.tsx";
@@ -19,11 +20,14 @@ import { LoginScreen } from "./screens/login.tsx";
 import { MessageDetailScreen, MessagesScreen } from "./screens/messages.tsx";
 import { OptOutsScreen } from "./screens/opt-outs.tsx";
 import { OrgsScreen } from "./screens/orgs.tsx";
+import { RoomsScreen } from "./screens/rooms.tsx";
 import { RoutingScreen } from "./screens/routing.tsx";
+import { ScheduleRunsScreen, SchedulesScreen } from "./screens/schedules.tsx";
 import { SendScreen } from "./screens/send.tsx";
 import { TemplateScreen, TemplatesScreen } from "./screens/templates.tsx";
 import { UsersScreen } from "./screens/users.tsx";
 import { VendorsScreen } from "./screens/vendors.tsx";
+import { WebhooksScreen } from "./screens/webhooks.tsx";
 
 // The statistics screen brings the charts' library: it is loaded when it is first shown.
 const StatsScreen = lazy(() =>
@@ -66,6 +70,11 @@ const ROUTES: [string, (params: Record<string, string>) => ReactNode][] = [
   ["/vendors", () => <VendorsScreen />],
   ["/routing", () => <RoutingScreen />],
   ["/audit", () => <AuditScreen />],
+  ["/rooms", () => <RoomsScreen />],
+  ["/bot-gateways", () => <GatewaysScreen />],
+  ["/webhooks", () => <WebhooksScreen />],
+  ["/schedules", () => <SchedulesScreen />],
+  ["/schedule-runs", () => <ScheduleRunsScreen />],
 ];
 
 function NotFound() {

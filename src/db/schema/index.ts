@@ -23,3 +23,4 @@ export * from "./template-comments.ts";
 export * from "./templates.ts";
 export * from "./users.ts";
 export * from "./vendors.ts";
+export * from "./webhooks.ts";

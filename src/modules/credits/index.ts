@@ -9,4 +9,11 @@ export {
   settleBatch,
   transferCredits,
 } from "./movements.ts";
-export { campaignWallets, findWallet, lockWallet } from "./queries.ts";
+export {
+  applyMovement,
+  campaignWallets,
+  findWallet,
+  lockWallet,
+  type Movement,
+  spendingWallets,
+} from "./queries.ts";

@@ -128,23 +128,39 @@ export async function lockWallet(q: Queryable, orgId: string): Promise<WalletRow
  * A page of an organization's ledger, newest first: the movements of its
  * wallet (those for its descendants spending it included) and those made
  * for it on another wallet (spending its parent's, or a margin). `before`
- * is the last id of the previous page. Two index scans (ledger_entries_org_idx,
+ * is the last id of the previous page; `from` (inclusive), `to` (exclusive)
+ * and `kind` filter. Two index scans (ledger_entries_org_idx,
  * ledger_entries_for_org_idx) merged.
  */
 export async function listLedger(
   q: Queryable,
-  options: { orgId: string; before: string | null; limit: number },
+  options: {
+    orgId: string;
+    before: string | null;
+    limit: number;
+    from?: Date | null;
+    to?: Date | null;
+    kind?: LedgerKind | null;
+  },
 ): Promise<LedgerRow[]> {
+  const filter = `($2::text is null or id < $2)
+    and ($4::timestamptz is null or created_at >= $4) and ($5::timestamptz is null or created_at < $5)
+    and ($6::text is null or kind = $6)`;
   const r = await q.query<LedgerRow>(
     `select ${LEDGER_COLUMNS} from (
-       (select * from ledger_entries
-        where org_id = $1 and ($2::text is null or id < $2) order by id desc limit $3)
+       (select * from ledger_entries where org_id = $1 and ${filter} order by id desc limit $3)
        union all
-       (select * from ledger_entries
-        where for_org_id = $1 and ($2::text is null or id < $2) order by id desc limit $3)
+       (select * from ledger_entries where for_org_id = $1 and ${filter} order by id desc limit $3)
      ) l
      order by id desc limit $3`,
-    [options.orgId, options.before, options.limit],
+    [
+      options.orgId,
+      options.before,
+      options.limit,
+      options.from ?? null,
+      options.to ?? null,
+      options.kind ?? null,
+    ],
   );
   return r.rows;
 }

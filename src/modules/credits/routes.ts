@@ -21,6 +21,9 @@ const OrgQuery = Type.Object(
 const LedgerQuery = Type.Object(
   {
     orgId: Type.Optional(Type.String({ maxLength: 100 })),
+    from: Type.Optional(IsoTime),
+    to: Type.Optional(IsoTime),
+    kind: Type.Optional(Type.Enum([...LEDGER_KINDS])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -43,12 +46,27 @@ const LedgerEntry = Type.Object({
   walletOrgId: Type.String({ description: "The wallet that moved" }),
   kind: Type.Enum([...LEDGER_KINDS]),
   amount: Credits,
+  balanceChange: Type.String({
+    pattern: "^-?\\d+\\.\\d{2,6}$",
+    description: "What the balance moved by, signed (an adjustment may take credits back)",
+  }),
   balanceAfter: Credits,
   heldAfter: Credits,
   campaignId: Type.Optional(Type.String()),
   memo: Type.Optional(Type.String()),
   createdAt: IsoTime,
 });
+
+/** A ledger's time range; `to` before `from` is a mistake to name, not an empty page. */
+function readRange(from: string | undefined, to: string | undefined) {
+  const range = { from: from ? new Date(from) : null, to: to ? new Date(to) : null };
+  if (range.from && range.to && range.to <= range.from) {
+    throw new AppError("VALIDATION_FAILED", "to must be after from", {
+      details: [{ path: "/querystring/to", code: "INVALID_RANGE", message: "must be after from" }],
+    });
+  }
+  return range;
+}
 
 /** The caller's organization, or a descendant named by `orgId` (404 outside the subtree). */
 async function targetOrg(q: Queryable, scopePath: string, ownOrgId: string, orgId?: string) {
@@ -175,7 +193,8 @@ export function creditRoutes(app: App, deps: RouteDeps) {
       config: { scope: "read" },
       schema: {
         tags: ["credits"],
-        summary: "Credit movements, newest first",
+        summary:
+          "Credit movements, newest first; from a time (inclusive) to a time (exclusive), of one kind",
         querystring: LedgerQuery,
         response: { 200: Page(LedgerEntry), ...errorResponses },
       },
@@ -183,11 +202,15 @@ export function creditRoutes(app: App, deps: RouteDeps) {
     async (request) => {
       const p = principalOf(request);
       const orgId = await targetOrg(deps.db, p.orgPath, p.orgId, request.query.orgId);
+      const { from, to, kind } = request.query;
       const limit = request.query.limit ?? 50;
+      const range = readRange(from, to);
       const rows = await listLedger(deps.db, {
         orgId,
         before: decodeCursor(request.query.cursor),
         limit: limit + 1,
+        ...range,
+        kind: kind ?? null,
       });
       return toPage(
         rows,
@@ -199,6 +222,7 @@ export function creditRoutes(app: App, deps: RouteDeps) {
           walletOrgId: e.orgId,
           kind: e.kind,
           amount: formatCredits(e.amount),
+          balanceChange: formatCredits(e.balanceDelta),
           balanceAfter: formatCredits(e.balanceAfter),
           heldAfter: formatCredits(e.heldAfter),
           ...(e.campaignId ? { campaignId: e.campaignId } : {}),

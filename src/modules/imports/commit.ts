@@ -8,6 +8,7 @@
 import type { Db } from "../../db/client.ts";
 import { newId } from "../../lib/ids.ts";
 import { findGroup } from "../contacts/index.ts";
+import { emitEvent } from "../webhooks/index.ts";
 import { Superseded } from "./parse.ts";
 import {
   type ClaimedImport,
@@ -29,7 +30,7 @@ export async function commitImport(
     const group = await findGroup(q, commit.orgId, commit.groupId);
     // Deleted since the commit was asked for: nothing can be stored.
     if (!group) return "no-group" as const;
-    await commitStagedRows(q, {
+    const stored = await commitStagedRows(q, {
       id: job.id,
       job: commit,
       idPrefix: newId("ct", now.getTime()).slice(0, -16),
@@ -46,6 +47,11 @@ export async function commitImport(
                 now: options.now(),
               })
           : undefined,
+    });
+    await emitEvent(q, {
+      orgId: commit.orgId,
+      type: "import.completed",
+      data: { id: job.id, groupId: commit.groupId, ...stored },
     });
     return "completed" as const;
   });

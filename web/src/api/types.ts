@@ -79,3 +79,4 @@ export const FINAL_IMPORT: readonly ImportStatus[] = ["completed", "failed", "di
 
 /** Template statuses whose content can still be changed (a rejected one becomes a draft again). */
 export const EDITABLE_TEMPLATE: readonly TemplateStatus[] = ["draft", "rejected"];
+export type Statement = Json<"getStatement", 200>;

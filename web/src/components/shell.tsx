@@ -40,12 +40,22 @@ const NAV: { title?: MessageKey; items: NavItem[] }[] = [
     ],
   },
   {
+    title: "nav.sectionRooms",
+    items: [
+      { to: "/schedules", label: "nav.schedules", match: "/schedules" },
+      { to: "/schedule-runs", label: "nav.scheduleRuns", match: "/schedule-runs" },
+      { to: "/rooms", label: "nav.rooms", match: "/rooms" },
+      { to: "/bot-gateways", label: "nav.botGateways", match: "/bot-gateways" },
+    ],
+  },
+  {
     title: "nav.sectionAccount",
     items: [
       { to: "/credits", label: "nav.credits", match: "/credits" },
       { to: "/orgs", label: "nav.orgs", match: "/orgs" },
       { to: "/users", label: "nav.users", match: "/users" },
       { to: "/api-keys", label: "nav.apiKeys", match: "/api-keys" },
+      { to: "/webhooks", label: "nav.webhooks", match: "/webhooks" },
     ],
   },
   {

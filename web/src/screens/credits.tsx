@@ -11,6 +11,30 @@ import { formatCredits, formatLedgerAmount, formatTime, localInputToIso } from "
 import { type MessageKey, useI18n } from "../i18n.tsx";
 import { Link } from "../router.tsx";
 import { useLoad } from "../use-load.ts";
+import { AdjustmentPanel, StatementPanel } from "./statements.tsx";
+
+const LEDGER_KINDS = [
+  "grant",
+  "purchase",
+  "hold",
+  "capture",
+  "release",
+  "refund",
+  "adjustment",
+  "transfer",
+  "margin",
+] as const;
+type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** An adjustment moves either way: its sign is the balance's change. */
+function ledgerAmount(e: { kind: string; amount: string; balanceChange: string }) {
+  if (e.kind !== "adjustment") return formatLedgerAmount(e.kind, e.amount);
+  const out = e.balanceChange.startsWith("-");
+  return {
+    text: `${out ? "-" : "+"}${formatCredits(e.amount)}`,
+    tone: out ? "text-bad" : "text-good",
+  };
+}
 
 function monthStart(): string {
   const now = new Date();
@@ -109,15 +133,27 @@ function Margins() {
 
 export function CreditsScreen() {
   const { t, locale } = useI18n();
-  const { api, acting } = useSession();
-  const credits = useLoad(acting.id, () => unwrap(api.GET("/v1/credits")));
+  const { api, acting, home } = useSession();
+  const [reload, setReload] = useState(0);
+  const credits = useLoad(`${acting.id}:${reload}`, () => unwrap(api.GET("/v1/credits")));
+  const [kind, setKind] = useState<LedgerKind | "">("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
   const kindText = (kind: string) => {
     const key = `ledger.kind.${kind}` as MessageKey;
     const text = t(key);
     return text === key ? kind : text;
   };
-  const ledger = usePaged(acting.id, (cursor) =>
-    unwrap(api.GET("/v1/credits/ledger", { params: { query: { limit: 50, cursor } } })),
+  const range = {
+    ...(from ? { from: localInputToIso(`${from}T00:00`) ?? from } : {}),
+    ...(to ? { to: localInputToIso(`${to}T23:59:59`) ?? to } : {}),
+  };
+  const ledger = usePaged(`${acting.id}:${kind}:${from}:${to}:${reload}`, (cursor) =>
+    unwrap(
+      api.GET("/v1/credits/ledger", {
+        params: { query: { limit: 50, cursor, ...(kind ? { kind } : {}), ...range } },
+      }),
+    ),
   );
   return (
     <>
@@ -141,7 +177,34 @@ export function CreditsScreen() {
         />
       </div>
       <Panel title={t("credits.ledger")}>
-        <ErrorBanner error={ledger.error} />
+        <div className="row wrap">
+          <Field id="ledger-kind" label={t("ledger.filterKind")} name="kind" error={ledger.error}>
+            <select
+              id="ledger-kind"
+              value={kind}
+              onChange={(e) => setKind(e.target.value as LedgerKind | "")}
+            >
+              <option value="">{t("ledger.allKinds")}</option>
+              {LEDGER_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {kindText(k)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="ledger-from" label={t("ledger.from")} name="from" error={ledger.error}>
+            <input
+              id="ledger-from"
+              type="date"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          </Field>
+          <Field id="ledger-to" label={t("ledger.to")} name="to" error={ledger.error}>
+            <input id="ledger-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          </Field>
+        </div>
+        <ErrorBanner error={ledger.error} fields={["kind", "from", "to"]} />
         {ledger.data && ledger.data.data.length === 0 ? (
           <Empty>{t("credits.noEntries")}</Empty>
         ) : null}
@@ -160,7 +223,7 @@ export function CreditsScreen() {
               </thead>
               <tbody>
                 {ledger.data.data.map((e) => {
-                  const amount = formatLedgerAmount(e.kind, e.amount);
+                  const amount = ledgerAmount(e);
                   return (
                     <tr key={e.id}>
                       <td>{formatTime(e.createdAt, locale, acting.timezone)}</td>
@@ -184,7 +247,11 @@ export function CreditsScreen() {
         ) : null}
         <Pager paged={ledger} />
       </Panel>
+      <StatementPanel />
       <Margins />
+      {home.kind === "platform" && acting.id === home.id ? (
+        <AdjustmentPanel onDone={() => setReload((n) => n + 1)} />
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,398 @@
+// The scheduler's work, one round at a time: claim the due schedules,
+// record each occurrence once, move the schedules on, then carry the runs out.
+//
+// Exactly once, whatever the number of processes and restarts:
+// - a claim locks due schedules `for update skip locked` and, in the same
+//   transaction, inserts their occurrences into schedule_runs under the
+//   unique (schedule_id, occurrence_at) with `on conflict do nothing` and
+//   moves next_run_at on. A second scheduler skips the locked schedules, and
+//   an occurrence recorded already (a clock set back, a next_run_at
+//   rewritten by a change that raced the claim) inserts nothing, so only one
+//   scheduler ever holds a run;
+// - the run's work happens after that commit, under a lease on the run row
+//   (lease_until, renewed while the work lasts). A scheduler killed mid-run
+//   leaves it `running`; once its lease has run out another scheduler takes
+//   it over (a new attempt, `attempts` + 1) and does the work again, which
+//   finds what the first did instead of repeating it. A message target's
+//   campaign and the run's success are committed together, under an
+//   idempotency key derived from the run id; room posts are keyed by the run
+//   id in the rooms module;
+// - only the attempt holding the run writes its outcome: an attempt whose run
+//   was taken over rolls its campaign back.
+import type { FastifyBaseLogger } from "fastify";
+import type { Db, Queryable } from "../../db/client.ts";
+import { decideDue } from "../../domain/schedule-due.ts";
+import { AppError } from "../../lib/errors.ts";
+import { newIds } from "../../lib/ids.ts";
+import {
+  type CreatedResponse,
+  hashRequest,
+  type Idempotency,
+  runIdempotent,
+} from "../idempotency/index.ts";
+import type { LinkTracking } from "../links/index.ts";
+import type { SendRequest } from "../messages/index.ts";
+import type { RoomPostResult, RoomRunContent } from "../rooms/index.ts";
+import {
+  advanceSchedules,
+  claimDueSchedules,
+  type DueSchedule,
+  extendRunLease,
+  findRunWork,
+  finishRun,
+  insertRuns,
+  type NewRun,
+  type RunOutcome,
+  type RunWork,
+  takeOverStaleRuns,
+} from "./queries.ts";
+import { sendRequestOf, type TargetInput } from "./service.ts";
+
+/**
+ * The send path's acceptance (src/modules/messages/service.ts acceptSend),
+ * handed in by the composition root: holds, opt-outs and the night rules
+ * apply to a run's campaign as to any send.
+ */
+export type SendCampaign = (
+  db: Db,
+  options: {
+    orgId: string;
+    input: SendRequest;
+    now: Date;
+    idempotency: Idempotency | null;
+    links?: LinkTracking | null;
+  },
+) => Promise<CreatedResponse<{ campaignId: string; accepted: number }>>;
+
+/** Failed runs in a row that stop a schedule (`error`). */
+export const MAX_FAILURES = 3;
+/** Attempts at a run whose scheduler kept dying before it is given up as failed. */
+const MAX_ATTEMPTS = 3;
+
+export interface SchedulerDeps {
+  db: Db;
+  now: () => Date;
+  logger: FastifyBaseLogger;
+  links?: LinkTracking | null;
+  /** Sends a run's campaign: the send path's acceptSend (tests wrap it to die around it). */
+  send: SendCampaign;
+  /** Posts a run's room posts (runRoomPosts, wired with its own dependencies). */
+  postToRooms: (input: {
+    orgId: string;
+    runId: string;
+    roomIds: string[];
+    content: RoomRunContent;
+    windowEndsAt: Date;
+  }) => Promise<RoomPostResult[]>;
+  /** Told of each accepted campaign after its commit (the metrics). */
+  onAccepted?: (campaign: { id: string; accepted: number }) => void;
+  /**
+   * Told once a batch of runs is carried out, when it accepted campaigns: the
+   * dispatcher is woken once per batch rather than once per campaign, which
+   * for 10,000 one-message campaigns due at once is 10,000 dispatch rounds
+   * of one message each instead of a few full ones.
+   */
+  onSent?: () => void;
+  /** Told of each finished run (metrics). */
+  onFinished?: (status: RunOutcome["status"] | "skipped") => void;
+}
+
+export interface SchedulerPolicy {
+  /** How long a run is held before another scheduler may take it over. */
+  leaseMs: number;
+  /**
+   * An occurrence found this late is still on time (the poll interval and a
+   * busy round make every run a little late); later ones were missed and
+   * follow the schedule's missed-run policy.
+   */
+  onTimeMs: number;
+  /** Schedules claimed per transaction. */
+  claimSize: number;
+  /** Runs carried out at once. */
+  concurrency: number;
+}
+
+export function defaultPolicy(intervalMs: number): SchedulerPolicy {
+  return {
+    leaseMs: 120_000,
+    onTimeMs: Math.max(60_000, 4 * intervalMs),
+    claimSize: 200,
+    concurrency: 8,
+  };
+}
+
+/**
+ * Claims up to `claimSize` due schedules, records their occurrences (run or
+ * skipped) and moves them on, in one transaction. Returns the runs this
+ * scheduler now holds, and how many schedules it claimed.
+ */
+export async function claimDueRuns(
+  deps: Pick<SchedulerDeps, "db" | "now" | "logger" | "onFinished">,
+  policy: SchedulerPolicy,
+): Promise<{ claimed: number; runs: string[] }> {
+  const now = deps.now();
+  const leaseUntil = new Date(now.getTime() + policy.leaseMs);
+  const result = await deps.db.tx(async (q) => {
+    const due = await claimDueSchedules(q, { now, limit: policy.claimSize });
+    const runs: Omit<NewRun, "id">[] = [];
+    const advances: Parameters<typeof advanceSchedules>[1]["advances"][number][] = [];
+    for (const s of due) {
+      const decision = decide(s, now, policy, deps.logger);
+      if (!decision) {
+        advances.push({ id: s.id, nextRunAt: null, status: "error", ran: 0 });
+        continue;
+      }
+      const occurrences = [
+        ...decision.run.map((at) => ({ at, status: "running" as const })),
+        ...decision.skipped.map((at) => ({ at, status: "skipped" as const })),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      for (const o of occurrences) {
+        runs.push({ scheduleId: s.id, orgId: s.orgId, occurrenceAt: o.at, status: o.status });
+      }
+      advances.push({
+        id: s.id,
+        nextRunAt: decision.next,
+        status: decision.next ? "active" : "completed",
+        ran: decision.run.length,
+      });
+    }
+    // Ids in occurrence order, so the run log (newest first by id) reads in time order.
+    const ids = newIds("run", runs.length);
+    const inserted = await insertRuns(q, {
+      runs: runs.map((r, i) => ({ ...r, id: ids[i]! })),
+      now,
+      leaseUntil,
+    });
+    // A schedule whose occurrence another scheduler recorded already counts only what it ran.
+    const ran = new Map<string, number>();
+    for (const r of inserted) {
+      if (r.status === "running") ran.set(r.scheduleId, (ran.get(r.scheduleId) ?? 0) + 1);
+    }
+    await advanceSchedules(q, {
+      advances: advances.map((a) => ({ ...a, ran: ran.get(a.id) ?? 0 })),
+      now,
+    });
+    return { claimed: due.length, inserted };
+  });
+  for (const r of result.inserted) if (r.status === "skipped") deps.onFinished?.("skipped");
+  return {
+    claimed: result.claimed,
+    runs: result.inserted.filter((r) => r.status === "running").map((r) => r.id),
+  };
+}
+
+function decide(s: DueSchedule, now: Date, policy: SchedulerPolicy, logger: FastifyBaseLogger) {
+  try {
+    return decideDue({
+      recurrence: {
+        repeat: s.repeat,
+        timeZone: s.timeZone,
+        validFrom: s.validFrom,
+        validUntil: s.validUntil,
+        skipHolidays: s.skipHolidays,
+      },
+      due: s.nextRunAt,
+      now,
+      policy: s.missedRunPolicy,
+      graceMs: s.graceMinutes * 60_000,
+      onTimeMs: policy.onTimeMs,
+    });
+  } catch (err) {
+    // Holidays not known for the year: the schedule cannot tell its next day, so it stops.
+    logger.error({ err, scheduleId: s.id }, "schedule stopped: its next occurrence is unknown");
+    return null;
+  }
+}
+
+/** Runs whose lease ran out, taken over by this scheduler (a new attempt each). */
+export async function takeOverRuns(
+  deps: Pick<SchedulerDeps, "db" | "now">,
+  policy: SchedulerPolicy,
+): Promise<RunWork[]> {
+  const now = deps.now();
+  return takeOverStaleRuns(deps.db, {
+    now,
+    leaseUntil: new Date(now.getTime() + policy.leaseMs),
+    limit: policy.claimSize,
+  });
+}
+
+/** Carries out runs, `concurrency` at a time; a run that cannot finish stays for a takeover. */
+export async function executeRuns(
+  deps: SchedulerDeps,
+  policy: SchedulerPolicy,
+  work: RunWork[],
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const run = work[next++]!;
+      try {
+        await executeRun(deps, policy, run);
+      } catch (err) {
+        // Its lease runs out and another attempt (here or elsewhere) finishes it.
+        deps.logger.error({ err, runId: run.id }, "schedule run interrupted");
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(policy.concurrency, work.length) }, worker));
+  if (work.some((r) => (r.target as { kind?: string }).kind === "message")) deps.onSent?.();
+}
+
+export async function executeRun(
+  deps: SchedulerDeps,
+  policy: SchedulerPolicy,
+  run: RunWork,
+): Promise<void> {
+  const started = performance.now();
+  const finishIn = (q: Queryable, outcome: Omit<RunOutcome, "durationMs">) =>
+    finishRun(q, {
+      id: run.id,
+      attempts: run.attempts,
+      outcome: { ...outcome, durationMs: Math.round(performance.now() - started) },
+      now: deps.now(),
+      maxFailures: MAX_FAILURES,
+    });
+  const finish = async (outcome: Omit<RunOutcome, "durationMs">) => {
+    if ((await finishIn(deps.db, outcome)) !== null) deps.onFinished?.(outcome.status);
+  };
+  if (run.attempts > MAX_ATTEMPTS) {
+    await finish({
+      status: "failed",
+      campaignId: null,
+      posts: [],
+      error: { code: "INTERNAL", message: `the run was interrupted ${MAX_ATTEMPTS} times` },
+    });
+    return;
+  }
+  // A long run keeps its lease while it works; a lost lease means another attempt has it.
+  const heartbeat = setInterval(() => {
+    extendRunLease(deps.db, {
+      id: run.id,
+      attempts: run.attempts,
+      leaseUntil: new Date(deps.now().getTime() + policy.leaseMs),
+    }).catch(() => {});
+  }, policy.leaseMs / 3);
+  try {
+    const target = run.target as unknown as TargetInput;
+    if (target.kind === "message") {
+      const failure = await sendCampaign(deps, run, sendRequestOf(target.message!), finishIn);
+      if (failure) await finish(failure);
+      else deps.onFinished?.("success");
+    } else {
+      const posts = await deps.postToRooms({
+        orgId: run.orgId,
+        runId: run.id,
+        roomIds: target.roomIds ?? [],
+        content: target.content as RoomRunContent,
+        windowEndsAt: windowEnd(run),
+      });
+      await finish(roomOutcome(posts));
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** A run's posts must be made before its schedule's next occurrence, and within a day. */
+function windowEnd(run: RunWork): Date {
+  const day = new Date(run.occurrenceAt.getTime() + 86_400_000);
+  return run.nextRunAt && run.nextRunAt < day ? run.nextRunAt : day;
+}
+
+/** The idempotency a run's campaign is accepted under: one campaign per run, whatever the attempts. */
+export function runIdempotency(runId: string): Idempotency {
+  return { key: `schedule-run:${runId}`, requestHash: hashRequest("schedule run", { runId }) };
+}
+
+/**
+ * Sends a run's campaign and records the run's success in one transaction:
+ * a scheduler that dies before the commit leaves neither, and one whose run
+ * was taken over meanwhile (its outcome matches no row) rolls its campaign
+ * back. Returns the failure to record when the send path refuses the send.
+ */
+async function sendCampaign(
+  deps: SchedulerDeps,
+  run: RunWork,
+  input: SendRequest,
+  finishIn: (q: Queryable, outcome: Omit<RunOutcome, "durationMs">) => Promise<unknown>,
+): Promise<Omit<RunOutcome, "durationMs"> | null> {
+  const send = deps.send;
+  try {
+    // Without an idempotency key of its own, runIdempotent is one transaction handed on
+    // as a Db, which acceptSend's own transaction (under the run's key) joins.
+    const { body } = await runIdempotent(
+      deps.db,
+      { orgId: run.orgId, idempotency: null },
+      async (q) => {
+        const accepted = await send(q, {
+          orgId: run.orgId,
+          input,
+          now: deps.now(),
+          idempotency: runIdempotency(run.id),
+          links: deps.links,
+        });
+        const outcome = {
+          status: "success" as const,
+          campaignId: accepted.body.campaignId,
+          posts: [],
+          error: null,
+        };
+        if ((await finishIn(q, outcome)) === null) throw new RunTakenOver(run.id);
+        return { statusCode: 200, body: accepted.body };
+      },
+    );
+    deps.onAccepted?.({ id: body.campaignId, accepted: body.accepted });
+    return null;
+  } catch (err) {
+    // What the send path refuses (credits, a template withdrawn, nobody left to send to)
+    // is the run's outcome; anything else is an interruption, for another attempt.
+    if (!(err instanceof AppError) || err.retryable || err.code === "INTERNAL") throw err;
+    return {
+      status: "failed",
+      campaignId: null,
+      posts: [],
+      error: { code: err.code, message: err.message },
+    };
+  }
+}
+
+/** Another attempt holds the run now: this one's work is rolled back. */
+class RunTakenOver extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} was taken over by another attempt`);
+    this.name = "RunTakenOver";
+  }
+}
+
+/** success: every post made; failed: none; partial: some. */
+export function roomOutcome(posts: RoomPostResult[]): Omit<RunOutcome, "durationMs"> {
+  const posted = posts.filter((p) => p.status === "posted").length;
+  const status =
+    posted === posts.length && posted > 0 ? "success" : posted === 0 ? "failed" : "partial";
+  const failed = posts.find((p) => p.status !== "posted");
+  return {
+    status,
+    campaignId: null,
+    posts,
+    error:
+      status === "failed"
+        ? (failed?.error ?? { code: "NO_POSTS", message: "no post was made" })
+        : null,
+  };
+}
+
+/**
+ * One scheduler round: take over abandoned runs, claim what is due, carry it
+ * all out. Returns true when a full batch was claimed (there may be more).
+ */
+export async function runSchedulerRound(
+  deps: SchedulerDeps,
+  policy: SchedulerPolicy,
+): Promise<boolean> {
+  const taken = await takeOverRuns(deps, policy);
+  const claimed = await claimDueRuns(deps, policy);
+  const work = [...taken, ...(await findRunWork(deps.db, claimed.runs))];
+  await executeRuns(deps, policy, work);
+  return claimed.claimed === policy.claimSize || taken.length === policy.claimSize;
+}
