@@ -5,6 +5,7 @@
 import type { Queryable } from "../../db/client.ts";
 import type { Repeat } from "../../domain/recurrence.ts";
 import type { ScheduleRunStatus, ScheduleStatus } from "../../domain/vocabulary.ts";
+import { emitEvent } from "../webhooks/index.ts";
 
 export interface ScheduleRow {
   id: string;
@@ -382,7 +383,7 @@ export async function finishRun(
   options: { id: string; attempts: number; outcome: RunOutcome; now: Date; maxFailures: number },
 ): Promise<ScheduleStatus | null> {
   const { outcome } = options;
-  const r = await q.query<{ status: ScheduleStatus }>(
+  const r = await q.query<{ status: ScheduleStatus; id: string; orgId: string }>(
     `with done as (
        update schedule_runs set status = $3, campaign_id = $4, posts = $5, error = $6,
          duration_ms = $7, completed_at = $8, lease_until = null
@@ -395,7 +396,7 @@ export async function finishRun(
                       and s.consecutive_failures + 1 >= $9 then 'error' else s.status end,
        updated_at = $8
      from done where s.id = done.schedule_id
-     returning s.status`,
+     returning s.status, s.id, s.org_id as "orgId"`,
     [
       options.id,
       options.attempts,
@@ -408,7 +409,24 @@ export async function finishRun(
       options.maxFailures,
     ],
   );
-  return r.rows[0]?.status ?? null;
+  const schedule = r.rows[0];
+  if (!schedule) return null;
+  // Told to the organization's webhook endpoints with the run, in its transaction.
+  await emitEvent(q, {
+    orgId: schedule.orgId,
+    type: outcome.status === "failed" ? "schedule.run.failed" : "schedule.run.completed",
+    data: {
+      runId: options.id,
+      scheduleId: schedule.id,
+      status: outcome.status,
+      campaignId: outcome.campaignId,
+      posts: outcome.posts,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+      scheduleStatus: schedule.status,
+    },
+  });
+  return schedule.status;
 }
 
 export interface RunRow {

@@ -316,6 +316,12 @@ describe(`schedules on ${engine}`, async () => {
 
   it("fails a run without enough credits, and stops the schedule at the third failure in a row", async () => {
     const poor = await createSendingOrg(db, { credits: 40, name: "가난한 매장" });
+    // An endpoint of the organization hears of every run.
+    await db.query(
+      `insert into webhook_endpoints (id, org_id, url, events, secret_enc)
+       values ('whe_schedules', $1, 'https://hooks.example.com/alimi', '["schedule.run.completed", "schedule.run.failed"]', 'x')`,
+      [poor.orgId],
+    );
     clock.now = MONDAY;
     const s = (await create(poor, weekly({ repeat: { kind: "daily", time: "09:00" } }))).json();
     // Two runs succeed (15 each), then 10 credits are left: every later run fails.
@@ -332,6 +338,18 @@ describe(`schedules on ${engine}`, async () => {
       "failed",
     ]);
     expect(runs[2].error).toMatchObject({ code: "INSUFFICIENT_CREDITS" });
+    const events = await db.query<{ type: string; runId: string; status: string }>(
+      `select type, payload->>'runId' as "runId", payload->>'status' as status
+       from webhook_events where org_id = $1 order by seq`,
+      [poor.orgId],
+    );
+    expect(events.rows).toEqual(
+      runs.map((r: { id: string; status: string }) => ({
+        type: r.status === "failed" ? "schedule.run.failed" : "schedule.run.completed",
+        runId: r.id,
+        status: r.status,
+      })),
+    );
     const after = (await get(poor, `/v1/schedules/${s.id}`)).json();
     expect(after).toMatchObject({ status: "error", consecutiveFailures: 3, nextRunAt: null });
     // Switched on again, it starts counting afresh.

@@ -5,6 +5,7 @@
 // the same transaction as their change (campaign.completed, credits.low).
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import pino from "pino";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createSendingOrg, createTestApp, type TestOrg } from "../../../test/app.ts";
@@ -12,6 +13,8 @@ import { engine } from "../../../test/db.ts";
 import { startPipeline, waitForCompletion } from "../../../test/pipeline.ts";
 import { allowedHosts } from "../../../test/support/vendor-calls.ts";
 import { createEgress, type ResolvedAddress } from "../../lib/egress.ts";
+import { DEFAULT_IMPORT_LIMITS, runNextImport } from "../imports/index.ts";
+import { uploadImport } from "../imports/service.ts";
 import { deliverDue, emitEvent } from "./index.ts";
 
 interface Received {
@@ -496,6 +499,40 @@ describe(`outbound webhooks on ${engine}`, async () => {
       url: `/v1/webhook-endpoints/${made.id}`,
       headers: shop.auth,
     });
+  });
+
+  it("writes import.completed with what the commit stored, in the commit's transaction", async () => {
+    await create(shop, { url, events: ["import.completed"] });
+    const staged = await uploadImport(db, {
+      orgId: shop.orgId,
+      fileName: "contacts.csv",
+      data: Buffer.from("휴대폰,이름\n010-7000-0001,가\n010-7000-0002,나\n"),
+      groupId: null,
+      mapping: null,
+      idempotencyKey: undefined,
+      limits: DEFAULT_IMPORT_LIMITS,
+      now: new Date(),
+    });
+    const drain = async () => {
+      const worker = { db, logger: pino({ level: "silent" }), now: () => new Date() };
+      while (await runNextImport(worker)) {}
+    };
+    await drain();
+    const commit = await app.inject({
+      method: "POST",
+      url: `/v1/imports/${staged.body.id}/commit`,
+      headers: shop.auth,
+      payload: {},
+    });
+    expect(commit.statusCode, commit.body).toBe(202);
+    await drain();
+    const events = await db.query<{ payload: Record<string, unknown> }>(
+      "select payload from webhook_events where org_id = $1 and type = 'import.completed'",
+      [shop.orgId],
+    );
+    expect(events.rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({ id: staged.body.id, created: 2, updated: 0 }),
+    ]);
   });
 
   it("reports credits.low once per crossing of the threshold, re-armed above it", async () => {
