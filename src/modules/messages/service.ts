@@ -103,6 +103,12 @@ export async function acceptSend(
     idempotency: Idempotency | null;
     /** Tracked links: where they point, and their codes' key (absent: links go as written). */
     links?: LinkTracking | null;
+    /**
+     * `bulk`: dispatched with the campaigns, even a single message (a
+     * schedule's runs: nobody waits on one, and thousands come at once);
+     * default: a single message takes the express lane.
+     */
+    lane?: "bulk";
   },
 ): Promise<CreatedResponse<SendResponse>> {
   const { orgId, input, now } = options;
@@ -161,7 +167,7 @@ export async function acceptSend(
         messages: batch.messages,
         prices: prices.platform,
         ownPrices: prices.own,
-        priority: plan.messages.length === 1 ? 0 : 1,
+        priority: plan.messages.length === 1 && options.lane !== "bulk" ? 0 : 1,
         variablesOf: ownVariables,
         groupOf,
       });

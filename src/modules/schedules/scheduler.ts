@@ -61,6 +61,7 @@ export type SendCampaign = (
     now: Date;
     idempotency: Idempotency | null;
     links?: LinkTracking | null;
+    lane?: "bulk";
   },
 ) => Promise<CreatedResponse<{ campaignId: string; accepted: number }>>;
 
@@ -331,6 +332,7 @@ async function sendCampaign(
           now: deps.now(),
           idempotency: runIdempotency(run.id),
           links: deps.links,
+          lane: "bulk",
         });
         const outcome = {
           status: "success" as const,

@@ -298,6 +298,12 @@ describe(`schedules on ${engine}`, async () => {
       [runs[0].campaignId],
     );
     expect(campaign.rows[0]).toMatchObject({ orgId: org.orgId, heldTotal: "15000000" });
+    // A run's single message goes with the campaigns, not ahead of people's single sends.
+    const lane = await db.query<{ priority: number }>(
+      "select priority from messages where campaign_id = $1",
+      [runs[0].campaignId],
+    );
+    expect(lane.rows).toEqual([{ priority: 1 }]);
     const wallet = (await get(org, "/v1/credits")).json();
     expect(wallet.held).toBe("15.00");
     const after = (await get(org, `/v1/schedules/${s.id}`)).json();
