@@ -9,6 +9,9 @@ const postgres = process.env.TEST_DATABASE_URL;
 
 export default defineConfig({
   test: {
+    // Two files at a time even on two cores: much of a database or server test
+    // is waiting on PostgreSQL, a child process or the network.
+    maxWorkers: 2,
     projects: [
       {
         test: {

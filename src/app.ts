@@ -398,7 +398,11 @@ export function createAlimi(deps: AlimiDeps): Alimi {
         logger,
         links,
         intervalMs: schedulerIntervalMs,
-        policy: defaultPolicy(schedulerIntervalMs),
+        // A run's lease is renewed while it works: ALIMI_LEASE bounds how long a dead scheduler's run waits.
+        policy: {
+          ...defaultPolicy(schedulerIntervalMs),
+          ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+        },
         health: scheduler,
         send: acceptSend,
         postToRooms: (input) => runRoomPosts(roomRuns, input),

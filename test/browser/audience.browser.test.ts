@@ -351,7 +351,7 @@ describe.skipIf(!CHROMIUM)("the console: contacts, groups and sending to them", 
 
   it("defers night-time advertising to 08:00 for those without night consent, or leaves them out", async () => {
     // 22:00 tomorrow: the night. 홍길동 consented to the night; the raw number did not.
-    await page.getByText("예약 발송", { exact: true }).click();
+    await page.getByRole("radiogroup", { name: "보낼 때" }).getByText("예약 발송").click();
     await page.getByLabel("예약 시각").fill(seoulDate(1, "22:00"));
     const deferred = page.getByTestId("estimate-deferred");
     await expect.poll(() => deferred.textContent(), { timeout: 10_000 }).toContain("1명");
