@@ -17,7 +17,7 @@ const alimi = (env: Record<string, string>, ...args: string[]) =>
 
 const STACK = /^\s+at /m;
 
-describe("CLI failures", { timeout: 30_000 }, () => {
+describe("CLI failures", { timeout: 120_000 }, () => {
   it("a missing ALIMI_SECRET_KEY with DATABASE_URL is one line and exit 2", async () => {
     const r = await alimi({ DATABASE_URL: NOWHERE }, "serve");
     expect(r.code).toBe(2);

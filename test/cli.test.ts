@@ -15,7 +15,7 @@ import { killAll, runProcess, type Spawned, spawnProcess, useProcesses } from ".
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
 // Each step starts one or more Node processes that open PGlite (a few seconds each under load).
-describe("the alimi CLI on an embedded data directory", { timeout: 30_000 }, () => {
+describe("the alimi CLI on an embedded data directory", { timeout: 120_000 }, () => {
   useProcesses();
   let dir = "";
   let env: NodeJS.ProcessEnv = {};

@@ -144,7 +144,11 @@ export interface Ran extends Exit {
   stderr: string;
 }
 
-/** Runs a process to its end and returns its exit and output; kills it after `timeoutMs`. */
+/**
+ * Runs a process to its end and returns its exit and output; kills it after
+ * `timeoutMs` (default 60 s: a CLI command's start-up alone takes seconds
+ * while other test files load the same two cores).
+ */
 export async function runProcess(
   command: string,
   args: string[],
@@ -152,7 +156,7 @@ export async function runProcess(
 ): Promise<Ran> {
   const p = spawnProcess(command, args, options);
   try {
-    const exit = await p.waitForExit(options.timeoutMs ?? 15_000);
+    const exit = await p.waitForExit(options.timeoutMs ?? 60_000);
     return { ...exit, stdout: p.stdout(), stderr: p.stderr() };
   } finally {
     if (running.has(p)) await p.stop("SIGKILL").catch(() => {});
