@@ -6042,7 +6042,7 @@ export interface operations {
                             kind: "grant" | "purchase" | "hold" | "capture" | "release" | "refund" | "adjustment" | "transfer" | "margin";
                             /** @example 15.00 */
                             amount: string;
-                            /** @description What the balance moved by, signed (an adjustment may take credits back) */
+                            /** @example 15.00 */
                             balanceChange: string;
                             /** @example 15.00 */
                             balanceAfter: string;

@@ -46,10 +46,8 @@ const LedgerEntry = Type.Object({
   walletOrgId: Type.String({ description: "The wallet that moved" }),
   kind: Type.Enum([...LEDGER_KINDS]),
   amount: Credits,
-  balanceChange: Type.String({
-    pattern: "^-?\\d+\\.\\d{2,6}$",
-    description: "What the balance moved by, signed (an adjustment may take credits back)",
-  }),
+  /** What the balance moved by, signed (an adjustment may take credits back). */
+  balanceChange: Credits,
   balanceAfter: Credits,
   heldAfter: Credits,
   campaignId: Type.Optional(Type.String()),

@@ -459,7 +459,7 @@ function ScheduleForm({ onCreated }: { onCreated(): void }) {
           onChange={(e) => set({ title: e.target.value })}
         />
       </Field>
-      <div className="grid-2">
+      <div className="grid-2 top">
         <div className="stack">
           <Field id="schedule-kind" label={t("schedule.kind")} name="repeat" error={error}>
             <select
@@ -692,20 +692,26 @@ export function SchedulesScreen() {
         </Panel>
       ) : null}
       <Panel title={t("schedules.list")}>
-        <div className="row">
-          <label htmlFor="schedule-status-filter">{t("schedules.status")}</label>
-          <select
+        <div className="row wrap">
+          <Field
             id="schedule-status-filter"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as Schedule["status"] | "")}
+            label={t("schedules.status")}
+            name="status"
+            error={list.error}
           >
-            <option value="">{t("schedules.all")}</option>
-            {(["active", "inactive", "completed", "error"] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
+            <select
+              id="schedule-status-filter"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as Schedule["status"] | "")}
+            >
+              <option value="">{t("schedules.all")}</option>
+              {(["active", "inactive", "completed", "error"] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </Field>
         </div>
         <ErrorBanner error={list.error ?? error} />
         {list.data && rows.length === 0 ? <Empty>{t("schedules.none")}</Empty> : null}
@@ -817,28 +823,31 @@ export function ScheduleRunsScreen() {
       />
       <Panel title={t("runs.filters")}>
         <div className="row wrap">
-          <label htmlFor="runs-status">{t("schedules.status")}</label>
-          <select
-            id="runs-status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as RunStatus | "")}
-          >
-            <option value="">{t("schedules.all")}</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.run_${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="runs-from">{t("runs.from")}</label>
-          <input
-            id="runs-from"
-            type="date"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-          <label htmlFor="runs-to">{t("runs.to")}</label>
-          <input id="runs-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <Field id="runs-status" label={t("schedules.status")} name="status" error={runs.error}>
+            <select
+              id="runs-status"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as RunStatus | "")}
+            >
+              <option value="">{t("schedules.all")}</option>
+              {RUN_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.run_${s}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="runs-from" label={t("runs.from")} name="from" error={runs.error}>
+            <input
+              id="runs-from"
+              type="date"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+          </Field>
+          <Field id="runs-to" label={t("runs.to")} name="to" error={runs.error}>
+            <input id="runs-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          </Field>
         </div>
       </Panel>
       <Panel title={t("runs.list")}>
