@@ -13,7 +13,9 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
   const pipeline = await startPipeline({
     delayMs: 10,
     claimSize: 50,
-    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 300, trialMs: 5_000 },
+    // Open for longer than the first retry's backoff (1 s ± 20%), so that the
+    // messages that met the outage come back while the primary is still out.
+    breakerPolicy: { failureThreshold: 2, windowMs: 10_000, openMs: 4_000, trialMs: 5_000 },
   });
   const { app, db } = pipeline;
   // The primary is a vendor of its own: a second sandbox server, with the same customers.
@@ -113,7 +115,7 @@ describe(`failover to the secondary vendor on ${engine}`, async () => {
 
   it("goes back to the primary once it answers again", async () => {
     let back = false;
-    for (let round = 0; round < 20 && !back; round++) {
+    for (let round = 0; round < 40 && !back; round++) {
       await new Promise((resolve) => setTimeout(resolve, 350));
       const campaignId = await send(20, 100 + round);
       await waitForCompletion(db, campaignId);
