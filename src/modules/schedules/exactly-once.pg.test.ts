@@ -238,7 +238,8 @@ describe("each occurrence runs once (PostgreSQL)", async () => {
           [ids[0]],
         )
         .then((r) => r.rows);
-      await expect(executeRun(schedulerOn(b), policy, work!)).rejects.toThrow(/taken over/);
+      // Its campaign is rolled back with its outcome, which matches no row.
+      await executeRun(schedulerOn(b), policy, work!);
       expect(await tally(orgId)).toEqual({ runs: 1, occurrences: 1, campaigns: 1, linked: 1 });
       const late = await finishRun(a, {
         id: stuck.rows[0]!.id,

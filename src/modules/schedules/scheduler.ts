@@ -14,9 +14,9 @@
 //   leaves it `running`; once its lease has run out another scheduler takes
 //   it over (a new attempt, `attempts` + 1) and does the work again, which
 //   finds what the first did instead of repeating it. A message target's
-//   campaign and the run's success are committed together, under an
-//   idempotency key derived from the run id; room posts are keyed by the run
-//   id in the rooms module;
+//   campaign and the run's success are committed together (sendCampaigns),
+//   so an attempt that died left no campaign; room posts are keyed by the
+//   run id in the rooms module;
 // - only the attempt holding the run writes its outcome: an attempt whose run
 //   was taken over rolls its campaign back.
 import type { FastifyBaseLogger } from "fastify";
@@ -24,12 +24,7 @@ import type { Db, Queryable } from "../../db/client.ts";
 import { decideDue } from "../../domain/schedule-due.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newIds } from "../../lib/ids.ts";
-import {
-  type CreatedResponse,
-  hashRequest,
-  type Idempotency,
-  runIdempotent,
-} from "../idempotency/index.ts";
+import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempotency/index.ts";
 import type { LinkTracking } from "../links/index.ts";
 import type { SendRequest } from "../messages/index.ts";
 import type { RoomPostResult, RoomRunContent } from "../rooms/index.ts";
@@ -218,35 +213,77 @@ export async function takeOverRuns(
   });
 }
 
-/** Carries out runs, `concurrency` at a time; a run that cannot finish stays for a takeover. */
+/** Message runs of one organization accepted in one transaction. */
+export const RUNS_PER_TRANSACTION = 20;
+
+/**
+ * Carries out runs, `concurrency` units at a time; a run that cannot finish
+ * stays for a takeover. A unit is one room run, or up to
+ * RUNS_PER_TRANSACTION message runs of one organization: their campaigns
+ * take that organization's wallet row one after the other anyway, and one
+ * commit for many of them spares the database a flush of its log per run.
+ */
 export async function executeRuns(
   deps: SchedulerDeps,
   policy: SchedulerPolicy,
   work: RunWork[],
 ): Promise<void> {
+  const units: RunWork[][] = [];
+  const byOrg = new Map<string, RunWork[]>();
+  for (const run of work) {
+    if (!isMessageRun(run) || run.attempts > MAX_ATTEMPTS) {
+      units.push([run]);
+      continue;
+    }
+    let unit = byOrg.get(run.orgId);
+    if (!unit || unit.length === RUNS_PER_TRANSACTION) {
+      unit = [];
+      byOrg.set(run.orgId, unit);
+      units.push(unit);
+    }
+    unit.push(run);
+  }
   let next = 0;
   const worker = async () => {
-    while (next < work.length) {
-      const run = work[next++]!;
+    while (next < units.length) {
+      const unit = units[next++]!;
       try {
-        await executeRun(deps, policy, run);
+        if (unit.length === 1) await executeRun(deps, policy, unit[0]!);
+        else await sendCampaigns(deps, policy, unit);
       } catch (err) {
-        // Its lease runs out and another attempt (here or elsewhere) finishes it.
-        deps.logger.error({ err, runId: run.id }, "schedule run interrupted");
+        // Their leases run out and another attempt (here or elsewhere) finishes them.
+        deps.logger.error({ err, runIds: unit.map((r) => r.id) }, "schedule runs interrupted");
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(policy.concurrency, work.length) }, worker));
-  if (work.some((r) => (r.target as { kind?: string }).kind === "message")) deps.onSent?.();
+  await Promise.all(Array.from({ length: Math.min(policy.concurrency, units.length) }, worker));
+  if (work.some(isMessageRun)) deps.onSent?.();
 }
 
-export async function executeRun(
-  deps: SchedulerDeps,
-  policy: SchedulerPolicy,
-  run: RunWork,
-): Promise<void> {
+function isMessageRun(run: RunWork): boolean {
+  return (run.target as { kind?: string }).kind === "message";
+}
+
+/** Keeps the runs' leases while their work lasts; a lost lease means another attempt has one. */
+function holdLeases(deps: SchedulerDeps, policy: SchedulerPolicy, runs: RunWork[]): () => void {
+  const heartbeat = setInterval(() => {
+    for (const run of runs) {
+      extendRunLease(deps.db, {
+        id: run.id,
+        attempts: run.attempts,
+        leaseUntil: new Date(deps.now().getTime() + policy.leaseMs),
+      }).catch(() => {});
+    }
+  }, policy.leaseMs / 3);
+  return () => clearInterval(heartbeat);
+}
+
+type Outcome = Omit<RunOutcome, "durationMs">;
+
+/** Records a run's outcome, with the time since this call; null when another attempt holds it. */
+function finisher(deps: SchedulerDeps, run: RunWork) {
   const started = performance.now();
-  const finishIn = (q: Queryable, outcome: Omit<RunOutcome, "durationMs">) =>
+  return (q: Queryable, outcome: Outcome) =>
     finishRun(q, {
       id: run.id,
       attempts: run.attempts,
@@ -254,7 +291,16 @@ export async function executeRun(
       now: deps.now(),
       maxFailures: MAX_FAILURES,
     });
-  const finish = async (outcome: Omit<RunOutcome, "durationMs">) => {
+}
+
+/** One run on its own: a room run, a lone message run, or one interrupted too often. */
+export async function executeRun(
+  deps: SchedulerDeps,
+  policy: SchedulerPolicy,
+  run: RunWork,
+): Promise<void> {
+  const finishIn = finisher(deps, run);
+  const finish = async (outcome: Outcome) => {
     if ((await finishIn(deps.db, outcome)) !== null) deps.onFinished?.(outcome.status);
   };
   if (run.attempts > MAX_ATTEMPTS) {
@@ -266,32 +312,20 @@ export async function executeRun(
     });
     return;
   }
-  // A long run keeps its lease while it works; a lost lease means another attempt has it.
-  const heartbeat = setInterval(() => {
-    extendRunLease(deps.db, {
-      id: run.id,
-      attempts: run.attempts,
-      leaseUntil: new Date(deps.now().getTime() + policy.leaseMs),
-    }).catch(() => {});
-  }, policy.leaseMs / 3);
+  if (isMessageRun(run)) return sendCampaigns(deps, policy, [run]);
+  const target = run.target as unknown as TargetInput;
+  const release = holdLeases(deps, policy, [run]);
   try {
-    const target = run.target as unknown as TargetInput;
-    if (target.kind === "message") {
-      const failure = await sendCampaign(deps, run, sendRequestOf(target.message!), finishIn);
-      if (failure) await finish(failure);
-      else deps.onFinished?.("success");
-    } else {
-      const posts = await deps.postToRooms({
-        orgId: run.orgId,
-        runId: run.id,
-        roomIds: target.roomIds ?? [],
-        content: target.content as RoomRunContent,
-        windowEndsAt: windowEnd(run),
-      });
-      await finish(roomOutcome(posts));
-    }
+    const posts = await deps.postToRooms({
+      orgId: run.orgId,
+      runId: run.id,
+      roomIds: target.roomIds ?? [],
+      content: target.content as RoomRunContent,
+      windowEndsAt: windowEnd(run),
+    });
+    await finish(roomOutcome(posts));
   } finally {
-    clearInterval(heartbeat);
+    release();
   }
 }
 
@@ -301,70 +335,80 @@ function windowEnd(run: RunWork): Date {
   return run.nextRunAt && run.nextRunAt < day ? run.nextRunAt : day;
 }
 
-/** The idempotency a run's campaign is accepted under: one campaign per run, whatever the attempts. */
-export function runIdempotency(runId: string): Idempotency {
-  return { key: `schedule-run:${runId}`, requestHash: hashRequest("schedule run", { runId }) };
-}
-
 /**
- * Sends a run's campaign and records the run's success in one transaction:
- * a scheduler that dies before the commit leaves neither, and one whose run
- * was taken over meanwhile (its outcome matches no row) rolls its campaign
- * back. Returns the failure to record when the send path refuses the send.
+ * Sends message runs' campaigns (all of one organization) and records each
+ * run's outcome in one transaction, each run inside a savepoint:
+ * - a scheduler that dies before the commit leaves none of them, for a
+ *   takeover to do again;
+ * - a run whose campaign the send path refuses (credits, a template
+ *   withdrawn, nobody left to send to) is rolled back to its savepoint and
+ *   recorded failed;
+ * - a run taken over meanwhile (its outcome matches no row) is rolled back
+ *   to its savepoint, leaving it to the attempt that holds it;
+ * - any other error rolls back that run only, leaving it `running` for a
+ *   takeover once its lease runs out.
+ * So each run makes one campaign: only the attempt whose outcome is
+ * recorded, in the same transaction, commits one.
  */
-async function sendCampaign(
+async function sendCampaigns(
   deps: SchedulerDeps,
-  run: RunWork,
-  input: SendRequest,
-  finishIn: (q: Queryable, outcome: Omit<RunOutcome, "durationMs">) => Promise<unknown>,
-): Promise<Omit<RunOutcome, "durationMs"> | null> {
-  const send = deps.send;
+  policy: SchedulerPolicy,
+  runs: RunWork[],
+): Promise<void> {
+  const release = holdLeases(deps, policy, runs);
+  const accepted: { id: string; accepted: number }[] = [];
+  const finished: Outcome["status"][] = [];
   try {
-    // Without an idempotency key of its own, runIdempotent is one transaction handed on
-    // as a Db, which acceptSend's own transaction (under the run's key) joins.
-    const { body } = await runIdempotent(
-      deps.db,
-      { orgId: run.orgId, idempotency: null },
-      async (q) => {
-        const accepted = await send(q, {
-          orgId: run.orgId,
-          input,
-          now: deps.now(),
-          idempotency: runIdempotency(run.id),
-          links: deps.links,
-          lane: "bulk",
-        });
-        const outcome = {
-          status: "success" as const,
-          campaignId: accepted.body.campaignId,
-          posts: [],
-          error: null,
-        };
-        if ((await finishIn(q, outcome)) === null) throw new RunTakenOver(run.id);
-        return { statusCode: 200, body: accepted.body };
-      },
-    );
-    deps.onAccepted?.({ id: body.campaignId, accepted: body.accepted });
-    return null;
-  } catch (err) {
-    // What the send path refuses (credits, a template withdrawn, nobody left to send to)
-    // is the run's outcome; anything else is an interruption, for another attempt.
-    if (!(err instanceof AppError) || err.retryable || err.code === "INTERNAL") throw err;
-    return {
-      status: "failed",
-      campaignId: null,
-      posts: [],
-      error: { code: err.code, message: err.message },
-    };
+    // Without an idempotency key, runIdempotent is one transaction handed on as a Db,
+    // which acceptSend's own transaction joins.
+    await runIdempotent(deps.db, { orgId: runs[0]!.orgId, idempotency: null }, async (q) => {
+      for (const run of runs) {
+        const finishIn = finisher(deps, run);
+        await q.query("savepoint schedule_run");
+        try {
+          const sent = await deps.send(q, {
+            orgId: run.orgId,
+            input: sendRequestOf((run.target as unknown as TargetInput).message!),
+            now: deps.now(),
+            idempotency: null,
+            links: deps.links,
+            lane: "bulk",
+          });
+          const outcome = {
+            status: "success" as const,
+            campaignId: sent.body.campaignId,
+            posts: [],
+            error: null,
+          };
+          if ((await finishIn(q, outcome)) === null) {
+            await q.query("rollback to savepoint schedule_run");
+          } else {
+            accepted.push({ id: sent.body.campaignId, accepted: sent.body.accepted });
+            finished.push("success");
+          }
+        } catch (err) {
+          await q.query("rollback to savepoint schedule_run");
+          if (!(err instanceof AppError) || err.retryable || err.code === "INTERNAL") {
+            deps.logger.error({ err, runId: run.id }, "schedule run interrupted");
+          } else {
+            const failure = {
+              status: "failed" as const,
+              campaignId: null,
+              posts: [],
+              error: { code: err.code, message: err.message },
+            };
+            if ((await finishIn(q, failure)) !== null) finished.push("failed");
+          }
+        }
+        await q.query("release savepoint schedule_run");
+      }
+      return { statusCode: 200, body: null };
+    });
+  } finally {
+    release();
   }
-}
-
-/** Another attempt holds the run now: this one's work is rolled back. */
-class RunTakenOver extends Error {
-  constructor(runId: string) {
-    super(`run ${runId} was taken over by another attempt`);
-    this.name = "RunTakenOver";
-  }
+  for (const campaign of accepted) deps.onAccepted?.(campaign);
+  for (const status of finished) deps.onFinished?.(status);
 }
 
 /** success: every post made; failed: none; partial: some. */

@@ -367,6 +367,40 @@ describe(`schedules on ${engine}`, async () => {
     expect(on.json()).toMatchObject({ status: "active", consecutiveFailures: 0 });
   });
 
+  it("runs an organization's due runs together: one refused leaves the others sent", async () => {
+    // 40 credits: two runs of 15 each fit, the third does not. The three are
+    // accepted in one transaction, each in its own savepoint.
+    const org = await createSendingOrg(db, { credits: 40, name: "세 일정 매장" });
+    clock.now = MONDAY;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await create(org, weekly({ title: `공지 ${i}` }))).json().id);
+    clock.now = new Date(MONDAY.getTime() + HOUR + 5_000);
+    await runDue();
+    const runs = await db.query<{ status: string; campaignId: string | null; code: string | null }>(
+      `select status, campaign_id as "campaignId", error->>'code' as code
+       from schedule_runs where org_id = $1 order by id`,
+      [org.orgId],
+    );
+    expect(runs.rows.map((r) => r.status)).toEqual(["success", "success", "failed"]);
+    expect(runs.rows[2]).toMatchObject({ campaignId: null, code: "INSUFFICIENT_CREDITS" });
+    const campaigns = await db.query<{ id: string }>("select id from campaigns where org_id = $1", [
+      org.orgId,
+    ]);
+    expect(campaigns.rows.map((c) => c.id).sort()).toEqual(
+      runs.rows
+        .slice(0, 2)
+        .map((r) => r.campaignId)
+        .sort(),
+    );
+    expect((await get(org, "/v1/credits")).json()).toMatchObject({
+      held: "30.00",
+      available: "10.00",
+    });
+    const failed = (await get(org, `/v1/schedules/${ids[2]}`)).json();
+    expect(failed).toMatchObject({ lastRunStatus: "failed", consecutiveFailures: 1 });
+  });
+
   it("completes a once schedule after its run, and one whose validity ended", async () => {
     clock.now = MONDAY;
     const once = (
