@@ -223,7 +223,9 @@ export interface NewRun {
   scheduleId: string;
   orgId: string;
   occurrenceAt: Date;
-  status: "running" | "skipped";
+  /** failed: the occurrence could not be decided (its error says why). */
+  status: "running" | "skipped" | "failed";
+  error?: { code: string; message: string };
 }
 
 /**
@@ -234,20 +236,35 @@ export interface NewRun {
 export async function insertRuns(
   q: Queryable,
   options: { runs: readonly NewRun[]; now: Date; leaseUntil: Date },
-): Promise<{ id: string; scheduleId: string; status: "running" | "skipped" }[]> {
+): Promise<
+  {
+    id: string;
+    scheduleId: string;
+    orgId: string;
+    status: NewRun["status"];
+    error: NewRun["error"] | null;
+  }[]
+> {
   if (options.runs.length === 0) return [];
   const { runs } = options;
-  const r = await q.query<{ id: string; scheduleId: string; status: "running" | "skipped" }>(
+  const r = await q.query<{
+    id: string;
+    scheduleId: string;
+    orgId: string;
+    status: NewRun["status"];
+    error: NewRun["error"] | null;
+  }>(
     `insert into schedule_runs (id, schedule_id, org_id, occurrence_at, started_at, status,
-       completed_at, duration_ms, lease_until)
+       completed_at, duration_ms, lease_until, error)
      select id, schedule_id, org_id, occurrence_at, $5, status,
-       case when status = 'skipped' then $5::timestamptz end,
-       case when status = 'skipped' then 0 end,
-       case when status = 'running' then $6::timestamptz end
-     from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $7::text[])
-       as t(id, schedule_id, org_id, occurrence_at, status)
+       case when status <> 'running' then $5::timestamptz end,
+       case when status <> 'running' then 0 end,
+       case when status = 'running' then $6::timestamptz end,
+       error
+     from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $7::text[], $8::jsonb[])
+       as t(id, schedule_id, org_id, occurrence_at, status, error)
      on conflict (schedule_id, occurrence_at) do nothing
-     returning id, schedule_id as "scheduleId", status`,
+     returning id, schedule_id as "scheduleId", org_id as "orgId", status, error`,
     [
       runs.map((x) => x.id),
       runs.map((x) => x.scheduleId),
@@ -256,6 +273,7 @@ export async function insertRuns(
       options.now,
       options.leaseUntil,
       runs.map((x) => x.status),
+      runs.map((x) => (x.error ? JSON.stringify(x.error) : null)),
     ],
   );
   return r.rows;

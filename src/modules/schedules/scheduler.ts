@@ -21,6 +21,7 @@
 //   was taken over rolls its campaign back.
 import type { FastifyBaseLogger } from "fastify";
 import type { Db, Queryable } from "../../db/client.ts";
+import { HolidaysUnknownError } from "../../domain/korean-holidays.ts";
 import { decideDue } from "../../domain/schedule-due.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newIds } from "../../lib/ids.ts";
@@ -28,6 +29,7 @@ import { type CreatedResponse, type Idempotency, runIdempotent } from "../idempo
 import type { LinkTracking } from "../links/index.ts";
 import type { SendRequest } from "../messages/index.ts";
 import type { RoomPostResult, RoomRunContent } from "../rooms/index.ts";
+import { emitEvent } from "../webhooks/index.ts";
 import {
   advanceSchedules,
   claimDueSchedules,
@@ -134,7 +136,15 @@ export async function claimDueRuns(
     const advances: Parameters<typeof advanceSchedules>[1]["advances"][number][] = [];
     for (const s of due) {
       const decision = decide(s, now, policy, deps.logger);
-      if (!decision) {
+      if ("error" in decision) {
+        // The run log says why the schedule stopped.
+        runs.push({
+          scheduleId: s.id,
+          orgId: s.orgId,
+          occurrenceAt: s.nextRunAt,
+          status: "failed",
+          error: decision.error,
+        });
         advances.push({ id: s.id, nextRunAt: null, status: "error", ran: 0 });
         continue;
       }
@@ -168,9 +178,26 @@ export async function claimDueRuns(
       advances: advances.map((a) => ({ ...a, ran: ran.get(a.id) ?? 0 })),
       now,
     });
+    for (const r of inserted) {
+      if (r.status !== "failed") continue;
+      await emitEvent(q, {
+        orgId: r.orgId,
+        type: "schedule.run.failed",
+        data: {
+          runId: r.id,
+          scheduleId: r.scheduleId,
+          status: "failed",
+          campaignId: null,
+          posts: [],
+          error: r.error,
+          durationMs: 0,
+          scheduleStatus: "error",
+        },
+      });
+    }
     return { claimed: due.length, inserted };
   });
-  for (const r of result.inserted) if (r.status === "skipped") deps.onFinished?.("skipped");
+  for (const r of result.inserted) if (r.status !== "running") deps.onFinished?.(r.status);
   return {
     claimed: result.claimed,
     runs: result.inserted.filter((r) => r.status === "running").map((r) => r.id),
@@ -196,7 +223,13 @@ function decide(s: DueSchedule, now: Date, policy: SchedulerPolicy, logger: Fast
   } catch (err) {
     // Holidays not known for the year: the schedule cannot tell its next day, so it stops.
     logger.error({ err, scheduleId: s.id }, "schedule stopped: its next occurrence is unknown");
-    return null;
+    const known = err instanceof HolidaysUnknownError;
+    return {
+      error: {
+        code: known ? err.code : "INTERNAL",
+        message: known ? err.message : "the schedule's next occurrence could not be computed",
+      },
+    };
   }
 }
 

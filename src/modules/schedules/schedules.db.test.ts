@@ -10,6 +10,7 @@ import {
   type TestOrg,
 } from "../../../test/app.ts";
 import { engine } from "../../../test/db.ts";
+import { HOLIDAY_YEARS } from "../../domain/korean-holidays.ts";
 import { acceptSend } from "../messages/service.ts";
 import type { RoomPostResult } from "../rooms/index.ts";
 import { defaultPolicy, runSchedulerRound, type SchedulerDeps } from "./scheduler.ts";
@@ -377,8 +378,13 @@ describe(`schedules on ${engine}`, async () => {
       ids.push((await create(org, weekly({ title: `공지 ${i}` }))).json().id);
     clock.now = new Date(MONDAY.getTime() + HOUR + 5_000);
     await runDue();
-    const runs = await db.query<{ status: string; campaignId: string | null; code: string | null }>(
-      `select status, campaign_id as "campaignId", error->>'code' as code
+    const runs = await db.query<{
+      scheduleId: string;
+      status: string;
+      campaignId: string | null;
+      code: string | null;
+    }>(
+      `select schedule_id as "scheduleId", status, campaign_id as "campaignId", error->>'code' as code
        from schedule_runs where org_id = $1 order by id`,
       [org.orgId],
     );
@@ -397,8 +403,35 @@ describe(`schedules on ${engine}`, async () => {
       held: "30.00",
       available: "10.00",
     });
-    const failed = (await get(org, `/v1/schedules/${ids[2]}`)).json();
+    expect(runs.rows.map((r) => r.scheduleId).sort()).toEqual([...ids].sort());
+    const failed = (await get(org, `/v1/schedules/${runs.rows[2]!.scheduleId}`)).json();
     expect(failed).toMatchObject({ lastRunStatus: "failed", consecutiveFailures: 1 });
+  });
+
+  it("stops a schedule whose holidays are not known for the year, saying why in its run log", async () => {
+    const org = await createSendingOrg(db, { credits: 100, name: "휴일 매장" });
+    clock.now = MONDAY;
+    const s = (
+      await create(org, weekly({ repeat: { kind: "daily", time: "09:00" }, skipHolidays: true }))
+    ).json();
+    const year = HOLIDAY_YEARS.last + 1;
+    const due = new Date(`${year}-01-02T09:00:00+09:00`);
+    await db.query("update schedules set next_run_at = $2 where id = $1", [s.id, due]);
+    clock.now = new Date(due.getTime() + 5_000);
+    await runDue();
+    const runs = (await get(org, `/v1/schedules/${s.id}/runs`)).json().data;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      occurrenceAt: due.toISOString(),
+      status: "failed",
+      campaignId: null,
+      error: { code: "HOLIDAYS_UNKNOWN", message: expect.stringContaining(String(year)) },
+    });
+    expect((await get(org, `/v1/schedules/${s.id}`)).json()).toMatchObject({
+      status: "error",
+      nextRunAt: null,
+    });
+    clock.now = MONDAY;
   });
 
   it("completes a once schedule after its run, and one whose validity ended", async () => {
