@@ -7,6 +7,7 @@ import type { operations } from "../../../sdk/index.ts";
 import { unwrap } from "../api/errors.ts";
 import { useSession } from "../api/session.tsx";
 import { Button, ErrorBanner, Field } from "../components/form.tsx";
+import { GroupPicker } from "../components/group-picker.tsx";
 import { Pager, usePaged } from "../components/pager.tsx";
 import { Empty, PageHeader, Panel } from "../components/panel.tsx";
 import { StatusBadge } from "../components/status.tsx";
@@ -66,6 +67,9 @@ interface FormState {
   templateCode: string;
   text: string;
   recipients: string;
+  groupIds: string[];
+  advertising: boolean;
+  nightPolicy: "defer" | "reject";
   // Room posts.
   roomIds: string[];
   postText: string;
@@ -93,6 +97,9 @@ const initial: FormState = {
   templateCode: "",
   text: "",
   recipients: "",
+  groupIds: [],
+  advertising: false,
+  nightPolicy: "defer",
   roomIds: [],
   postText: "",
   images: [],
@@ -140,10 +147,10 @@ function bodyOf(f: FormState): ScheduleBody {
         recipients: f.recipients,
         when: "now",
         sendAt: "",
-        groupIds: [],
-        advertising: false,
+        groupIds: f.groupIds,
+        advertising: f.advertising,
         consentConfirmed: false,
-        nightPolicy: "defer",
+        nightPolicy: f.nightPolicy,
         trackLinks: true,
       },
       parseRecipients(f.recipients),
@@ -378,6 +385,8 @@ function MessageTarget({
   set: (patch: Partial<FormState>) => void;
 }) {
   const { t } = useI18n();
+  const { api, acting } = useSession();
+  const groups = useLoad(acting.id, () => unwrap(api.GET("/v1/groups")));
   return (
     <div className="stack" data-testid="message-target">
       <Field id="schedule-mode" label={t("schedule.messageMode")}>
@@ -387,7 +396,9 @@ function MessageTarget({
           onChange={(e) => set({ mode: e.target.value as FormState["mode"] })}
         >
           <option value="text">{t("schedule.modeText")}</option>
-          <option value="template">{t("schedule.modeTemplate")}</option>
+          <option value="template" disabled={form.advertising}>
+            {t("schedule.modeTemplate")}
+          </option>
         </select>
       </Field>
       {form.mode === "template" ? (
@@ -408,6 +419,11 @@ function MessageTarget({
           />
         </Field>
       )}
+      <GroupPicker
+        groups={groups.data?.data}
+        value={form.groupIds}
+        onChange={(groupIds) => set({ groupIds })}
+      />
       <Field
         id="schedule-recipients"
         label={t("schedule.recipients")}
@@ -420,6 +436,36 @@ function MessageTarget({
           onChange={(e) => set({ recipients: e.target.value })}
         />
       </Field>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={form.advertising}
+          onChange={(e) =>
+            set({ advertising: e.target.checked, ...(e.target.checked ? { mode: "text" } : {}) })
+          }
+        />
+        {t("send.isAdvertising")}
+      </label>
+      {form.advertising ? (
+        <fieldset className="field">
+          <legend>{t("send.nightPolicy")}</legend>
+          <div className="segmented" role="radiogroup" aria-label={t("send.nightPolicy")}>
+            {(["defer", "reject"] as const).map((policy) => (
+              <label key={policy} className={form.nightPolicy === policy ? "on" : undefined}>
+                <input
+                  type="radio"
+                  name="schedule-night-policy"
+                  value={policy}
+                  checked={form.nightPolicy === policy}
+                  onChange={() => set({ nightPolicy: policy })}
+                />
+                {t(policy === "defer" ? "send.nightDefer" : "send.nightReject")}
+              </label>
+            ))}
+          </div>
+          <div className="hint">{t("schedule.adHint")}</div>
+        </fieldset>
+      ) : null}
     </div>
   );
 }

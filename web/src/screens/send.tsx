@@ -7,13 +7,14 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, type ErrorDetail, unwrap } from "../api/errors.ts";
 import { useSession } from "../api/session.tsx";
-import type { Estimate, Group, SendBody } from "../api/types.ts";
+import type { Estimate, SendBody } from "../api/types.ts";
 import { EstimatePanel } from "../components/estimate-panel.tsx";
 import { Button, ErrorBanner, Field, FieldErrors } from "../components/form.tsx";
+import { GroupPicker } from "../components/group-picker.tsx";
 import { PageHeader, Panel } from "../components/panel.tsx";
 import { randomKey, smsBytes } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
-import { historyState, Link, navigate } from "../router.tsx";
+import { historyState, navigate } from "../router.tsx";
 import {
   AD_PREFIX,
   buildSendBody,
@@ -73,61 +74,6 @@ function pastedOnly(error: unknown, pasted: number): unknown {
     details,
     requestId: error.requestId,
   });
-}
-
-function GroupPicker({
-  groups,
-  value,
-  onChange,
-}: {
-  groups: Group[] | undefined;
-  value: string[];
-  onChange(ids: string[]): void;
-}) {
-  const { t, locale } = useI18n();
-  const toggle = (id: string) =>
-    onChange(value.includes(id) ? value.filter((g) => g !== id) : [...value, id]);
-  const picked = (groups ?? []).filter((g) => value.includes(g.id));
-  const most = picked.reduce((sum, g) => sum + g.contactCount, 0);
-  return (
-    <fieldset className="field" data-testid="send-groups">
-      <legend>{t("send.groups")}</legend>
-      {groups === undefined ? <p className="muted small">{t("common.loading")}</p> : null}
-      {groups?.every((g) => g.contactCount === 0) ? (
-        <p className="muted small">
-          {t("send.groupsEmpty")} <Link to="/contacts">{t("nav.contacts")}</Link>
-        </p>
-      ) : null}
-      {groups && groups.length > 0 ? (
-        <ul className="pick-list">
-          {groups.map((g) => (
-            <li key={g.id}>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={value.includes(g.id)}
-                  onChange={() => toggle(g.id)}
-                  data-group={g.id}
-                />
-                <span>{g.name}</span>
-                <span className="muted small">
-                  {t("group.members", { n: g.contactCount.toLocaleString(locale) })}
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {picked.length > 0 ? (
-        <div className="hint" data-testid="send-groups-summary">
-          {t("send.groupsPicked", {
-            groups: picked.length.toLocaleString(locale),
-            n: most.toLocaleString(locale),
-          })}
-        </div>
-      ) : null}
-    </fieldset>
-  );
 }
 
 /** What another screen hands the send screen: groups to send to (a group's "send to it"). */
